@@ -1,0 +1,60 @@
+//! Generated gRPC code for the Mattermost plugin protocol (`mattermost.pluginapi.v1`).
+//!
+//! This is the raw wire layer of the SDK: [prost] messages and [tonic] clients and servers
+//! for the two services Mattermost speaks with a plugin process, generated at build time from
+//! the project's own `proto/` folder (compiled by [protox], so no system `protoc` is needed).
+//!
+//! **Plugin authors should not need this crate directly.** Use `mm-types` for the domain model,
+//! `mm-client` to call the server and `mm-hooks` / `mm-http` to serve hooks; they convert to and
+//! from these messages for you. This crate is for the SDK's own layers, test doubles and tools
+//! that must speak the protocol message by message.
+//!
+//! | module | package | who serves it |
+//! |---|---|---|
+//! | [`v1`] ([`v1::plugin_api_client`], [`v1::plugin_api_server`]) | `mattermost.pluginapi.v1.PluginAPI`, 236 unary RPCs | the Mattermost server |
+//! | [`v1`] ([`v1::plugin_hooks_client`], [`v1::plugin_hooks_server`]) | `mattermost.pluginapi.v1.PluginHooks`, `Implemented` + 41 hooks | the plugin |
+//! | [`go_plugin`] | `plugin.GRPCController`, `plugin.GRPCStdio` | the plugin (hashicorp go-plugin support) |
+//!
+//! Every `bytes` field is a [`bytes::Bytes`], so ServeHTTP body chunks, file contents and KV
+//! values travel without copies. The generated server traits have default methods that answer
+//! `UNIMPLEMENTED`, so a server may implement any subset of a service.
+//!
+//! [protox]: https://docs.rs/protox
+
+// Generated code: its docs come from the proto comments, which do not cover every item.
+#[allow(missing_docs, unreachable_pub, clippy::all, rustdoc::broken_intra_doc_links)]
+mod generated {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/mattermost.pluginapi.v1.rs"));
+    }
+    pub mod go_plugin {
+        include!(concat!(env!("OUT_DIR"), "/plugin.rs"));
+    }
+}
+
+pub use generated::go_plugin;
+pub use generated::v1;
+
+pub use bytes::Bytes;
+pub use prost;
+pub use prost_types;
+pub use tonic;
+
+/// The encoded `FileDescriptorSet` of every file in `proto/` and its imports (with source
+/// info), for reflection, dynamic messages and tests that derive method lists from the schema.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+
+/// The protobuf package of the plugin protocol.
+pub const PACKAGE: &str = "mattermost.pluginapi.v1";
+
+/// Full name of the service the Mattermost server serves and plugins call.
+pub const PLUGIN_API_SERVICE: &str = "mattermost.pluginapi.v1.PluginAPI";
+
+/// Full name of the service a plugin serves and the Mattermost server calls.
+pub const PLUGIN_HOOKS_SERVICE: &str = "mattermost.pluginapi.v1.PluginHooks";
+
+/// Largest message the Mattermost server's PluginAPI listener accepts (grpc-go's default).
+pub const SERVER_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
+
+/// Largest body chunk in one ServeHTTP stream message, in both directions.
+pub const SERVE_HTTP_CHUNK_SIZE: usize = 64 * 1024;
