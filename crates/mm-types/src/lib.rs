@@ -1,10 +1,71 @@
 //! Idiomatic domain types for Mattermost server plugins.
 //!
-//! `mm-types` is the data layer of the SDK, and holds no I/O: users, teams, channels, posts,
-//! files, bots, commands, KV options, hooks payloads and the rest of what travels between a
-//! Mattermost server and a plugin, as Rust types with typed ids, enums that keep values from
-//! newer servers, millisecond timestamps, `serde` with Mattermost's JSON field names, and
-//! lossless conversions to and from the wire messages of `mm-proto`.
+//! `mm-types` is the data layer of the SDK and does no I/O: users, teams, channels, posts,
+//! files, bots, commands, KV options, hook payloads and the rest of what travels between a
+//! Mattermost server and a plugin, as Rust types that feel native:
 //!
-//! It is filled in by the domain-model work; the crate exists now so the layers above can
-//! depend on it.
+//! - **typed ids** ([`UserId`], [`ChannelId`], ...): one cannot be passed for another;
+//!   [`Id::parse`] validates Mattermost's 26-character ids where input comes from outside;
+//! - **enums that keep unknown values** from newer servers ([`ChannelType`], [`UserStatus`]...);
+//! - **[`Timestamp`]** for Mattermost's millisecond times, convertible to `SystemTime`;
+//!   `Option<Timestamp>` where `0` means "never";
+//! - **JSON** as `serde_json` values ([`JsonMap`] for `props`) and [`RawJson`] for JSON blobs
+//!   such as the server configuration;
+//! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON;
+//! - **lossless conversions** with the wire messages of `mm-proto`: `TryFrom<wire::X>` and
+//!   `From<X> for wire::X`; a value that cannot convert gives an [`Error`], never a panic.
+//!
+//! Types people create have `Default` (and builders where that helps):
+//!
+//! ```
+//! use mm_types::{ChannelId, Post};
+//! let channel = ChannelId::parse("4xp9fdt77pncbef59f4k1qe83o").unwrap();
+//! let post = Post::new(channel, "Hello from Rust");
+//! assert_eq!(post.message, "Hello from Rust");
+//! ```
+
+pub mod convert;
+mod enums;
+mod error;
+mod id;
+pub mod json;
+mod timestamp;
+
+mod app_error;
+mod channel;
+mod context;
+mod file;
+mod http;
+mod post;
+mod team;
+mod user;
+
+pub use app_error::AppError;
+pub use channel::{
+    Channel, ChannelBannerInfo, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
+    OrderedSidebarCategories, SidebarCategoryType, SidebarCategoryWithChannels,
+};
+pub use context::{PluginContext, RequestContext};
+pub use enums::UnknownValue;
+pub use error::{Error, FieldPath, Result};
+pub use file::{FileData, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType};
+pub use http::{HttpHeader, HttpRequestInit, HttpResponseInit};
+pub use id::{
+    CategoryId, ChannelId, CommandId, EmojiId, FileId, GroupId, ID_LEN, Id, Marker, OAuthAppId, PostId,
+    PropertyFieldId, PropertyGroupId, PropertyValueId, RemoteId, RequestId, SchemeId, SessionId, TeamId,
+    TokenId, UploadId, UserId, marker,
+};
+pub use json::{JsonMap, RawJson};
+pub use post::{
+    Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
+    PostType, Reaction, SearchParameter, SearchParams,
+};
+pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
+pub use timestamp::Timestamp;
+pub use user::{
+    CustomStatus, CustomStatusDuration, Session, Status, User, UserAccessToken, UserAuth, UserStatus,
+    ViewUsersRestrictions,
+};
+
+/// The wire messages of `mm-proto` that the domain types convert to and from.
+pub use mm_proto::v1 as wire;

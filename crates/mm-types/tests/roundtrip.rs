@@ -1,0 +1,80 @@
+//! Property tests of every domain type's conversions:
+//!
+//! 1. wire -> domain -> wire is the identity for arbitrary wire values (unknown enum values
+//!    included);
+//! 2. domain -> wire -> domain is the identity (domain values are made from arbitrary wire
+//!    values, which covers every canonical domain value: see the crate docs on `Option`
+//!    fields, empty ids and numbers);
+//! 3. domain -> JSON -> domain is the identity (serde names and representations agree).
+
+mod support;
+
+use mm_types::convert::{FromWire, IntoWire};
+use mm_types::wire;
+use proptest::prelude::*;
+use support::arb_wire;
+
+macro_rules! roundtrips {
+    ($($test:ident: $domain:ty => $wire:ty, $proto:literal;)*) => {$(
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+            #[test]
+            fn $test(w in arb_wire::<$wire>($proto)) {
+                let domain = <$domain>::from_wire(w.clone()).expect("every server value converts");
+                let back: $wire = IntoWire::into_wire(domain.clone());
+                prop_assert_eq!(&back, &w, "wire -> domain -> wire");
+
+                let again = <$domain>::from_wire(back).expect("converts again");
+                prop_assert_eq!(&again, &domain, "domain -> wire -> domain");
+
+                let json = serde_json::to_string(&domain).expect("serializes");
+                let parsed: $domain = serde_json::from_str(&json).expect("deserializes");
+                prop_assert_eq!(&parsed, &domain, "domain -> JSON -> domain: {}", json);
+            }
+        }
+    )*};
+}
+
+roundtrips! {
+    app_error: mm_types::AppError => wire::AppError, "AppError";
+    plugin_context: mm_types::PluginContext => wire::PluginContext, "PluginContext";
+    request_context: mm_types::RequestContext => wire::RequestContext, "RequestContext";
+    user: mm_types::User => wire::User, "User";
+    status: mm_types::Status => wire::Status, "Status";
+    custom_status: mm_types::CustomStatus => wire::CustomStatus, "CustomStatus";
+    user_auth: mm_types::UserAuth => wire::UserAuth, "UserAuth";
+    session: mm_types::Session => wire::Session, "Session";
+    user_access_token: mm_types::UserAccessToken => wire::UserAccessToken, "UserAccessToken";
+    view_users_restrictions: mm_types::ViewUsersRestrictions => wire::ViewUsersRestrictions, "ViewUsersRestrictions";
+    team: mm_types::Team => wire::Team, "Team";
+    team_member: mm_types::TeamMember => wire::TeamMember, "TeamMember";
+    team_unread: mm_types::TeamUnread => wire::TeamUnread, "TeamUnread";
+    team_member_with_error: mm_types::TeamMemberWithError => wire::TeamMemberWithError, "TeamMemberWithError";
+    team_stats: mm_types::TeamStats => wire::TeamStats, "TeamStats";
+    channel: mm_types::Channel => wire::Channel, "Channel";
+    channel_banner_info: mm_types::ChannelBannerInfo => wire::ChannelBannerInfo, "ChannelBannerInfo";
+    channel_stats: mm_types::ChannelStats => wire::ChannelStats, "ChannelStats";
+    channel_member: mm_types::ChannelMember => wire::ChannelMember, "ChannelMember";
+    channel_member_identifier: mm_types::ChannelMemberIdentifier => wire::ChannelMemberIdentifier, "ChannelMemberIdentifier";
+    sidebar_category: mm_types::SidebarCategoryWithChannels => wire::SidebarCategoryWithChannels, "SidebarCategoryWithChannels";
+    ordered_sidebar_categories: mm_types::OrderedSidebarCategories => wire::OrderedSidebarCategories, "OrderedSidebarCategories";
+    post: mm_types::Post => wire::Post, "Post";
+    post_metadata: mm_types::PostMetadata => wire::PostMetadata, "PostMetadata";
+    post_embed: mm_types::PostEmbed => wire::PostEmbed, "PostEmbed";
+    post_image: mm_types::PostImage => wire::PostImage, "PostImage";
+    post_priority: mm_types::PostPriority => wire::PostPriority, "PostPriority";
+    post_acknowledgement: mm_types::PostAcknowledgement => wire::PostAcknowledgement, "PostAcknowledgement";
+    post_list: mm_types::PostList => wire::PostList, "PostList";
+    reaction: mm_types::Reaction => wire::Reaction, "Reaction";
+    search_params: mm_types::SearchParams => wire::SearchParams, "SearchParams";
+    search_parameter: mm_types::SearchParameter => wire::SearchParameter, "SearchParameter";
+    post_search_results: mm_types::PostSearchResults => wire::PostSearchResults, "PostSearchResults";
+    file_info: mm_types::FileInfo => wire::FileInfo, "FileInfo";
+    file_data: mm_types::FileData => wire::FileData, "FileData";
+    file_upload_response: mm_types::FileUploadResponse => wire::FileUploadResponse, "FileUploadResponse";
+    get_file_infos_options: mm_types::GetFileInfosOptions => wire::GetFileInfosOptions, "GetFileInfosOptions";
+    upload_session: mm_types::UploadSession => wire::UploadSession, "UploadSession";
+    http_header: mm_types::HttpHeader => wire::HttpHeader, "HTTPHeader";
+    http_request_init: mm_types::HttpRequestInit => wire::ServeHttpRequestInit, "ServeHTTPRequestInit";
+    http_response_init: mm_types::HttpResponseInit => wire::ServeHttpResponseInit, "ServeHTTPResponseInit";
+}
