@@ -33,18 +33,30 @@ mod timestamp;
 
 mod app_error;
 mod channel;
+mod cluster;
+mod command;
+mod config;
 mod context;
 mod file;
 mod http;
+mod limits;
+mod notification;
+mod plugin;
 mod post;
+mod preference;
+mod shared_channel;
 mod team;
 mod user;
+mod websocket;
 
 pub use app_error::AppError;
 pub use channel::{
     Channel, ChannelBannerInfo, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
     OrderedSidebarCategories, SidebarCategoryType, SidebarCategoryWithChannels,
 };
+pub use cluster::{ClusterSendType, PluginClusterEvent, PluginClusterEventSendOptions};
+pub use command::{Command, CommandArgs, CommandMethod, CommandResponse, CommandResponseType};
+pub use config::ServerConfig;
 pub use context::{PluginContext, RequestContext};
 pub use enums::UnknownValue;
 pub use error::{Error, FieldPath, Result};
@@ -56,16 +68,24 @@ pub use id::{
     TokenId, UploadId, UserId, marker,
 };
 pub use json::{JsonMap, RawJson};
+pub use limits::{FilesLimits, MessagesLimits, ProductLimits, TeamsLimits};
+pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
+pub use plugin::OnInstallEvent;
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
     PostType, Reaction, SearchParameter, SearchParams,
 };
+pub use preference::{Preference, PreferenceCategory};
+pub use shared_channel::{
+    GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,
+};
 pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
 pub use timestamp::Timestamp;
 pub use user::{
-    CustomStatus, CustomStatusDuration, Session, Status, User, UserAccessToken, UserAuth, UserStatus,
-    ViewUsersRestrictions,
+    CustomStatus, CustomStatusDuration, SamlAssertion, Session, Status, User, UserAccessToken, UserAuth,
+    UserStatus, ViewUsersRestrictions,
 };
+pub use websocket::{WebSocketRequest, WebsocketBroadcast};
 
 /// The wire messages of `mm-proto` that the domain types convert to and from.
 pub use mm_proto::v1 as wire;
