@@ -6,5 +6,17 @@
 //! small REST API) on a local port. Its test kit lets plugin authors test a plugin end to end.
 
 // --- In-memory server: store, PluginAPI, events -> hooks, HTTP front, test kit. ---
+mod api;
+mod error;
+pub mod events;
+mod front;
+mod host;
+pub mod store;
+
+pub use api::UNIMPLEMENTED_RPCS;
+pub use error::HostError;
+pub use events::HookCaller;
+pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
+pub use store::Store;
 
 // --- Plugin processes: supervisor, manifest, CLI. ---
