@@ -29,6 +29,12 @@ pub enum HostError {
     /// Seeding the store failed (a bug in the host).
     #[error("cannot seed the store: {0}")]
     Seed(#[source] mm_types::AppError),
+    /// An HTTP call to the front failed (the test kit's client).
+    #[error("HTTP call failed: {message}")]
+    Http {
+        /// What went wrong.
+        message: String,
+    },
     /// A plugin could not be started in-process.
     #[error("cannot start plugin {plugin_id}: {message}")]
     Plugin {

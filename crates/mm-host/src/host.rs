@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use mm_types::{
-    Channel, Manifest, PluginContext, PluginState, PluginStatus, RequestId, Team, TeamType, Timestamp, User, UserAccessToken,
+    Channel, Manifest, PluginContext, PluginState, PluginStatus, RequestId, Team, TeamType, Timestamp, User,
+    UserAccessToken,
 };
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -101,14 +102,19 @@ impl HostBuilder {
     /// Seeds the store and starts the HTTP front.
     pub async fn start(self) -> Result<Host, HostError> {
         let listener = match self.http {
-            Some(addr) => Some(TcpListener::bind(addr).await.map_err(|e| HostError::bind("the HTTP front", addr, e))?),
+            Some(addr) => {
+                Some(TcpListener::bind(addr).await.map_err(|e| HostError::bind("the HTTP front", addr, e))?)
+            }
             None => None,
         };
         let http_addr = match &listener {
-            Some(l) => Some(l.local_addr().map_err(|e| HostError::io("reading the HTTP front's address", e))?),
+            Some(l) => {
+                Some(l.local_addr().map_err(|e| HostError::io("reading the HTTP front's address", e))?)
+            }
             None => None,
         };
-        let site_url = http_addr.map(|a| format!("http://{a}")).unwrap_or_else(|| "http://localhost:8065".to_string());
+        let site_url =
+            http_addr.map(|a| format!("http://{a}")).unwrap_or_else(|| "http://localhost:8065".to_string());
         let store = Store::new(&site_url);
         let seed = seed(&store, &self.admin_token)?;
         let (shutdown, _) = watch::channel(false);
@@ -137,51 +143,52 @@ impl HostBuilder {
 
 /// Creates the seed users, team and channels.
 fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
-    store.with(|state| {
-        let user = |username: &str, roles: &str, first: &str| User {
-            username: username.to_string(),
-            email: format!("{username}@example.com"),
-            first_name: first.to_string(),
-            roles: roles.to_string(),
-            email_verified: true,
-            ..User::default()
-        };
-        let admin = state.create_user(user("admin", "system_admin system_user", "Admin"))?;
-        let alice = state.create_user(user("alice", "system_user", "Alice"))?;
-        let bob = state.create_user(user("bob", "system_user", "Bob"))?;
-        let team = state.create_team(Team {
-            name: "test".into(),
-            display_name: "Test Team".into(),
-            kind: TeamType::Open,
-            allow_open_invite: true,
-            ..Team::default()
-        })?;
-        let town_square = state.channel_by_name(&team.id, "town-square", false)?;
-        let off_topic = state.channel_by_name(&team.id, "off-topic", false)?;
-        for u in [&admin, &alice, &bob] {
-            state.add_team_member(&team.id, &u.id)?;
-            for channel in [&town_square, &off_topic] {
-                state.add_channel_member(&channel.id, &u.id)?;
+    store
+        .with(|state| {
+            let user = |username: &str, roles: &str, first: &str| User {
+                username: username.to_string(),
+                email: format!("{username}@example.com"),
+                first_name: first.to_string(),
+                roles: roles.to_string(),
+                email_verified: true,
+                ..User::default()
+            };
+            let admin = state.create_user(user("admin", "system_admin system_user", "Admin"))?;
+            let alice = state.create_user(user("alice", "system_user", "Alice"))?;
+            let bob = state.create_user(user("bob", "system_user", "Bob"))?;
+            let team = state.create_team(Team {
+                name: "test".into(),
+                display_name: "Test Team".into(),
+                kind: TeamType::Open,
+                allow_open_invite: true,
+                ..Team::default()
+            })?;
+            let town_square = state.channel_by_name(&team.id, "town-square", false)?;
+            let off_topic = state.channel_by_name(&team.id, "off-topic", false)?;
+            for u in [&admin, &alice, &bob] {
+                state.add_team_member(&team.id, &u.id)?;
+                for channel in [&town_square, &off_topic] {
+                    state.add_channel_member(&channel.id, &u.id)?;
+                }
             }
-        }
-        let mut token = state.create_access_token(UserAccessToken {
-            user_id: admin.id.clone(),
-            description: "mm-host admin token".into(),
-            ..UserAccessToken::default()
-        })?;
-        token.token = admin_token.to_string();
-        state.tokens.insert(token.id.clone(), token.clone());
-        Ok::<_, mm_types::AppError>(Seed {
-            admin,
-            alice,
-            bob,
-            team,
-            town_square: state.channel(&town_square.id)?.clone(),
-            off_topic: state.channel(&off_topic.id)?.clone(),
-            admin_token: token.token,
+            let mut token = state.create_access_token(UserAccessToken {
+                user_id: admin.id.clone(),
+                description: "mm-host admin token".into(),
+                ..UserAccessToken::default()
+            })?;
+            token.token = admin_token.to_string();
+            state.tokens.insert(token.id.clone(), token.clone());
+            Ok::<_, mm_types::AppError>(Seed {
+                admin,
+                alice,
+                bob,
+                team,
+                town_square: state.channel(&town_square.id)?.clone(),
+                off_topic: state.channel(&off_topic.id)?.clone(),
+                admin_token: token.token,
+            })
         })
-    })
-    .map_err(HostError::Seed)
+        .map_err(HostError::Seed)
 }
 
 /// A local Mattermost stand-in: the in-memory store, a PluginAPI listener per plugin, the

@@ -4,7 +4,8 @@ mod support;
 
 use mm_host::Host;
 use mm_types::{
-    AppError, Channel, CommandArgs, Post, Preference, PreferenceCategory, Reaction, ServerConfig, User, UserId,
+    AppError, Channel, CommandArgs, Post, Preference, PreferenceCategory, Reaction, ServerConfig, User,
+    UserId,
 };
 use support::fake_plugin::{self, ALL_HOOKS};
 
@@ -39,7 +40,10 @@ async fn message_will_be_posted_can_allow_replace_reject_and_dismiss() {
     let stored: Vec<String> =
         host.store().posts_in_channel(&host.seed().town_square.id).into_iter().map(|p| p.message).collect();
     assert_eq!(stored, ["hello", "**** it"]);
-    assert_eq!(plugin.calls.of("MessageWillBePosted"), ["hello", "darn it", "forbidden words", "please dismiss"]);
+    assert_eq!(
+        plugin.calls.of("MessageWillBePosted"),
+        ["hello", "darn it", "forbidden words", "please dismiss"]
+    );
     assert_eq!(plugin.calls.of("MessageHasBeenPosted"), ["hello", "**** it"]);
 }
 
@@ -52,7 +56,10 @@ async fn only_listed_hooks_are_called() {
     let post = host.create_post(post_by(&host, &alice, "forbidden but not checked")).await.unwrap();
     host.settle().await;
     assert_eq!(post.message, "forbidden but not checked");
-    assert_eq!(plugin.calls.all(), [("MessageHasBeenPosted".to_string(), "forbidden but not checked".to_string())]);
+    assert_eq!(
+        plugin.calls.all(),
+        [("MessageHasBeenPosted".to_string(), "forbidden but not checked".to_string())]
+    );
 }
 
 #[tokio::test]
@@ -114,7 +121,10 @@ async fn membership_users_and_channels_run_their_hooks() {
         .unwrap();
     host.join_team(&team, &carol.id, Some(&admin)).await.unwrap();
     let channel = host
-        .create_channel(Channel { creator_id: Some(admin.clone()), ..Channel::new(team.clone(), "plans", "Plans") })
+        .create_channel(Channel {
+            creator_id: Some(admin.clone()),
+            ..Channel::new(team.clone(), "plans", "Plans")
+        })
         .await
         .unwrap();
     host.join_channel(&channel.id, &carol.id, Some(&admin)).await.unwrap();
@@ -159,12 +169,17 @@ async fn slash_command_responses_are_acted_on() {
     let broken: AppError = host.execute_command(run("/broken")).await.unwrap_err();
     assert_eq!(broken.id, "plugin.fake.unknown");
     let unknown = host.execute_command(run("/nobody-registered-this")).await.unwrap_err();
-    assert_eq!((unknown.id.as_str(), unknown.status_code), ("api.command.execute_command.not_found.app_error", 404));
+    assert_eq!(
+        (unknown.id.as_str(), unknown.status_code),
+        ("api.command.execute_command.not_found.app_error", 404)
+    );
     host.settle().await;
 
-    let posted: Vec<String> = host.store().posts_in_channel(&channel).into_iter().map(|p| p.message).collect();
+    let posted: Vec<String> =
+        host.store().posts_in_channel(&channel).into_iter().map(|p| p.message).collect();
     assert_eq!(posted, ["HELLO ALL", "for everyone"]);
-    let ephemeral: Vec<String> = host.store().ephemeral_posts(&alice).into_iter().map(|p| p.message).collect();
+    let ephemeral: Vec<String> =
+        host.store().ephemeral_posts(&alice).into_iter().map(|p| p.message).collect();
     assert_eq!(ephemeral, ["just for you", "extra for you"]);
     // The in-channel responses went through MessageWillBePosted like any post.
     assert_eq!(plugin.calls.of("MessageWillBePosted"), ["HELLO ALL", "for everyone"]);
@@ -213,7 +228,8 @@ async fn preferences_and_uploads_run_their_hooks() {
     let alice = host.seed().alice.id.clone();
     let channel = host.seed().town_square.id.clone();
 
-    let pref = Preference::new(alice.clone(), PreferenceCategory::DisplaySettings, "use_military_time", "true");
+    let pref =
+        Preference::new(alice.clone(), PreferenceCategory::DisplaySettings, "use_military_time", "true");
     host.update_preferences(&alice, vec![pref]).await.unwrap();
 
     let shouted = host.upload_file(&alice, &channel, "notes.shout", "quiet".into()).await.unwrap();
@@ -231,7 +247,11 @@ async fn preferences_and_uploads_run_their_hooks() {
 async fn posts_made_by_plugins_run_the_hooks_too() {
     let host = host().await;
     let bot = host
-        .create_user(User { username: "pongbot".into(), email: "pongbot@example.com".into(), ..User::default() })
+        .create_user(User {
+            username: "pongbot".into(),
+            email: "pongbot@example.com".into(),
+            ..User::default()
+        })
         .await
         .unwrap();
     let plugin = fake_plugin::start(&host, "com.example.pong", ALL_HOOKS, Some(bot.id.as_str())).await;

@@ -18,7 +18,8 @@ async fn every_rpc_is_implemented_or_names_itself() {
 
     let host = mm_host::Host::builder().without_http().start().await.unwrap();
     let addr = host.api_target("com.example.count").await.unwrap();
-    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let channel =
+        tonic::transport::Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
 
     let mut implemented = Vec::new();
     let mut not_implemented = BTreeSet::new();

@@ -27,7 +27,8 @@ pub(crate) const MAX_MESSAGE_SIZE: usize = mm_proto::SERVER_MAX_MESSAGE_SIZE;
 /// Starts a PluginAPI listener for `plugin_id` on a free loopback port.
 pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, HostError> {
     let bind_to = SocketAddr::from(([127, 0, 0, 1], 0));
-    let listener = TcpListener::bind(bind_to).await.map_err(|e| HostError::bind("the PluginAPI", bind_to, e))?;
+    let listener =
+        TcpListener::bind(bind_to).await.map_err(|e| HostError::bind("the PluginAPI", bind_to, e))?;
     let addr = listener.local_addr().map_err(|e| HostError::io("reading the PluginAPI address", e))?;
     let service = PluginApiServer::new(service::ApiService::new(host.clone(), plugin_id))
         .max_decoding_message_size(MAX_MESSAGE_SIZE)

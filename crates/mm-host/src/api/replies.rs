@@ -50,22 +50,52 @@ macro_rules! with_error {
     ($($response:ident),* $(,)?) => {$(
         impl WithError for wire::$response {
             fn from_error(error: wire::AppError) -> Self {
-                wire::$response { error: Some(error), ..Default::default() }
+                let mut response = wire::$response::default();
+                response.error = Some(error);
+                response
             }
         }
     )*};
 }
 
 with_error!(
-    CreatePostResponse, AddReactionResponse, RemoveReactionResponse, GetReactionsResponse,
-    SendEphemeralPostResponse, UpdateEphemeralPostResponse, DeleteEphemeralPostResponse, DeletePostResponse,
-    GetPostThreadResponse, GetPostResponse, GetPostsSinceResponse, GetPostsAfterResponse, GetPostsBeforeResponse,
-    GetPostsForChannelResponse, UpdatePostResponse, SearchPostsInTeamResponse, SearchPostsInTeamForUserResponse,
-    KvSetResponse, KvCompareAndSetResponse, KvCompareAndDeleteResponse, KvSetWithOptionsResponse,
-    KvSetWithExpiryResponse, KvGetResponse, KvDeleteResponse, KvDeleteAllResponse, KvListResponse,
-    CopyFileInfosResponse, GetFileInfoResponse, SetFileSearchableContentResponse, GetFileInfosResponse,
-    GetFileResponse, GetFileLinkResponse, ReadFileResponse, UploadFileResponse, CreateUploadSessionResponse,
-    UploadDataResponse, GetUploadSessionResponse,
+    CreatePostResponse,
+    AddReactionResponse,
+    RemoveReactionResponse,
+    GetReactionsResponse,
+    SendEphemeralPostResponse,
+    UpdateEphemeralPostResponse,
+    DeleteEphemeralPostResponse,
+    DeletePostResponse,
+    GetPostThreadResponse,
+    GetPostResponse,
+    GetPostsSinceResponse,
+    GetPostsAfterResponse,
+    GetPostsBeforeResponse,
+    GetPostsForChannelResponse,
+    UpdatePostResponse,
+    SearchPostsInTeamResponse,
+    SearchPostsInTeamForUserResponse,
+    KvSetResponse,
+    KvCompareAndSetResponse,
+    KvCompareAndDeleteResponse,
+    KvSetWithOptionsResponse,
+    KvSetWithExpiryResponse,
+    KvGetResponse,
+    KvDeleteResponse,
+    KvDeleteAllResponse,
+    KvListResponse,
+    CopyFileInfosResponse,
+    GetFileInfoResponse,
+    SetFileSearchableContentResponse,
+    GetFileInfosResponse,
+    GetFileResponse,
+    GetFileLinkResponse,
+    ReadFileResponse,
+    UploadFileResponse,
+    CreateUploadSessionResponse,
+    UploadDataResponse,
+    GetUploadSessionResponse,
 );
 
 /// A sub-message the call cannot do without: InvalidArgument `"<what> is required"` otherwise.

@@ -5,17 +5,19 @@ use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
-    AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs, CustomStatus,
-    GetFileInfosOptions, Id, JsonMap, KvSetOptions, Post, Preference, Reaction, SearchParameter, SearchParams,
-    ServerConfig, Session, SidebarCategoryWithChannels, Team, TeamMemberWithError, User, UserAccessToken, UserAuth,
-    UploadSession,
+    AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
+    CustomStatus, GetFileInfosOptions, Id, JsonMap, KvSetOptions, Post, Preference, Reaction,
+    SearchParameter, SearchParams, ServerConfig, Session, SidebarCategoryWithChannels, Team,
+    TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
 };
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
 
 use super::replies::{Reply, by_status, domain, in_body, required, status_of};
 use crate::Host;
-use crate::store::{AppResult, LogEntry, LogLevel, OutboundKind, PostsPage, UserQuery, errors, sanitize_config};
+use crate::store::{
+    AppResult, LogEntry, LogLevel, OutboundKind, PostsPage, UserQuery, errors, sanitize_config,
+};
 
 /// The PluginAPI as one plugin sees it.
 pub(crate) struct ApiService {
@@ -36,16 +38,27 @@ impl ApiService {
         let fields: Vec<(String, Value)> = pairs
             .into_iter()
             .map(|pair| {
-                let value = pair.value.map(Value::from_wire).transpose().unwrap_or(None).unwrap_or(Value::Null);
+                let value =
+                    pair.value.map(Value::from_wire).transpose().unwrap_or(None).unwrap_or(Value::Null);
                 (pair.key, value)
             })
             .collect();
-        let entry = LogEntry { plugin_id: self.plugin_id.clone(), level, message: msg, fields, time: mm_types::Timestamp::now() };
+        let entry = LogEntry {
+            plugin_id: self.plugin_id.clone(),
+            level,
+            message: msg,
+            fields,
+            time: mm_types::Timestamp::now(),
+        };
         match level {
-            LogLevel::Debug => tracing::debug!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}"),
+            LogLevel::Debug => {
+                tracing::debug!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}")
+            }
             LogLevel::Info => tracing::info!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}"),
             LogLevel::Warn => tracing::warn!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}"),
-            LogLevel::Error => tracing::error!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}"),
+            LogLevel::Error => {
+                tracing::error!(target: "mm_host::plugin", plugin = %entry.plugin_id, "{entry}")
+            }
         }
         self.with(|s| s.logs.push(entry));
         Ok(Response::new(()))
@@ -121,7 +134,10 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetUsersResponse { error: None, users: wires(users) }))
     }
 
-    async fn get_users_by_ids(&self, r: Request<wire::GetUsersByIdsRequest>) -> Reply<wire::GetUsersByIdsResponse> {
+    async fn get_users_by_ids(
+        &self,
+        r: Request<wire::GetUsersByIdsRequest>,
+    ) -> Reply<wire::GetUsersByIdsResponse> {
         let users = self.with(|s| s.users_by_ids(&ids(r.into_inner().user_ids)));
         Ok(Response::new(wire::GetUsersByIdsResponse { error: None, users: wires(users) }))
     }
@@ -131,7 +147,10 @@ impl PluginApi for ApiService {
         by_status(user, |u| wire::GetUserResponse { error: None, user: Some(u.into()) })
     }
 
-    async fn get_user_by_email(&self, r: Request<wire::GetUserByEmailRequest>) -> Reply<wire::GetUserByEmailResponse> {
+    async fn get_user_by_email(
+        &self,
+        r: Request<wire::GetUserByEmailRequest>,
+    ) -> Reply<wire::GetUserByEmailResponse> {
         let user = self.with(|s| s.user_by_email(&r.into_inner().email));
         by_status(user, |u| wire::GetUserByEmailResponse { error: None, user: Some(u.into()) })
     }
@@ -152,10 +171,14 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetUsersByUsernamesResponse { error: None, users: wires(users) }))
     }
 
-    async fn get_users_in_team(&self, r: Request<wire::GetUsersInTeamRequest>) -> Reply<wire::GetUsersInTeamResponse> {
+    async fn get_users_in_team(
+        &self,
+        r: Request<wire::GetUsersInTeamRequest>,
+    ) -> Reply<wire::GetUsersInTeamResponse> {
         let r = r.into_inner();
         let team = id(r.team_id);
-        let users = self.with(|s| s.team(&team).map(|_| ()).map(|()| s.users_in_team(&team, r.page, r.per_page)));
+        let users =
+            self.with(|s| s.team(&team).map(|_| ()).map(|()| s.users_in_team(&team, r.page, r.per_page)));
         by_status(users, |users| wire::GetUsersInTeamResponse { error: None, users: wires(users) })
     }
 
@@ -165,7 +188,10 @@ impl PluginApi for ApiService {
         by_status(updated, |u| wire::UpdateUserResponse { error: None, user: Some(u.into()) })
     }
 
-    async fn get_user_status(&self, r: Request<wire::GetUserStatusRequest>) -> Reply<wire::GetUserStatusResponse> {
+    async fn get_user_status(
+        &self,
+        r: Request<wire::GetUserStatusRequest>,
+    ) -> Reply<wire::GetUserStatusResponse> {
         let status = self.with(|s| s.user_status(&id(r.into_inner().user_id)));
         by_status(status, |st| wire::GetUserStatusResponse { error: None, status: Some(st.into()) })
     }
@@ -175,12 +201,19 @@ impl PluginApi for ApiService {
         r: Request<wire::GetUserStatusesByIdsRequest>,
     ) -> Reply<wire::GetUserStatusesByIdsResponse> {
         let statuses = self.with(|s| {
-            ids(r.into_inner().user_ids).iter().filter(|u| s.users.contains_key(*u)).map(|u| s.status_of(u)).collect::<Vec<_>>()
+            ids(r.into_inner().user_ids)
+                .iter()
+                .filter(|u| s.users.contains_key(*u))
+                .map(|u| s.status_of(u))
+                .collect::<Vec<_>>()
         });
         Ok(Response::new(wire::GetUserStatusesByIdsResponse { error: None, statuses: wires(statuses) }))
     }
 
-    async fn update_user_status(&self, r: Request<wire::UpdateUserStatusRequest>) -> Reply<wire::UpdateUserStatusResponse> {
+    async fn update_user_status(
+        &self,
+        r: Request<wire::UpdateUserStatusRequest>,
+    ) -> Reply<wire::UpdateUserStatusResponse> {
         let r = r.into_inner();
         let status = self.with(|s| s.set_user_status(&id(r.user_id), &r.status, 0));
         by_status(status, |st| wire::UpdateUserStatusResponse { error: None, status: Some(st.into()) })
@@ -195,7 +228,10 @@ impl PluginApi for ApiService {
         by_status(status, |st| wire::SetUserStatusTimedDndResponse { error: None, status: Some(st.into()) })
     }
 
-    async fn update_user_active(&self, r: Request<wire::UpdateUserActiveRequest>) -> Reply<wire::UpdateUserActiveResponse> {
+    async fn update_user_active(
+        &self,
+        r: Request<wire::UpdateUserActiveRequest>,
+    ) -> Reply<wire::UpdateUserActiveResponse> {
         let r = r.into_inner();
         let result = self.host.set_user_active(&id(r.user_id), r.active).await;
         by_status(result, |_| wire::UpdateUserActiveResponse { error: None })
@@ -252,18 +288,27 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::SearchUsersResponse { error: None, users: wires(users) }))
     }
 
-    async fn get_profile_image(&self, r: Request<wire::GetProfileImageRequest>) -> Reply<wire::GetProfileImageResponse> {
+    async fn get_profile_image(
+        &self,
+        r: Request<wire::GetProfileImageRequest>,
+    ) -> Reply<wire::GetProfileImageResponse> {
         let image = self.with(|s| s.profile_image(&id(r.into_inner().user_id)));
         by_status(image, |image| wire::GetProfileImageResponse { error: None, image })
     }
 
-    async fn set_profile_image(&self, r: Request<wire::SetProfileImageRequest>) -> Reply<wire::SetProfileImageResponse> {
+    async fn set_profile_image(
+        &self,
+        r: Request<wire::SetProfileImageRequest>,
+    ) -> Reply<wire::SetProfileImageResponse> {
         let r = r.into_inner();
         let result = self.with(|s| s.set_profile_image(&id(r.user_id), r.data));
         by_status(result, |()| wire::SetProfileImageResponse { error: None })
     }
 
-    async fn has_permission_to(&self, r: Request<wire::HasPermissionToRequest>) -> Reply<wire::HasPermissionToResponse> {
+    async fn has_permission_to(
+        &self,
+        r: Request<wire::HasPermissionToRequest>,
+    ) -> Reply<wire::HasPermissionToResponse> {
         let r = r.into_inner();
         let has_permission = self.with(|s| s.has_permission(&id(r.user_id), &r.permission_id));
         Ok(Response::new(wire::HasPermissionToResponse { error: None, has_permission }))
@@ -274,7 +319,8 @@ impl PluginApi for ApiService {
         r: Request<wire::HasPermissionToTeamRequest>,
     ) -> Reply<wire::HasPermissionToTeamResponse> {
         let r = r.into_inner();
-        let has_permission = self.with(|s| s.has_team_permission(&id(r.user_id), &id(r.team_id), &r.permission_id));
+        let has_permission =
+            self.with(|s| s.has_team_permission(&id(r.user_id), &id(r.team_id), &r.permission_id));
         Ok(Response::new(wire::HasPermissionToTeamResponse { error: None, has_permission }))
     }
 
@@ -288,7 +334,10 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::HasPermissionToChannelResponse { error: None, has_permission }))
     }
 
-    async fn publish_user_typing(&self, r: Request<wire::PublishUserTypingRequest>) -> Reply<wire::PublishUserTypingResponse> {
+    async fn publish_user_typing(
+        &self,
+        r: Request<wire::PublishUserTypingRequest>,
+    ) -> Reply<wire::PublishUserTypingResponse> {
         let r = r.into_inner();
         self.record(
             OutboundKind::UserTyping,
@@ -297,14 +346,20 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::PublishUserTypingResponse { error: None }))
     }
 
-    async fn update_user_auth(&self, r: Request<wire::UpdateUserAuthRequest>) -> Reply<wire::UpdateUserAuthResponse> {
+    async fn update_user_auth(
+        &self,
+        r: Request<wire::UpdateUserAuthRequest>,
+    ) -> Reply<wire::UpdateUserAuthResponse> {
         let r = r.into_inner();
         let auth: UserAuth = domain(required(r.user_auth, "user_auth")?)?;
         let result = self.with(|s| s.update_user_auth(&id(r.user_id), auth));
         by_status(result, |auth| wire::UpdateUserAuthResponse { error: None, user_auth: Some(auth.into()) })
     }
 
-    async fn update_user_roles(&self, r: Request<wire::UpdateUserRolesRequest>) -> Reply<wire::UpdateUserRolesResponse> {
+    async fn update_user_roles(
+        &self,
+        r: Request<wire::UpdateUserRolesRequest>,
+    ) -> Reply<wire::UpdateUserRolesResponse> {
         let r = r.into_inner();
         let user = self.with(|s| s.update_user_roles(&id(r.user_id), &r.new_roles));
         by_status(user, |u| wire::UpdateUserRolesResponse { error: None, user: Some(u.into()) })
@@ -315,10 +370,16 @@ impl PluginApi for ApiService {
         by_status(session, |session| wire::GetSessionResponse { error: None, session: Some(session.into()) })
     }
 
-    async fn create_session(&self, r: Request<wire::CreateSessionRequest>) -> Reply<wire::CreateSessionResponse> {
+    async fn create_session(
+        &self,
+        r: Request<wire::CreateSessionRequest>,
+    ) -> Reply<wire::CreateSessionResponse> {
         let session: Session = domain(required(r.into_inner().session, "session")?)?;
         let session = self.with(|s| s.create_session(session));
-        by_status(session, |session| wire::CreateSessionResponse { error: None, session: Some(session.into()) })
+        by_status(session, |session| wire::CreateSessionResponse {
+            error: None,
+            session: Some(session.into()),
+        })
     }
 
     async fn extend_session_expiry(
@@ -330,7 +391,10 @@ impl PluginApi for ApiService {
         by_status(result, |()| wire::ExtendSessionExpiryResponse { error: None })
     }
 
-    async fn revoke_session(&self, r: Request<wire::RevokeSessionRequest>) -> Reply<wire::RevokeSessionResponse> {
+    async fn revoke_session(
+        &self,
+        r: Request<wire::RevokeSessionRequest>,
+    ) -> Reply<wire::RevokeSessionResponse> {
         let result = self.with(|s| s.revoke_session(&id(r.into_inner().session_id)));
         by_status(result, |()| wire::RevokeSessionResponse { error: None })
     }
@@ -384,7 +448,10 @@ impl PluginApi for ApiService {
         by_status(team, |t| wire::GetTeamResponse { error: None, team: Some(t.into()) })
     }
 
-    async fn get_team_by_name(&self, r: Request<wire::GetTeamByNameRequest>) -> Reply<wire::GetTeamByNameResponse> {
+    async fn get_team_by_name(
+        &self,
+        r: Request<wire::GetTeamByNameRequest>,
+    ) -> Reply<wire::GetTeamByNameResponse> {
         let team = self.with(|s| s.team_by_name(&r.into_inner().name));
         by_status(team, |t| wire::GetTeamByNameResponse { error: None, team: Some(t.into()) })
     }
@@ -408,12 +475,18 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::SearchTeamsResponse { error: None, teams: wires(teams) }))
     }
 
-    async fn get_teams_for_user(&self, r: Request<wire::GetTeamsForUserRequest>) -> Reply<wire::GetTeamsForUserResponse> {
+    async fn get_teams_for_user(
+        &self,
+        r: Request<wire::GetTeamsForUserRequest>,
+    ) -> Reply<wire::GetTeamsForUserResponse> {
         let teams = self.with(|s| s.teams_for_user(&id(r.into_inner().user_id)));
         by_status(teams, |t| wire::GetTeamsForUserResponse { error: None, teams: wires(t) })
     }
 
-    async fn create_team_member(&self, r: Request<wire::CreateTeamMemberRequest>) -> Reply<wire::CreateTeamMemberResponse> {
+    async fn create_team_member(
+        &self,
+        r: Request<wire::CreateTeamMemberRequest>,
+    ) -> Reply<wire::CreateTeamMemberResponse> {
         let r = r.into_inner();
         let member = self.host.join_team(&id(r.team_id), &id(r.user_id), None).await;
         by_status(member, |m| wire::CreateTeamMemberResponse { error: None, team_member: Some(m.into()) })
@@ -449,23 +522,35 @@ impl PluginApi for ApiService {
                 Err(error) => TeamMemberWithError { user_id: user, member: None, error: Some(error) },
             });
         }
-        Ok(Response::new(wire::CreateTeamMembersGracefullyResponse { error: None, team_members: wires(results) }))
+        Ok(Response::new(wire::CreateTeamMembersGracefullyResponse {
+            error: None,
+            team_members: wires(results),
+        }))
     }
 
-    async fn delete_team_member(&self, r: Request<wire::DeleteTeamMemberRequest>) -> Reply<wire::DeleteTeamMemberResponse> {
+    async fn delete_team_member(
+        &self,
+        r: Request<wire::DeleteTeamMemberRequest>,
+    ) -> Reply<wire::DeleteTeamMemberResponse> {
         let r = r.into_inner();
         let requestor = opt_id(r.requestor_id);
         let result = self.host.leave_team(&id(r.team_id), &id(r.user_id), requestor.as_ref()).await;
         by_status(result, |()| wire::DeleteTeamMemberResponse { error: None })
     }
 
-    async fn get_team_members(&self, r: Request<wire::GetTeamMembersRequest>) -> Reply<wire::GetTeamMembersResponse> {
+    async fn get_team_members(
+        &self,
+        r: Request<wire::GetTeamMembersRequest>,
+    ) -> Reply<wire::GetTeamMembersResponse> {
         let r = r.into_inner();
         let members = self.with(|s| s.team_members_of(&id(r.team_id), r.page, r.per_page));
         by_status(members, |m| wire::GetTeamMembersResponse { error: None, team_members: wires(m) })
     }
 
-    async fn get_team_member(&self, r: Request<wire::GetTeamMemberRequest>) -> Reply<wire::GetTeamMemberResponse> {
+    async fn get_team_member(
+        &self,
+        r: Request<wire::GetTeamMemberRequest>,
+    ) -> Reply<wire::GetTeamMemberResponse> {
         let r = r.into_inner();
         let member = self.with(|s| s.team_member(&id(r.team_id), &id(r.user_id)));
         by_status(member, |m| wire::GetTeamMemberResponse { error: None, team_member: Some(m.into()) })
@@ -486,7 +571,10 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::UpdateTeamMemberRolesResponse> {
         let r = r.into_inner();
         let member = self.with(|s| s.update_team_member_roles(&id(r.team_id), &id(r.user_id), &r.new_roles));
-        by_status(member, |m| wire::UpdateTeamMemberRolesResponse { error: None, team_member: Some(m.into()) })
+        by_status(member, |m| wire::UpdateTeamMemberRolesResponse {
+            error: None,
+            team_member: Some(m.into()),
+        })
     }
 
     async fn get_team_icon(&self, r: Request<wire::GetTeamIconRequest>) -> Reply<wire::GetTeamIconResponse> {
@@ -500,25 +588,37 @@ impl PluginApi for ApiService {
         by_status(result, |()| wire::SetTeamIconResponse { error: None })
     }
 
-    async fn remove_team_icon(&self, r: Request<wire::RemoveTeamIconRequest>) -> Reply<wire::RemoveTeamIconResponse> {
+    async fn remove_team_icon(
+        &self,
+        r: Request<wire::RemoveTeamIconRequest>,
+    ) -> Reply<wire::RemoveTeamIconResponse> {
         let result = self.with(|s| s.remove_team_icon(&id(r.into_inner().team_id)));
         by_status(result, |()| wire::RemoveTeamIconResponse { error: None })
     }
 
-    async fn get_team_stats(&self, r: Request<wire::GetTeamStatsRequest>) -> Reply<wire::GetTeamStatsResponse> {
+    async fn get_team_stats(
+        &self,
+        r: Request<wire::GetTeamStatsRequest>,
+    ) -> Reply<wire::GetTeamStatsResponse> {
         let stats = self.with(|s| s.team_stats(&id(r.into_inner().team_id)));
         by_status(stats, |st| wire::GetTeamStatsResponse { error: None, team_stats: Some(st.into()) })
     }
 
     // --- channels ---
 
-    async fn create_channel(&self, r: Request<wire::CreateChannelRequest>) -> Reply<wire::CreateChannelResponse> {
+    async fn create_channel(
+        &self,
+        r: Request<wire::CreateChannelRequest>,
+    ) -> Reply<wire::CreateChannelResponse> {
         let channel: Channel = domain(required(r.into_inner().channel, "channel")?)?;
         let channel = self.host.create_channel(channel).await;
         by_status(channel, |c| wire::CreateChannelResponse { error: None, channel: Some(c.into()) })
     }
 
-    async fn delete_channel(&self, r: Request<wire::DeleteChannelRequest>) -> Reply<wire::DeleteChannelResponse> {
+    async fn delete_channel(
+        &self,
+        r: Request<wire::DeleteChannelRequest>,
+    ) -> Reply<wire::DeleteChannelResponse> {
         let result = self.with(|s| s.delete_channel(&id(r.into_inner().channel_id)));
         by_status(result, |_| wire::DeleteChannelResponse { error: None })
     }
@@ -537,7 +637,10 @@ impl PluginApi for ApiService {
         by_status(channel, |c| wire::GetChannelResponse { error: None, channel: Some(c.into()) })
     }
 
-    async fn get_channel_by_name(&self, r: Request<wire::GetChannelByNameRequest>) -> Reply<wire::GetChannelByNameResponse> {
+    async fn get_channel_by_name(
+        &self,
+        r: Request<wire::GetChannelByNameRequest>,
+    ) -> Reply<wire::GetChannelByNameResponse> {
         let r = r.into_inner();
         let channel = self.with(|s| s.channel_by_name(&id(r.team_id), &r.name, r.include_deleted));
         by_status(channel, |c| wire::GetChannelByNameResponse { error: None, channel: Some(c.into()) })
@@ -552,7 +655,10 @@ impl PluginApi for ApiService {
             let team = s.team_by_name(&r.team_name)?;
             s.channel_by_name(&team.id, &r.channel_name, r.include_deleted)
         });
-        by_status(channel, |c| wire::GetChannelByNameForTeamNameResponse { error: None, channel: Some(c.into()) })
+        by_status(channel, |c| wire::GetChannelByNameForTeamNameResponse {
+            error: None,
+            channel: Some(c.into()),
+        })
     }
 
     async fn get_channels_for_team_for_user(
@@ -564,54 +670,81 @@ impl PluginApi for ApiService {
         by_status(channels, |c| wire::GetChannelsForTeamForUserResponse { error: None, channels: wires(c) })
     }
 
-    async fn get_channel_stats(&self, r: Request<wire::GetChannelStatsRequest>) -> Reply<wire::GetChannelStatsResponse> {
+    async fn get_channel_stats(
+        &self,
+        r: Request<wire::GetChannelStatsRequest>,
+    ) -> Reply<wire::GetChannelStatsResponse> {
         let stats = self.with(|s| s.channel_stats(&id(r.into_inner().channel_id)));
         by_status(stats, |st| wire::GetChannelStatsResponse { error: None, channel_stats: Some(st.into()) })
     }
 
-    async fn get_direct_channel(&self, r: Request<wire::GetDirectChannelRequest>) -> Reply<wire::GetDirectChannelResponse> {
+    async fn get_direct_channel(
+        &self,
+        r: Request<wire::GetDirectChannelRequest>,
+    ) -> Reply<wire::GetDirectChannelResponse> {
         let r = r.into_inner();
         let channel = self.host.direct_channel(&id(r.user_id_1), &id(r.user_id_2)).await;
         by_status(channel, |c| wire::GetDirectChannelResponse { error: None, channel: Some(c.into()) })
     }
 
-    async fn get_group_channel(&self, r: Request<wire::GetGroupChannelRequest>) -> Reply<wire::GetGroupChannelResponse> {
+    async fn get_group_channel(
+        &self,
+        r: Request<wire::GetGroupChannelRequest>,
+    ) -> Reply<wire::GetGroupChannelResponse> {
         let channel = self.host.group_channel(&ids(r.into_inner().user_ids)).await;
         by_status(channel, |c| wire::GetGroupChannelResponse { error: None, channel: Some(c.into()) })
     }
 
-    async fn update_channel(&self, r: Request<wire::UpdateChannelRequest>) -> Reply<wire::UpdateChannelResponse> {
+    async fn update_channel(
+        &self,
+        r: Request<wire::UpdateChannelRequest>,
+    ) -> Reply<wire::UpdateChannelResponse> {
         let channel: Channel = domain(required(r.into_inner().channel, "channel")?)?;
         let channel = self.with(|s| s.update_channel(channel));
         by_status(channel, |c| wire::UpdateChannelResponse { error: None, channel: Some(c.into()) })
     }
 
-    async fn search_channels(&self, r: Request<wire::SearchChannelsRequest>) -> Reply<wire::SearchChannelsResponse> {
+    async fn search_channels(
+        &self,
+        r: Request<wire::SearchChannelsRequest>,
+    ) -> Reply<wire::SearchChannelsResponse> {
         let r = r.into_inner();
         let channels = self.with(|s| s.search_channels(&id(r.team_id), &r.term));
         by_status(channels, |c| wire::SearchChannelsResponse { error: None, channels: wires(c) })
     }
 
-    async fn add_channel_member(&self, r: Request<wire::AddChannelMemberRequest>) -> Reply<wire::AddChannelMemberResponse> {
+    async fn add_channel_member(
+        &self,
+        r: Request<wire::AddChannelMemberRequest>,
+    ) -> Reply<wire::AddChannelMemberResponse> {
         let r = r.into_inner();
         let member = self.host.join_channel(&id(r.channel_id), &id(r.user_id), None).await;
         by_status(member, |m| wire::AddChannelMemberResponse { error: None, channel_member: Some(m.into()) })
     }
 
-    async fn add_user_to_channel(&self, r: Request<wire::AddUserToChannelRequest>) -> Reply<wire::AddUserToChannelResponse> {
+    async fn add_user_to_channel(
+        &self,
+        r: Request<wire::AddUserToChannelRequest>,
+    ) -> Reply<wire::AddUserToChannelResponse> {
         let r = r.into_inner();
         let actor = opt_id(r.as_user_id);
         let member = self.host.join_channel(&id(r.channel_id), &id(r.user_id), actor.as_ref()).await;
         by_status(member, |m| wire::AddUserToChannelResponse { error: None, channel_member: Some(m.into()) })
     }
 
-    async fn get_channel_member(&self, r: Request<wire::GetChannelMemberRequest>) -> Reply<wire::GetChannelMemberResponse> {
+    async fn get_channel_member(
+        &self,
+        r: Request<wire::GetChannelMemberRequest>,
+    ) -> Reply<wire::GetChannelMemberResponse> {
         let r = r.into_inner();
         let member = self.with(|s| s.channel_member(&id(r.channel_id), &id(r.user_id)));
         by_status(member, |m| wire::GetChannelMemberResponse { error: None, channel_member: Some(m.into()) })
     }
 
-    async fn get_channel_members(&self, r: Request<wire::GetChannelMembersRequest>) -> Reply<wire::GetChannelMembersResponse> {
+    async fn get_channel_members(
+        &self,
+        r: Request<wire::GetChannelMembersRequest>,
+    ) -> Reply<wire::GetChannelMembersResponse> {
         let r = r.into_inner();
         let members = self.with(|s| s.channel_members_of(&id(r.channel_id), r.page, r.per_page));
         by_status(members, |m| wire::GetChannelMembersResponse { error: None, channel_members: wires(m) })
@@ -623,7 +756,10 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::GetChannelMembersByIdsResponse> {
         let r = r.into_inner();
         let members = self.with(|s| s.channel_members_by_ids(&id(r.channel_id), &ids(r.user_ids)));
-        by_status(members, |m| wire::GetChannelMembersByIdsResponse { error: None, channel_members: wires(m) })
+        by_status(members, |m| wire::GetChannelMembersByIdsResponse {
+            error: None,
+            channel_members: wires(m),
+        })
     }
 
     async fn get_channel_members_for_user(
@@ -631,8 +767,12 @@ impl PluginApi for ApiService {
         r: Request<wire::GetChannelMembersForUserRequest>,
     ) -> Reply<wire::GetChannelMembersForUserResponse> {
         let r = r.into_inner();
-        let members = self.with(|s| s.channel_members_for_user(&id(r.team_id), &id(r.user_id), r.page, r.per_page));
-        by_status(members, |m| wire::GetChannelMembersForUserResponse { error: None, channel_members: wires(m) })
+        let members =
+            self.with(|s| s.channel_members_for_user(&id(r.team_id), &id(r.user_id), r.page, r.per_page));
+        by_status(members, |m| wire::GetChannelMembersForUserResponse {
+            error: None,
+            channel_members: wires(m),
+        })
     }
 
     async fn update_channel_member_roles(
@@ -640,8 +780,12 @@ impl PluginApi for ApiService {
         r: Request<wire::UpdateChannelMemberRolesRequest>,
     ) -> Reply<wire::UpdateChannelMemberRolesResponse> {
         let r = r.into_inner();
-        let member = self.with(|s| s.update_channel_member_roles(&id(r.channel_id), &id(r.user_id), &r.new_roles));
-        by_status(member, |m| wire::UpdateChannelMemberRolesResponse { error: None, channel_member: Some(m.into()) })
+        let member =
+            self.with(|s| s.update_channel_member_roles(&id(r.channel_id), &id(r.user_id), &r.new_roles));
+        by_status(member, |m| wire::UpdateChannelMemberRolesResponse {
+            error: None,
+            channel_member: Some(m.into()),
+        })
     }
 
     async fn update_channel_member_notifications(
@@ -649,8 +793,9 @@ impl PluginApi for ApiService {
         r: Request<wire::UpdateChannelMemberNotificationsRequest>,
     ) -> Reply<wire::UpdateChannelMemberNotificationsResponse> {
         let r = r.into_inner();
-        let member =
-            self.with(|s| s.update_channel_member_notify_props(&id(r.channel_id), &id(r.user_id), r.notifications));
+        let member = self.with(|s| {
+            s.update_channel_member_notify_props(&id(r.channel_id), &id(r.user_id), r.notifications)
+        });
         by_status(member, |m| wire::UpdateChannelMemberNotificationsResponse {
             error: None,
             channel_member: Some(m.into()),
@@ -692,7 +837,10 @@ impl PluginApi for ApiService {
         let r = r.into_inner();
         let category: SidebarCategoryWithChannels = domain(required(r.new_category, "new_category")?)?;
         let created = self.with(|s| s.create_sidebar_category(&id(r.user_id), &id(r.team_id), category));
-        by_status(created, |c| wire::CreateChannelSidebarCategoryResponse { error: None, category: Some(c.into()) })
+        by_status(created, |c| wire::CreateChannelSidebarCategoryResponse {
+            error: None,
+            category: Some(c.into()),
+        })
     }
 
     async fn get_channel_sidebar_categories(
@@ -701,7 +849,10 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::GetChannelSidebarCategoriesResponse> {
         let r = r.into_inner();
         let categories = self.with(|s| s.sidebar_categories(&id(r.user_id), &id(r.team_id)));
-        by_status(categories, |c| wire::GetChannelSidebarCategoriesResponse { error: None, categories: Some(c.into()) })
+        by_status(categories, |c| wire::GetChannelSidebarCategoriesResponse {
+            error: None,
+            categories: Some(c.into()),
+        })
     }
 
     async fn update_channel_sidebar_categories(
@@ -711,7 +862,10 @@ impl PluginApi for ApiService {
         let r = r.into_inner();
         let categories: Vec<SidebarCategoryWithChannels> = domain(r.categories)?;
         let updated = self.with(|s| s.update_sidebar_categories(&id(r.user_id), &id(r.team_id), categories));
-        by_status(updated, |c| wire::UpdateChannelSidebarCategoriesResponse { error: None, categories: wires(c) })
+        by_status(updated, |c| wire::UpdateChannelSidebarCategoriesResponse {
+            error: None,
+            categories: wires(c),
+        })
     }
 
     // --- posts (errors in the response) ---
@@ -728,18 +882,27 @@ impl PluginApi for ApiService {
         in_body(added, |r| wire::AddReactionResponse { error: None, reaction: Some(r.into()) })
     }
 
-    async fn remove_reaction(&self, r: Request<wire::RemoveReactionRequest>) -> Reply<wire::RemoveReactionResponse> {
+    async fn remove_reaction(
+        &self,
+        r: Request<wire::RemoveReactionRequest>,
+    ) -> Reply<wire::RemoveReactionResponse> {
         let reaction: Reaction = domain(required(r.into_inner().reaction, "reaction")?)?;
         let removed = self.host.remove_reaction(&reaction).await;
         in_body(removed, |()| wire::RemoveReactionResponse { error: None })
     }
 
-    async fn get_reactions(&self, r: Request<wire::GetReactionsRequest>) -> Reply<wire::GetReactionsResponse> {
+    async fn get_reactions(
+        &self,
+        r: Request<wire::GetReactionsRequest>,
+    ) -> Reply<wire::GetReactionsResponse> {
         let reactions = self.with(|s| s.reactions_for(&id(r.into_inner().post_id)));
         in_body(reactions, |r| wire::GetReactionsResponse { error: None, reactions: wires(r) })
     }
 
-    async fn send_ephemeral_post(&self, r: Request<wire::SendEphemeralPostRequest>) -> Reply<wire::SendEphemeralPostResponse> {
+    async fn send_ephemeral_post(
+        &self,
+        r: Request<wire::SendEphemeralPostRequest>,
+    ) -> Reply<wire::SendEphemeralPostResponse> {
         let r = r.into_inner();
         let post: Post = domain(required(r.post, "post")?)?;
         let sent = self.host.send_ephemeral_post(&id(r.user_id), post);
@@ -770,7 +933,10 @@ impl PluginApi for ApiService {
         in_body(deleted, |_| wire::DeletePostResponse { error: None })
     }
 
-    async fn get_post_thread(&self, r: Request<wire::GetPostThreadRequest>) -> Reply<wire::GetPostThreadResponse> {
+    async fn get_post_thread(
+        &self,
+        r: Request<wire::GetPostThreadRequest>,
+    ) -> Reply<wire::GetPostThreadResponse> {
         let thread = self.with(|s| s.thread(&id(r.into_inner().post_id)));
         in_body(thread, |t| wire::GetPostThreadResponse { error: None, post_list: Some(t.into()) })
     }
@@ -780,13 +946,19 @@ impl PluginApi for ApiService {
         in_body(post, |p| wire::GetPostResponse { error: None, post: Some(p.into()) })
     }
 
-    async fn get_posts_since(&self, r: Request<wire::GetPostsSinceRequest>) -> Reply<wire::GetPostsSinceResponse> {
+    async fn get_posts_since(
+        &self,
+        r: Request<wire::GetPostsSinceRequest>,
+    ) -> Reply<wire::GetPostsSinceResponse> {
         let r = r.into_inner();
         let list = self.with(|s| s.posts_page(&id(r.channel_id), PostsPage::Since { time: r.time }));
         in_body(list, |l| wire::GetPostsSinceResponse { error: None, post_list: Some(l.into()) })
     }
 
-    async fn get_posts_after(&self, r: Request<wire::GetPostsAfterRequest>) -> Reply<wire::GetPostsAfterResponse> {
+    async fn get_posts_after(
+        &self,
+        r: Request<wire::GetPostsAfterRequest>,
+    ) -> Reply<wire::GetPostsAfterResponse> {
         let r = r.into_inner();
         let anchor = id(r.post_id);
         let which = PostsPage::After { post_id: &anchor, page: r.page, per_page: r.per_page };
@@ -794,7 +966,10 @@ impl PluginApi for ApiService {
         in_body(list, |l| wire::GetPostsAfterResponse { error: None, post_list: Some(l.into()) })
     }
 
-    async fn get_posts_before(&self, r: Request<wire::GetPostsBeforeRequest>) -> Reply<wire::GetPostsBeforeResponse> {
+    async fn get_posts_before(
+        &self,
+        r: Request<wire::GetPostsBeforeRequest>,
+    ) -> Reply<wire::GetPostsBeforeResponse> {
         let r = r.into_inner();
         let anchor = id(r.post_id);
         let which = PostsPage::Before { post_id: &anchor, page: r.page, per_page: r.per_page };
@@ -835,28 +1010,49 @@ impl PluginApi for ApiService {
         let r = r.into_inner();
         let params: SearchParameter = domain(required(r.search_params, "search_params")?)?;
         let results = self.with(|s| s.search_posts_for_user(&id(r.team_id), &id(r.user_id), &params));
-        in_body(results, |res| wire::SearchPostsInTeamForUserResponse { error: None, results: Some(res.into()) })
+        in_body(results, |res| wire::SearchPostsInTeamForUserResponse {
+            error: None,
+            results: Some(res.into()),
+        })
     }
 
     // --- emoji (the host has no custom emoji) ---
 
-    async fn get_emoji_list(&self, _r: Request<wire::GetEmojiListRequest>) -> Reply<wire::GetEmojiListResponse> {
+    async fn get_emoji_list(
+        &self,
+        _r: Request<wire::GetEmojiListRequest>,
+    ) -> Reply<wire::GetEmojiListResponse> {
         Ok(Response::new(wire::GetEmojiListResponse { error: None, emojis: Vec::new() }))
     }
 
-    async fn get_emoji_by_name(&self, r: Request<wire::GetEmojiByNameRequest>) -> Reply<wire::GetEmojiByNameResponse> {
+    async fn get_emoji_by_name(
+        &self,
+        r: Request<wire::GetEmojiByNameRequest>,
+    ) -> Reply<wire::GetEmojiByNameResponse> {
         let name = r.into_inner().name;
-        Err(status_of(&errors::not_found("app.emoji.get_by_name.no_result", format!("No custom emoji named {name:?}."))))
+        Err(status_of(&errors::not_found(
+            "app.emoji.get_by_name.no_result",
+            format!("No custom emoji named {name:?}."),
+        )))
     }
 
     async fn get_emoji(&self, r: Request<wire::GetEmojiRequest>) -> Reply<wire::GetEmojiResponse> {
         let emoji = r.into_inner().emoji_id;
-        Err(status_of(&errors::not_found("app.emoji.get.no_result", format!("No custom emoji with id {emoji:?}."))))
+        Err(status_of(&errors::not_found(
+            "app.emoji.get.no_result",
+            format!("No custom emoji with id {emoji:?}."),
+        )))
     }
 
-    async fn get_emoji_image(&self, r: Request<wire::GetEmojiImageRequest>) -> Reply<wire::GetEmojiImageResponse> {
+    async fn get_emoji_image(
+        &self,
+        r: Request<wire::GetEmojiImageRequest>,
+    ) -> Reply<wire::GetEmojiImageResponse> {
         let emoji = r.into_inner().emoji_id;
-        Err(status_of(&errors::not_found("app.emoji.get.no_result", format!("No custom emoji with id {emoji:?}."))))
+        Err(status_of(&errors::not_found(
+            "app.emoji.get.no_result",
+            format!("No custom emoji with id {emoji:?}."),
+        )))
     }
 
     // --- KV store (errors in the response) ---
@@ -867,7 +1063,10 @@ impl PluginApi for ApiService {
         in_body(result, |_| wire::KvSetResponse { error: None })
     }
 
-    async fn kv_compare_and_set(&self, r: Request<wire::KvCompareAndSetRequest>) -> Reply<wire::KvCompareAndSetResponse> {
+    async fn kv_compare_and_set(
+        &self,
+        r: Request<wire::KvCompareAndSetRequest>,
+    ) -> Reply<wire::KvCompareAndSetResponse> {
         let r = r.into_inner();
         let options = KvSetOptions { atomic: true, old_value: r.old_value, expire_in_seconds: 0 };
         let result = self.with(|s| s.kv_set(&self.plugin_id, &r.key, r.new_value, &options));
@@ -883,14 +1082,20 @@ impl PluginApi for ApiService {
         in_body(result, |success| wire::KvCompareAndDeleteResponse { error: None, success })
     }
 
-    async fn kv_set_with_options(&self, r: Request<wire::KvSetWithOptionsRequest>) -> Reply<wire::KvSetWithOptionsResponse> {
+    async fn kv_set_with_options(
+        &self,
+        r: Request<wire::KvSetWithOptionsRequest>,
+    ) -> Reply<wire::KvSetWithOptionsResponse> {
         let r = r.into_inner();
         let options: KvSetOptions = domain(r.options.unwrap_or_default())?;
         let result = self.with(|s| s.kv_set(&self.plugin_id, &r.key, r.value, &options));
         in_body(result, |success| wire::KvSetWithOptionsResponse { error: None, success })
     }
 
-    async fn kv_set_with_expiry(&self, r: Request<wire::KvSetWithExpiryRequest>) -> Reply<wire::KvSetWithExpiryResponse> {
+    async fn kv_set_with_expiry(
+        &self,
+        r: Request<wire::KvSetWithExpiryRequest>,
+    ) -> Reply<wire::KvSetWithExpiryResponse> {
         let r = r.into_inner();
         let options = KvSetOptions { expire_in_seconds: r.expire_in_seconds, ..KvSetOptions::default() };
         let result = self.with(|s| s.kv_set(&self.plugin_id, &r.key, r.value, &options));
@@ -937,7 +1142,10 @@ impl PluginApi for ApiService {
         &self,
         _r: Request<wire::GetUnsanitizedConfigRequest>,
     ) -> Reply<wire::GetUnsanitizedConfigResponse> {
-        Ok(Response::new(wire::GetUnsanitizedConfigResponse { error: None, config_json: self.config_json(false) }))
+        Ok(Response::new(wire::GetUnsanitizedConfigResponse {
+            error: None,
+            config_json: self.config_json(false),
+        }))
     }
 
     async fn save_config(&self, r: Request<wire::SaveConfigRequest>) -> Reply<wire::SaveConfigResponse> {
@@ -950,7 +1158,10 @@ impl PluginApi for ApiService {
         by_status(result, |()| wire::SaveConfigResponse { error: None })
     }
 
-    async fn get_plugin_config(&self, _r: Request<wire::GetPluginConfigRequest>) -> Reply<wire::GetPluginConfigResponse> {
+    async fn get_plugin_config(
+        &self,
+        _r: Request<wire::GetPluginConfigRequest>,
+    ) -> Reply<wire::GetPluginConfigResponse> {
         let settings = self.host.store().plugin_config(&self.plugin_id);
         Ok(Response::new(wire::GetPluginConfigResponse {
             error: None,
@@ -958,7 +1169,10 @@ impl PluginApi for ApiService {
         }))
     }
 
-    async fn save_plugin_config(&self, r: Request<wire::SavePluginConfigRequest>) -> Reply<wire::SavePluginConfigResponse> {
+    async fn save_plugin_config(
+        &self,
+        r: Request<wire::SavePluginConfigRequest>,
+    ) -> Reply<wire::SavePluginConfigResponse> {
         let settings: JsonMap = domain(r.into_inner().config.unwrap_or_default())?;
         let result = self.host.save_plugin_config(&self.plugin_id, settings).await;
         by_status(result, |()| wire::SavePluginConfigResponse { error: None })
@@ -971,7 +1185,10 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetPluginsResponse { error: None, manifests: wires(manifests) }))
     }
 
-    async fn get_plugin_status(&self, r: Request<wire::GetPluginStatusRequest>) -> Reply<wire::GetPluginStatusResponse> {
+    async fn get_plugin_status(
+        &self,
+        r: Request<wire::GetPluginStatusRequest>,
+    ) -> Reply<wire::GetPluginStatusResponse> {
         let status = self.host.plugin_status(&r.into_inner().id);
         by_status(status, |st| wire::GetPluginStatusResponse { error: None, status: Some(st.into()) })
     }
@@ -1029,10 +1246,16 @@ impl PluginApi for ApiService {
 
     // --- files (errors in the response) ---
 
-    async fn copy_file_infos(&self, r: Request<wire::CopyFileInfosRequest>) -> Reply<wire::CopyFileInfosResponse> {
+    async fn copy_file_infos(
+        &self,
+        r: Request<wire::CopyFileInfosRequest>,
+    ) -> Reply<wire::CopyFileInfosResponse> {
         let r = r.into_inner();
         let copies = self.with(|s| s.copy_file_infos(&id(r.user_id), &ids(r.file_ids)));
-        in_body(copies, |ids| wire::CopyFileInfosResponse { error: None, file_ids: ids.into_iter().map(String::from).collect() })
+        in_body(copies, |ids| wire::CopyFileInfosResponse {
+            error: None,
+            file_ids: ids.into_iter().map(String::from).collect(),
+        })
     }
 
     async fn get_file_info(&self, r: Request<wire::GetFileInfoRequest>) -> Reply<wire::GetFileInfoResponse> {
@@ -1049,7 +1272,10 @@ impl PluginApi for ApiService {
         in_body(result, |()| wire::SetFileSearchableContentResponse { error: None })
     }
 
-    async fn get_file_infos(&self, r: Request<wire::GetFileInfosRequest>) -> Reply<wire::GetFileInfosResponse> {
+    async fn get_file_infos(
+        &self,
+        r: Request<wire::GetFileInfosRequest>,
+    ) -> Reply<wire::GetFileInfosResponse> {
         let r = r.into_inner();
         let options: GetFileInfosOptions = domain(r.options.unwrap_or_default())?;
         let infos = self.with(|s| s.file_infos(r.page, r.per_page, &options));
@@ -1083,7 +1309,10 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::CreateUploadSessionResponse> {
         let session: UploadSession = domain(required(r.into_inner().upload_session, "upload_session")?)?;
         let session = self.with(|s| s.create_upload(session));
-        in_body(session, |s| wire::CreateUploadSessionResponse { error: None, upload_session: Some(s.into()) })
+        in_body(session, |s| wire::CreateUploadSessionResponse {
+            error: None,
+            upload_session: Some(s.into()),
+        })
     }
 
     async fn upload_data(&self, r: Request<wire::UploadDataRequest>) -> Reply<wire::UploadDataResponse> {
@@ -1093,7 +1322,10 @@ impl PluginApi for ApiService {
         in_body(info, |i| wire::UploadDataResponse { error: None, file_info: i.map(Into::into) })
     }
 
-    async fn get_upload_session(&self, r: Request<wire::GetUploadSessionRequest>) -> Reply<wire::GetUploadSessionResponse> {
+    async fn get_upload_session(
+        &self,
+        r: Request<wire::GetUploadSessionRequest>,
+    ) -> Reply<wire::GetUploadSessionResponse> {
         let session = self.with(|s| s.upload(&id(r.into_inner().upload_id)));
         in_body(session, |s| wire::GetUploadSessionResponse { error: None, upload_session: Some(s.into()) })
     }
@@ -1125,7 +1357,10 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetBotsResponse { error: None, bots: wires(bots) }))
     }
 
-    async fn update_bot_active(&self, r: Request<wire::UpdateBotActiveRequest>) -> Reply<wire::UpdateBotActiveResponse> {
+    async fn update_bot_active(
+        &self,
+        r: Request<wire::UpdateBotActiveRequest>,
+    ) -> Reply<wire::UpdateBotActiveResponse> {
         let r = r.into_inner();
         let bot = self.with(|s| s.set_bot_active(&id(r.bot_user_id), r.active));
         by_status(bot, |b| wire::UpdateBotActiveResponse { error: None, bot: Some(b.into()) })
@@ -1139,7 +1374,10 @@ impl PluginApi for ApiService {
         by_status(result, |()| wire::PermanentDeleteBotResponse { error: None })
     }
 
-    async fn ensure_bot_user(&self, r: Request<wire::EnsureBotUserRequest>) -> Reply<wire::EnsureBotUserResponse> {
+    async fn ensure_bot_user(
+        &self,
+        r: Request<wire::EnsureBotUserRequest>,
+    ) -> Reply<wire::EnsureBotUserResponse> {
         let bot: Bot = domain(required(r.into_inner().bot, "bot")?)?;
         let bot_id = self.with(|s| s.ensure_bot(bot, &self.plugin_id));
         by_status(bot_id, |id| wire::EnsureBotUserResponse { error: None, bot_user_id: id.into_string() })
@@ -1155,12 +1393,21 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetLicenseResponse { error: None, license_json }))
     }
 
-    async fn is_enterprise_ready(&self, _r: Request<wire::IsEnterpriseReadyRequest>) -> Reply<wire::IsEnterpriseReadyResponse> {
+    async fn is_enterprise_ready(
+        &self,
+        _r: Request<wire::IsEnterpriseReadyRequest>,
+    ) -> Reply<wire::IsEnterpriseReadyResponse> {
         Ok(Response::new(wire::IsEnterpriseReadyResponse { error: None, is_enterprise_ready: false }))
     }
 
-    async fn get_server_version(&self, _r: Request<wire::GetServerVersionRequest>) -> Reply<wire::GetServerVersionResponse> {
-        Ok(Response::new(wire::GetServerVersionResponse { error: None, version: self.host.inner.server_version.clone() }))
+    async fn get_server_version(
+        &self,
+        _r: Request<wire::GetServerVersionRequest>,
+    ) -> Reply<wire::GetServerVersionResponse> {
+        Ok(Response::new(wire::GetServerVersionResponse {
+            error: None,
+            version: self.host.inner.server_version.clone(),
+        }))
     }
 
     async fn get_system_install_date(
@@ -1171,30 +1418,48 @@ impl PluginApi for ApiService {
         Ok(Response::new(wire::GetSystemInstallDateResponse { error: None, install_date }))
     }
 
-    async fn get_diagnostic_id(&self, _r: Request<wire::GetDiagnosticIdRequest>) -> Reply<wire::GetDiagnosticIdResponse> {
+    async fn get_diagnostic_id(
+        &self,
+        _r: Request<wire::GetDiagnosticIdRequest>,
+    ) -> Reply<wire::GetDiagnosticIdResponse> {
         let diagnostic_id = self.host.inner.diagnostic_id.clone();
         Ok(Response::new(wire::GetDiagnosticIdResponse { error: None, diagnostic_id }))
     }
 
-    async fn get_telemetry_id(&self, _r: Request<wire::GetTelemetryIdRequest>) -> Reply<wire::GetTelemetryIdResponse> {
+    async fn get_telemetry_id(
+        &self,
+        _r: Request<wire::GetTelemetryIdRequest>,
+    ) -> Reply<wire::GetTelemetryIdResponse> {
         let telemetry_id = self.host.inner.diagnostic_id.clone();
         Ok(Response::new(wire::GetTelemetryIdResponse { error: None, telemetry_id }))
     }
 
-    async fn get_cloud_limits(&self, _r: Request<wire::GetCloudLimitsRequest>) -> Reply<wire::GetCloudLimitsResponse> {
+    async fn get_cloud_limits(
+        &self,
+        _r: Request<wire::GetCloudLimitsRequest>,
+    ) -> Reply<wire::GetCloudLimitsResponse> {
         // Not a cloud server: no limits, as the server answers outside the cloud.
-        Ok(Response::new(wire::GetCloudLimitsResponse { error: None, limits_json: Bytes::from_static(b"{}") }))
+        Ok(Response::new(wire::GetCloudLimitsResponse {
+            error: None,
+            limits_json: Bytes::from_static(b"{}"),
+        }))
     }
 
     // --- slash commands ---
 
-    async fn register_command(&self, r: Request<wire::RegisterCommandRequest>) -> Reply<wire::RegisterCommandResponse> {
+    async fn register_command(
+        &self,
+        r: Request<wire::RegisterCommandRequest>,
+    ) -> Reply<wire::RegisterCommandResponse> {
         let command: Command = domain(required(r.into_inner().command, "command")?)?;
         let result = self.with(|s| s.register_plugin_command(&self.plugin_id, command));
         by_status(result, |()| wire::RegisterCommandResponse { error: None })
     }
 
-    async fn unregister_command(&self, r: Request<wire::UnregisterCommandRequest>) -> Reply<wire::UnregisterCommandResponse> {
+    async fn unregister_command(
+        &self,
+        r: Request<wire::UnregisterCommandRequest>,
+    ) -> Reply<wire::UnregisterCommandResponse> {
         let r = r.into_inner();
         let team = opt_id(r.team_id);
         self.with(|s| s.unregister_plugin_command(&self.plugin_id, team.as_ref(), &r.trigger));
@@ -1207,16 +1472,25 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::ExecuteSlashCommandResponse> {
         let args: CommandArgs = domain(required(r.into_inner().command_args, "command_args")?)?;
         let response = self.host.execute_command(args).await;
-        by_status(response, |res| wire::ExecuteSlashCommandResponse { error: None, response: Some(res.into()) })
+        by_status(response, |res| wire::ExecuteSlashCommandResponse {
+            error: None,
+            response: Some(res.into()),
+        })
     }
 
-    async fn create_command(&self, r: Request<wire::CreateCommandRequest>) -> Reply<wire::CreateCommandResponse> {
+    async fn create_command(
+        &self,
+        r: Request<wire::CreateCommandRequest>,
+    ) -> Reply<wire::CreateCommandResponse> {
         let command: Command = domain(required(r.into_inner().cmd, "cmd")?)?;
         let created = self.with(|s| s.create_custom_command(command));
         by_status(created, |c| wire::CreateCommandResponse { error: None, command: Some(c.into()) })
     }
 
-    async fn list_commands(&self, r: Request<wire::ListCommandsRequest>) -> Reply<wire::ListCommandsResponse> {
+    async fn list_commands(
+        &self,
+        r: Request<wire::ListCommandsRequest>,
+    ) -> Reply<wire::ListCommandsResponse> {
         let team = id(r.into_inner().team_id);
         let commands = self.with(|s| {
             s.team(&team)?;
@@ -1228,13 +1502,19 @@ impl PluginApi for ApiService {
         by_status(commands, |c| wire::ListCommandsResponse { error: None, commands: wires(c) })
     }
 
-    async fn list_custom_commands(&self, r: Request<wire::ListCustomCommandsRequest>) -> Reply<wire::ListCustomCommandsResponse> {
+    async fn list_custom_commands(
+        &self,
+        r: Request<wire::ListCustomCommandsRequest>,
+    ) -> Reply<wire::ListCustomCommandsResponse> {
         let team = id(r.into_inner().team_id);
         let commands = self.with(|s| s.team(&team).map(|_| s.custom_commands_for_team(&team)));
         by_status(commands, |c| wire::ListCustomCommandsResponse { error: None, commands: wires(c) })
     }
 
-    async fn list_plugin_commands(&self, r: Request<wire::ListPluginCommandsRequest>) -> Reply<wire::ListPluginCommandsResponse> {
+    async fn list_plugin_commands(
+        &self,
+        r: Request<wire::ListPluginCommandsRequest>,
+    ) -> Reply<wire::ListPluginCommandsResponse> {
         let team = id(r.into_inner().team_id);
         let commands = self.with(|s| s.team(&team).map(|_| s.plugin_commands_for_team(&team)));
         by_status(commands, |c| wire::ListPluginCommandsResponse { error: None, commands: wires(c) })
@@ -1253,14 +1533,20 @@ impl PluginApi for ApiService {
         by_status(command, |c| wire::GetCommandResponse { error: None, command: Some(c.into()) })
     }
 
-    async fn update_command(&self, r: Request<wire::UpdateCommandRequest>) -> Reply<wire::UpdateCommandResponse> {
+    async fn update_command(
+        &self,
+        r: Request<wire::UpdateCommandRequest>,
+    ) -> Reply<wire::UpdateCommandResponse> {
         let r = r.into_inner();
         let update: Command = domain(required(r.updated_cmd, "updated_cmd")?)?;
         let command = self.with(|s| s.update_custom_command(&id(r.command_id), update));
         by_status(command, |c| wire::UpdateCommandResponse { error: None, command: Some(c.into()) })
     }
 
-    async fn delete_command(&self, r: Request<wire::DeleteCommandRequest>) -> Reply<wire::DeleteCommandResponse> {
+    async fn delete_command(
+        &self,
+        r: Request<wire::DeleteCommandRequest>,
+    ) -> Reply<wire::DeleteCommandResponse> {
         let result = self.with(|s| s.delete_custom_command(&id(r.into_inner().command_id)));
         by_status(result, |()| wire::DeleteCommandResponse { error: None })
     }
@@ -1273,7 +1559,10 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::GetPreferenceForUserResponse> {
         let r = r.into_inner();
         let preference = self.with(|s| s.preference(&id(r.user_id), &r.category, &r.name));
-        by_status(preference, |p| wire::GetPreferenceForUserResponse { error: None, preference: Some(p.into()) })
+        by_status(preference, |p| wire::GetPreferenceForUserResponse {
+            error: None,
+            preference: Some(p.into()),
+        })
     }
 
     async fn get_preferences_for_user(
@@ -1353,7 +1642,10 @@ impl PluginApi for ApiService {
     async fn send_mail(&self, r: Request<wire::SendMailRequest>) -> Reply<wire::SendMailResponse> {
         let r = r.into_inner();
         if r.to.trim().is_empty() {
-            return Err(status_of(&errors::bad_request("plugin_api.send_mail.missing_to", "Missing TO address.")));
+            return Err(status_of(&errors::bad_request(
+                "plugin_api.send_mail.missing_to",
+                "Missing TO address.",
+            )));
         }
         self.record(OutboundKind::Mail, json!({"to": r.to, "subject": r.subject, "html_body": r.html_body}));
         Ok(Response::new(wire::SendMailResponse { error: None }))

@@ -69,7 +69,11 @@ impl Host {
     }
 
     /// Acts on a command response: posts it, or sends it to the user who ran the command.
-    async fn handle_command_response(&self, args: &CommandArgs, response: &CommandResponse) -> Result<(), AppError> {
+    async fn handle_command_response(
+        &self,
+        args: &CommandArgs,
+        response: &CommandResponse,
+    ) -> Result<(), AppError> {
         let mut pending = vec![response.clone()];
         while let Some(response) = pending.pop() {
             pending.extend(response.extra_responses.iter().rev().cloned());
@@ -77,9 +81,12 @@ impl Host {
             if !has_content {
                 continue;
             }
-            let mut post = Post::new(response.channel_id.clone().unwrap_or_else(|| args.channel_id.clone()), &response.text)
-                .by(args.user_id.clone())
-                .with_kind(response.kind.clone());
+            let mut post = Post::new(
+                response.channel_id.clone().unwrap_or_else(|| args.channel_id.clone()),
+                &response.text,
+            )
+            .by(args.user_id.clone())
+            .with_kind(response.kind.clone());
             post.props = response.props.clone();
             if !response.username.is_empty() {
                 post.set_prop("override_username", response.username.clone());
@@ -100,7 +107,11 @@ impl Host {
 
     /// The host's built-in commands (`/echo`, `/me`, `/shrug`, `/away`, `/online`, `/dnd`,
     /// `/offline`); `None` for any other trigger.
-    fn built_in_command(&self, trigger: &str, args: &CommandArgs) -> Result<Option<CommandResponse>, AppError> {
+    fn built_in_command(
+        &self,
+        trigger: &str,
+        args: &CommandArgs,
+    ) -> Result<Option<CommandResponse>, AppError> {
         let text = args.text();
         let status = |status: &str, said: &str| -> Result<Option<CommandResponse>, AppError> {
             self.store().with(|s| s.set_user_status(&args.user_id, status, 0))?;
@@ -110,18 +121,29 @@ impl Host {
             "echo" => {
                 let message = text.trim().trim_matches('"');
                 if message.is_empty() {
-                    return Err(AppError::new("api.command_echo.message.app_error", "A message must be provided with the /echo command.").with_status(400));
+                    return Err(AppError::new(
+                        "api.command_echo.message.app_error",
+                        "A message must be provided with the /echo command.",
+                    )
+                    .with_status(400));
                 }
                 Ok(Some(CommandResponse::in_channel(message)))
             }
-            "me" => Ok(Some(CommandResponse { kind: PostType::Other("me".into()), ..CommandResponse::in_channel(format!("*{text}*")) })),
-            "shrug" => Ok(Some(CommandResponse::in_channel(format!("{text} ¯\\\\\\_(ツ)\\_/¯").trim_start().to_string()))),
+            "me" => Ok(Some(CommandResponse {
+                kind: PostType::Other("me".into()),
+                ..CommandResponse::in_channel(format!("*{text}*"))
+            })),
+            "shrug" => Ok(Some(CommandResponse::in_channel(
+                format!("{text} ¯\\\\\\_(ツ)\\_/¯").trim_start().to_string(),
+            ))),
             "away" => status("away", "You are now away"),
             "online" => status("online", "You are now online"),
-            "dnd" => status("dnd", "Do Not Disturb is enabled. You will not receive desktop or mobile push notifications until Do Not Disturb is turned off."),
+            "dnd" => status(
+                "dnd",
+                "Do Not Disturb is enabled. You will not receive desktop or mobile push notifications until Do Not Disturb is turned off.",
+            ),
             "offline" => status("offline", "You are now offline"),
             _ => Ok(None),
         }
     }
-
 }

@@ -15,8 +15,11 @@ impl Host {
             config = plugin.configuration_will_be_saved(config).await?;
         }
         let value = config.to_value().map_err(|e| {
-            AppError::new("model.config.is_valid.app_error", format!("The configuration is not valid JSON: {e}"))
-                .with_status(400)
+            AppError::new(
+                "model.config.is_valid.app_error",
+                format!("The configuration is not valid JSON: {e}"),
+            )
+            .with_status(400)
         })?;
         self.store().with(|s| s.save_config(value))?;
         self.after_each(|plugin| async move { plugin.on_configuration_change().await });
@@ -25,9 +28,7 @@ impl Host {
 
     /// Saves one plugin's settings (`PluginSettings.Plugins.<id>`), through [`save_config`](Self::save_config).
     pub async fn save_plugin_config(&self, plugin_id: &str, settings: JsonMap) -> Result<(), AppError> {
-        let mut config = self.store().with(|s| {
-            s.set_plugin_config_in(plugin_id, settings)
-        })?;
+        let mut config = self.store().with(|s| s.set_plugin_config_in(plugin_id, settings))?;
         // The config may not be an object only if someone saved a non-object, which save_config refuses.
         if !config.is_object() {
             config = serde_json::Value::Object(JsonMap::new());
@@ -38,7 +39,11 @@ impl Host {
     }
 
     /// Saves a user's preferences, then runs `PreferencesHaveChanged`.
-    pub async fn update_preferences(&self, user_id: &UserId, preferences: Vec<Preference>) -> Result<(), AppError> {
+    pub async fn update_preferences(
+        &self,
+        user_id: &UserId,
+        preferences: Vec<Preference>,
+    ) -> Result<(), AppError> {
         self.store().with(|s| s.save_preferences(user_id, &preferences))?;
         let cx = self.plugin_context();
         self.after_each(move |plugin| {
@@ -49,7 +54,11 @@ impl Host {
     }
 
     /// Deletes some of a user's preferences (no hook runs, as on the server).
-    pub async fn delete_preferences(&self, user_id: &UserId, preferences: Vec<Preference>) -> Result<(), AppError> {
+    pub async fn delete_preferences(
+        &self,
+        user_id: &UserId,
+        preferences: Vec<Preference>,
+    ) -> Result<(), AppError> {
         self.store().with(|s| s.delete_preferences(user_id, &preferences))
     }
 }

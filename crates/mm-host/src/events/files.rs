@@ -42,7 +42,9 @@ impl Host {
             return Ok(None);
         };
         let channel = session.channel_id.clone().unwrap_or_default();
-        let info = self.store().with(|s| s.new_file_info(&session.user_id, &channel, &session.filename, content.len()));
+        let info = self
+            .store()
+            .with(|s| s.new_file_info(&session.user_id, &channel, &session.filename, content.len()));
         let info = FileInfo { channel_id: session.channel_id.clone(), ..info };
         self.store_upload(info, content).await.map(Some)
     }

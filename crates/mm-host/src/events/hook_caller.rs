@@ -12,8 +12,8 @@ use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
 use mm_types::convert::FromWire;
 use mm_types::{
-    AppError, Channel, ChannelMember, CommandArgs, CommandResponse, FileInfo, PluginContext, Post, Preference, Reaction,
-    ServerConfig, TeamMember, User,
+    AppError, Channel, ChannelMember, CommandArgs, CommandResponse, FileInfo, PluginContext, Post,
+    Preference, Reaction, ServerConfig, TeamMember, User,
 };
 use tonic::transport::Channel as GrpcChannel;
 use tonic::{Request, Response, Status};
@@ -143,15 +143,22 @@ impl HookCaller {
     }
 
     /// `MessageWillBeUpdated`: the edit to store, or a rejection.
-    pub(crate) async fn message_will_be_updated(&self, cx: &PluginContext, new: Post, old: &Post) -> Verdict<Post> {
+    pub(crate) async fn message_will_be_updated(
+        &self,
+        cx: &PluginContext,
+        new: Post,
+        old: &Post,
+    ) -> Verdict<Post> {
         let message = wire::MessageWillBeUpdatedRequest {
             context: self.context(),
             plugin_context: Some(cx.clone().into()),
             new_post: Some(new.clone().into()),
             old_post: Some(old.clone().into()),
         };
-        let answer = self
-            .call("MessageWillBeUpdated", message, |mut c, r| async move { c.message_will_be_updated(r).await })
+        let answer =
+            self.call("MessageWillBeUpdated", message, |mut c, r| async move {
+                c.message_will_be_updated(r).await
+            })
             .await;
         match answer {
             Some(Ok(response)) => self.post_verdict(new, response.modified_post, response.rejection_reason),
@@ -186,16 +193,20 @@ impl HookCaller {
             file_info: Some(info.clone().into()),
             file_content: content.clone(),
         };
-        let answer =
-            self.call("FileWillBeUploaded", message, |mut c, r| async move { c.file_will_be_uploaded(r).await }).await;
+        let answer = self
+            .call("FileWillBeUploaded", message, |mut c, r| async move { c.file_will_be_uploaded(r).await })
+            .await;
         match answer {
-            Some(Ok(response)) if !response.rejection_reason.is_empty() => Verdict::Reject(response.rejection_reason),
+            Some(Ok(response)) if !response.rejection_reason.is_empty() => {
+                Verdict::Reject(response.rejection_reason)
+            }
             Some(Ok(response)) => {
                 let info = match response.modified_file_info.map(FileInfo::from_wire) {
                     Some(Ok(modified)) => modified,
                     _ => info,
                 };
-                let content = if response.modified_content.is_empty() { content } else { response.modified_content };
+                let content =
+                    if response.modified_content.is_empty() { content } else { response.modified_content };
                 Verdict::Allow((info, content))
             }
             _ => Verdict::Allow((info, content)),
@@ -203,18 +214,24 @@ impl HookCaller {
     }
 
     /// `ConfigurationWillBeSaved`: the configuration to save, or the plugin's error.
-    pub(crate) async fn configuration_will_be_saved(&self, config: ServerConfig) -> Result<ServerConfig, AppError> {
+    pub(crate) async fn configuration_will_be_saved(
+        &self,
+        config: ServerConfig,
+    ) -> Result<ServerConfig, AppError> {
         let message = wire::ConfigurationWillBeSavedRequest {
             context: self.context(),
             new_config: Some(config.clone().into()),
         };
         let answer = self
-            .call("ConfigurationWillBeSaved", message, |mut c, r| async move { c.configuration_will_be_saved(r).await })
+            .call("ConfigurationWillBeSaved", message, |mut c, r| async move {
+                c.configuration_will_be_saved(r).await
+            })
             .await;
         match answer {
             Some(Ok(response)) => {
                 if let Some(error) = response.error {
-                    return Err(AppError::from_wire(error).unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
+                    return Err(AppError::from_wire(error)
+                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
                 }
                 match response.modified_config.map(ServerConfig::from_wire) {
                     Some(Ok(modified)) if !modified.is_empty() => Ok(modified),
@@ -227,13 +244,18 @@ impl HookCaller {
 
     /// `ExecuteCommand`: the plugin's response; a transport failure is the server's
     /// `plugin.grpc.execute_command.error` (500).
-    pub(crate) async fn execute_command(&self, cx: &PluginContext, args: CommandArgs) -> Result<CommandResponse, AppError> {
+    pub(crate) async fn execute_command(
+        &self,
+        cx: &PluginContext,
+        args: CommandArgs,
+    ) -> Result<CommandResponse, AppError> {
         let message = wire::ExecuteCommandRequest {
             context: self.context(),
             plugin_context: Some(cx.clone().into()),
             args: Some(args.into()),
         };
-        let answer = self.call("ExecuteCommand", message, |mut c, r| async move { c.execute_command(r).await }).await;
+        let answer =
+            self.call("ExecuteCommand", message, |mut c, r| async move { c.execute_command(r).await }).await;
         match answer {
             None => Ok(CommandResponse::default()),
             Some(Err(status)) => Err(AppError::new(
@@ -243,7 +265,8 @@ impl HookCaller {
             .with_status(500)),
             Some(Ok(response)) => {
                 if let Some(error) = response.error {
-                    return Err(AppError::from_wire(error).unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
+                    return Err(AppError::from_wire(error)
+                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
                 }
                 match response.response.map(CommandResponse::from_wire).transpose() {
                     Ok(response) => Ok(response.unwrap_or_default()),
@@ -260,8 +283,10 @@ impl HookCaller {
     /// `OnConfigurationChange`.
     pub(crate) async fn on_configuration_change(&self) {
         let message = wire::OnConfigurationChangeRequest { context: self.context() };
-        let answer = self
-            .call("OnConfigurationChange", message, |mut c, r| async move { c.on_configuration_change(r).await })
+        let answer =
+            self.call("OnConfigurationChange", message, |mut c, r| async move {
+                c.on_configuration_change(r).await
+            })
             .await;
         if let Some(Ok(wire::OnConfigurationChangeResponse { error: Some(error) })) = answer {
             tracing::warn!(
@@ -281,7 +306,12 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             post: Some(post.clone().into()),
         };
-        self.call("MessageHasBeenPosted", message, |mut c, r| async move { c.message_has_been_posted(r).await }).await;
+        self.call(
+            "MessageHasBeenPosted",
+            message,
+            |mut c, r| async move { c.message_has_been_posted(r).await },
+        )
+        .await;
     }
 
     /// `MessageHasBeenUpdated`.
@@ -292,8 +322,12 @@ impl HookCaller {
             new_post: Some(new.clone().into()),
             old_post: Some(old.clone().into()),
         };
-        self.call("MessageHasBeenUpdated", message, |mut c, r| async move { c.message_has_been_updated(r).await })
-            .await;
+        self.call(
+            "MessageHasBeenUpdated",
+            message,
+            |mut c, r| async move { c.message_has_been_updated(r).await },
+        )
+        .await;
     }
 
     /// `MessageHasBeenDeleted`.
@@ -303,8 +337,12 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             post: Some(post.clone().into()),
         };
-        self.call("MessageHasBeenDeleted", message, |mut c, r| async move { c.message_has_been_deleted(r).await })
-            .await;
+        self.call(
+            "MessageHasBeenDeleted",
+            message,
+            |mut c, r| async move { c.message_has_been_deleted(r).await },
+        )
+        .await;
     }
 
     /// `ReactionHasBeenAdded` (`added`) or `ReactionHasBeenRemoved`.
@@ -315,16 +353,20 @@ impl HookCaller {
                 plugin_context: Some(cx.clone().into()),
                 reaction: Some(reaction.clone().into()),
             };
-            self.call("ReactionHasBeenAdded", message, |mut c, r| async move { c.reaction_has_been_added(r).await })
-                .await;
+            self.call("ReactionHasBeenAdded", message, |mut c, r| async move {
+                c.reaction_has_been_added(r).await
+            })
+            .await;
         } else {
             let message = wire::ReactionHasBeenRemovedRequest {
                 context: self.context(),
                 plugin_context: Some(cx.clone().into()),
                 reaction: Some(reaction.clone().into()),
             };
-            self.call("ReactionHasBeenRemoved", message, |mut c, r| async move { c.reaction_has_been_removed(r).await })
-                .await;
+            self.call("ReactionHasBeenRemoved", message, |mut c, r| async move {
+                c.reaction_has_been_removed(r).await
+            })
+            .await;
         }
     }
 
@@ -340,14 +382,29 @@ impl HookCaller {
         let actor = actor.map(|a| a.clone().into());
         let plugin_context = Some(cx.clone().into());
         if joined {
-            let message =
-                wire::UserHasJoinedChannelRequest { context: self.context(), plugin_context, channel_member: member, actor };
-            self.call("UserHasJoinedChannel", message, |mut c, r| async move { c.user_has_joined_channel(r).await })
-                .await;
+            let message = wire::UserHasJoinedChannelRequest {
+                context: self.context(),
+                plugin_context,
+                channel_member: member,
+                actor,
+            };
+            self.call("UserHasJoinedChannel", message, |mut c, r| async move {
+                c.user_has_joined_channel(r).await
+            })
+            .await;
         } else {
-            let message =
-                wire::UserHasLeftChannelRequest { context: self.context(), plugin_context, channel_member: member, actor };
-            self.call("UserHasLeftChannel", message, |mut c, r| async move { c.user_has_left_channel(r).await }).await;
+            let message = wire::UserHasLeftChannelRequest {
+                context: self.context(),
+                plugin_context,
+                channel_member: member,
+                actor,
+            };
+            self.call(
+                "UserHasLeftChannel",
+                message,
+                |mut c, r| async move { c.user_has_left_channel(r).await },
+            )
+            .await;
         }
     }
 
@@ -363,13 +420,27 @@ impl HookCaller {
         let actor = actor.map(|a| a.clone().into());
         let plugin_context = Some(cx.clone().into());
         if joined {
-            let message =
-                wire::UserHasJoinedTeamRequest { context: self.context(), plugin_context, team_member: member, actor };
-            self.call("UserHasJoinedTeam", message, |mut c, r| async move { c.user_has_joined_team(r).await }).await;
+            let message = wire::UserHasJoinedTeamRequest {
+                context: self.context(),
+                plugin_context,
+                team_member: member,
+                actor,
+            };
+            self.call(
+                "UserHasJoinedTeam",
+                message,
+                |mut c, r| async move { c.user_has_joined_team(r).await },
+            )
+            .await;
         } else {
-            let message =
-                wire::UserHasLeftTeamRequest { context: self.context(), plugin_context, team_member: member, actor };
-            self.call("UserHasLeftTeam", message, |mut c, r| async move { c.user_has_left_team(r).await }).await;
+            let message = wire::UserHasLeftTeamRequest {
+                context: self.context(),
+                plugin_context,
+                team_member: member,
+                actor,
+            };
+            self.call("UserHasLeftTeam", message, |mut c, r| async move { c.user_has_left_team(r).await })
+                .await;
         }
     }
 
@@ -380,7 +451,8 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             user: Some(user.clone().into()),
         };
-        self.call("UserHasBeenCreated", message, |mut c, r| async move { c.user_has_been_created(r).await }).await;
+        self.call("UserHasBeenCreated", message, |mut c, r| async move { c.user_has_been_created(r).await })
+            .await;
     }
 
     /// `UserHasBeenDeactivated`.
@@ -390,8 +462,10 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             user: Some(user.clone().into()),
         };
-        self.call("UserHasBeenDeactivated", message, |mut c, r| async move { c.user_has_been_deactivated(r).await })
-            .await;
+        self.call("UserHasBeenDeactivated", message, |mut c, r| async move {
+            c.user_has_been_deactivated(r).await
+        })
+        .await;
     }
 
     /// `ChannelHasBeenCreated`.
@@ -401,8 +475,12 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             channel: Some(channel.clone().into()),
         };
-        self.call("ChannelHasBeenCreated", message, |mut c, r| async move { c.channel_has_been_created(r).await })
-            .await;
+        self.call(
+            "ChannelHasBeenCreated",
+            message,
+            |mut c, r| async move { c.channel_has_been_created(r).await },
+        )
+        .await;
     }
 
     /// `PreferencesHaveChanged`.
@@ -412,7 +490,9 @@ impl HookCaller {
             plugin_context: Some(cx.clone().into()),
             preferences: preferences.iter().cloned().map(Into::into).collect(),
         };
-        self.call("PreferencesHaveChanged", message, |mut c, r| async move { c.preferences_have_changed(r).await })
-            .await;
+        self.call("PreferencesHaveChanged", message, |mut c, r| async move {
+            c.preferences_have_changed(r).await
+        })
+        .await;
     }
 }

@@ -107,7 +107,12 @@ impl Host {
 
     /// Adds a user to a team, then runs `UserHasJoinedTeam` and adds them to the team's
     /// default channels (Town Square, Off-Topic), which runs `UserHasJoinedChannel`.
-    pub async fn join_team(&self, team_id: &TeamId, user_id: &UserId, actor: Option<&UserId>) -> Result<TeamMember, AppError> {
+    pub async fn join_team(
+        &self,
+        team_id: &TeamId,
+        user_id: &UserId,
+        actor: Option<&UserId>,
+    ) -> Result<TeamMember, AppError> {
         let (member, joined) = self.store().with(|s| s.add_team_member(team_id, user_id))?;
         if joined {
             let (cx, actor_user, joined_member) = (self.plugin_context(), self.actor(actor), member.clone());
@@ -126,7 +131,12 @@ impl Host {
     }
 
     /// Removes a user from a team (and its channels), then runs `UserHasLeftTeam`.
-    pub async fn leave_team(&self, team_id: &TeamId, user_id: &UserId, actor: Option<&UserId>) -> Result<(), AppError> {
+    pub async fn leave_team(
+        &self,
+        team_id: &TeamId,
+        user_id: &UserId,
+        actor: Option<&UserId>,
+    ) -> Result<(), AppError> {
         let member = self.store().with(|s| s.remove_team_member(team_id, user_id))?;
         let (cx, actor) = (self.plugin_context(), self.actor(actor));
         self.after_each(move |plugin| {

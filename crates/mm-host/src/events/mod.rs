@@ -16,8 +16,8 @@ mod tracker;
 
 use std::future::Future;
 
-pub use hook_caller::{DISMISS_POST_REASON, HOOK_TIMEOUT, HookCaller};
 pub(crate) use hook_caller::Verdict;
+pub use hook_caller::{DISMISS_POST_REASON, HOOK_TIMEOUT, HookCaller};
 pub(crate) use tracker::Tracker;
 
 use crate::Host;

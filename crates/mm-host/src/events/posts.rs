@@ -24,7 +24,11 @@ impl Host {
         self.create_post_with(post, &self.plugin_context()).await
     }
 
-    pub(crate) async fn create_post_with(&self, mut post: Post, cx: &PluginContext) -> Result<Post, AppError> {
+    pub(crate) async fn create_post_with(
+        &self,
+        mut post: Post,
+        cx: &PluginContext,
+    ) -> Result<Post, AppError> {
         self.store().with(|s| s.check_new_post(&post))?;
         for plugin in self.plugins() {
             match plugin.message_will_be_posted(cx, post).await {

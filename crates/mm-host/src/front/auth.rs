@@ -61,7 +61,9 @@ impl FromRequestParts<Host> for Caller {
                     "api.context.session_expired.app_error",
                     "Invalid or expired session, please login again.",
                 )
-                .with_detail("send Authorization: Bearer <token> (the seeded admin's token is printed at start)")
+                .with_detail(
+                    "send Authorization: Bearer <token> (the seeded admin's token is printed at start)",
+                )
                 .with_status(401),
             )
         })

@@ -18,7 +18,10 @@ async fn plugin_route(State(host): State<Host>, Path(plugin_id): Path<String>) -
     forward(&host, &plugin_id)
 }
 
-async fn plugin_route_rest(State(host): State<Host>, Path((plugin_id, _rest)): Path<(String, String)>) -> Response {
+async fn plugin_route_rest(
+    State(host): State<Host>,
+    Path((plugin_id, _rest)): Path<(String, String)>,
+) -> Response {
     forward(&host, &plugin_id)
 }
 

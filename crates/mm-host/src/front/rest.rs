@@ -5,7 +5,9 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use mm_types::{Channel, ChannelId, ChannelMember, CommandArgs, CommandResponse, Id, Post, PostId, PostList, Team, User};
+use mm_types::{
+    Channel, ChannelId, ChannelMember, CommandArgs, CommandResponse, Id, Post, PostId, PostList, Team, User,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -61,14 +63,22 @@ async fn ping() -> Json<Value> {
     Json(json!({"status": "OK"}))
 }
 
-async fn create_post(State(host): State<Host>, Caller(user): Caller, body: Json<Post>) -> ApiResult<(StatusCode, Json<Post>)> {
+async fn create_post(
+    State(host): State<Host>,
+    Caller(user): Caller,
+    body: Json<Post>,
+) -> ApiResult<(StatusCode, Json<Post>)> {
     let mut post = body.0;
     post.user_id = user.id;
     let post = host.create_post(post).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
-async fn get_post(State(host): State<Host>, _caller: Caller, Path(post_id): Path<String>) -> ApiResult<Json<Post>> {
+async fn get_post(
+    State(host): State<Host>,
+    _caller: Caller,
+    Path(post_id): Path<String>,
+) -> ApiResult<Json<Post>> {
     let post_id: PostId = parse_id(&post_id)?;
     Ok(Json(host.store().with(|s| s.post(&post_id))?))
 }
@@ -112,7 +122,11 @@ async fn execute_command(
     Ok(Json(host.execute_command(args).await?))
 }
 
-async fn list_users(State(host): State<Host>, _caller: Caller, Query(paging): Query<Paging>) -> Json<Vec<User>> {
+async fn list_users(
+    State(host): State<Host>,
+    _caller: Caller,
+    Query(paging): Query<Paging>,
+) -> Json<Vec<User>> {
     let query = UserQuery {
         in_team: (!paging.in_team.is_empty()).then(|| Id::from_raw(paging.in_team.clone())),
         in_channel: (!paging.in_channel.is_empty()).then(|| Id::from_raw(paging.in_channel.clone())),
@@ -127,7 +141,11 @@ async fn me(Caller(user): Caller) -> Json<User> {
     Json(user)
 }
 
-async fn get_user(State(host): State<Host>, _caller: Caller, Path(user_id): Path<String>) -> ApiResult<Json<User>> {
+async fn get_user(
+    State(host): State<Host>,
+    _caller: Caller,
+    Path(user_id): Path<String>,
+) -> ApiResult<Json<User>> {
     let user_id = parse_id(&user_id)?;
     Ok(Json(host.store().with(|s| s.user(&user_id).map(crate::store::sanitized_user))?))
 }
@@ -147,7 +165,11 @@ async fn create_channel(
     Ok((StatusCode::CREATED, Json(channel)))
 }
 
-async fn get_channel(State(host): State<Host>, _caller: Caller, Path(channel_id): Path<String>) -> ApiResult<Json<Channel>> {
+async fn get_channel(
+    State(host): State<Host>,
+    _caller: Caller,
+    Path(channel_id): Path<String>,
+) -> ApiResult<Json<Channel>> {
     let channel_id: ChannelId = parse_id(&channel_id)?;
     Ok(Json(host.store().with(|s| s.channel(&channel_id).cloned())?))
 }

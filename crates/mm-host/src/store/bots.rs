@@ -18,7 +18,10 @@ impl State {
             bot.owner_id = owner.to_string();
         }
         if bot.description.chars().count() > 1024 {
-            return Err(bad_request("model.bot.is_valid.description.app_error", "The description is too long."));
+            return Err(bad_request(
+                "model.bot.is_valid.description.app_error",
+                "The description is too long.",
+            ));
         }
         let user = User {
             username: bot.username.clone(),
@@ -99,7 +102,10 @@ impl State {
             .filter(|b| options.owner_id.is_empty() || b.owner_id == options.owner_id)
             .filter(|b| {
                 !options.only_orphaned
-                    || !self.users.get(&UserId::from_raw(b.owner_id.clone())).is_some_and(|u| u.delete_at.is_none())
+                    || self
+                        .users
+                        .get(&UserId::from_raw(b.owner_id.clone()))
+                        .is_none_or(|u| u.delete_at.is_some())
             })
             .cloned()
             .collect();
@@ -135,7 +141,8 @@ impl Store {
 
     /// Every bot, deactivated ones included, sorted by username.
     pub fn bots(&self) -> Vec<Bot> {
-        let options = BotGetOptions { include_deleted: true, page: 0, per_page: i32::MAX, ..BotGetOptions::default() };
+        let options =
+            BotGetOptions { include_deleted: true, page: 0, per_page: i32::MAX, ..BotGetOptions::default() };
         self.lock().bots(&options)
     }
 }

@@ -18,14 +18,23 @@ fn missing_channel(id: &str) -> mm_types::AppError {
 }
 
 fn missing_member() -> mm_types::AppError {
-    not_found("app.channel.get_member.missing.app_error", "No channel member found for that user ID and channel ID.")
+    not_found(
+        "app.channel.get_member.missing.app_error",
+        "No channel member found for that user ID and channel ID.",
+    )
 }
 
 fn default_member_notify_props() -> HashMap<String, String> {
-    [("desktop", "default"), ("email", "default"), ("push", "default"), ("mark_unread", "all"), ("ignore_channel_mentions", "default")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    [
+        ("desktop", "default"),
+        ("email", "default"),
+        ("push", "default"),
+        ("mark_unread", "all"),
+        ("ignore_channel_mentions", "default"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
 }
 
 /// The name of the direct channel between two users: their ids, sorted, joined by `__`.
@@ -59,10 +68,16 @@ fn validate_channel(channel: &Channel) -> AppResult<()> {
         ));
     }
     if channel.header.chars().count() > 1024 {
-        return Err(bad_request("model.channel.is_valid.header.app_error", "The header may be at most 1024 characters long."));
+        return Err(bad_request(
+            "model.channel.is_valid.header.app_error",
+            "The header may be at most 1024 characters long.",
+        ));
     }
     if channel.purpose.chars().count() > 250 {
-        return Err(bad_request("model.channel.is_valid.purpose.app_error", "The purpose may be at most 250 characters long."));
+        return Err(bad_request(
+            "model.channel.is_valid.purpose.app_error",
+            "The purpose may be at most 250 characters long.",
+        ));
     }
     Ok(())
 }
@@ -78,10 +93,16 @@ impl State {
         }
         validate_channel(&channel)?;
         let team_id = channel.team_id.clone().ok_or_else(|| {
-            bad_request("model.channel.is_valid.team_id.app_error", "A public or private channel needs a team.")
+            bad_request(
+                "model.channel.is_valid.team_id.app_error",
+                "A public or private channel needs a team.",
+            )
         })?;
         if self.team(&team_id)?.delete_at.is_some() {
-            return Err(bad_request("api.channel.create_channel.team_deleted.app_error", "The team is archived."));
+            return Err(bad_request(
+                "api.channel.create_channel.team_deleted.app_error",
+                "The team is archived.",
+            ));
         }
         if self.channels.values().any(|c| c.team_id.as_ref() == Some(&team_id) && c.name == channel.name) {
             return Err(bad_request(
@@ -134,7 +155,9 @@ impl State {
         self.user(a)?;
         self.user(b)?;
         let name = direct_channel_name(a, b);
-        if let Some(existing) = self.channels.values().find(|c| c.kind == ChannelType::Direct && c.name == name) {
+        if let Some(existing) =
+            self.channels.values().find(|c| c.kind == ChannelType::Direct && c.name == name)
+        {
             return Ok((existing.clone(), false));
         }
         let now = self.tick();
@@ -172,7 +195,9 @@ impl State {
         }
         usernames.sort();
         let name = group_channel_name(&ids);
-        if let Some(existing) = self.channels.values().find(|c| c.kind == ChannelType::Group && c.name == name) {
+        if let Some(existing) =
+            self.channels.values().find(|c| c.kind == ChannelType::Group && c.name == name)
+        {
             return Ok((existing.clone(), false));
         }
         let now = self.tick();
@@ -198,13 +223,25 @@ impl State {
         self.channels.get(id).ok_or_else(|| missing_channel(id.as_str()))
     }
 
-    pub(crate) fn channel_by_name(&self, team: &TeamId, name: &str, include_deleted: bool) -> AppResult<Channel> {
+    pub(crate) fn channel_by_name(
+        &self,
+        team: &TeamId,
+        name: &str,
+        include_deleted: bool,
+    ) -> AppResult<Channel> {
         self.channels
             .values()
-            .find(|c| c.team_id.as_ref() == Some(team) && c.name == name && (include_deleted || c.delete_at.is_none()))
+            .find(|c| {
+                c.team_id.as_ref() == Some(team)
+                    && c.name == name
+                    && (include_deleted || c.delete_at.is_none())
+            })
             .cloned()
             .ok_or_else(|| {
-                not_found("app.channel.get_by_name.missing.app_error", format!("Unable to find the channel {name:?}."))
+                not_found(
+                    "app.channel.get_by_name.missing.app_error",
+                    format!("Unable to find the channel {name:?}."),
+                )
             })
     }
 
@@ -214,7 +251,12 @@ impl State {
         channels
     }
 
-    pub(crate) fn public_channels(&self, team: &TeamId, page_no: i32, per_page: i32) -> AppResult<Vec<Channel>> {
+    pub(crate) fn public_channels(
+        &self,
+        team: &TeamId,
+        page_no: i32,
+        per_page: i32,
+    ) -> AppResult<Vec<Channel>> {
         self.team(team)?;
         let channels = self.sorted_channels(|c| {
             c.team_id.as_ref() == Some(team) && c.kind == ChannelType::Open && c.delete_at.is_none()
@@ -223,7 +265,12 @@ impl State {
     }
 
     /// The channels of a team the user is in, plus their direct and group channels.
-    pub(crate) fn channels_for_user(&self, team: &TeamId, user: &UserId, include_deleted: bool) -> AppResult<Vec<Channel>> {
+    pub(crate) fn channels_for_user(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        include_deleted: bool,
+    ) -> AppResult<Vec<Channel>> {
         self.team(team)?;
         self.user(user)?;
         Ok(self.sorted_channels(|c| {
@@ -247,7 +294,11 @@ impl State {
     pub(crate) fn channel_stats(&self, id: &ChannelId) -> AppResult<ChannelStats> {
         self.channel(id)?;
         let member_count = self.channel_members.keys().filter(|(c, _)| c == id).count() as i64;
-        let pinned = self.posts.values().filter(|p| &p.channel_id == id && p.is_pinned && p.delete_at.is_none()).count();
+        let pinned = self
+            .posts
+            .values()
+            .filter(|p| &p.channel_id == id && p.is_pinned && p.delete_at.is_none())
+            .count();
         let files = self
             .files
             .values()
@@ -266,7 +317,10 @@ impl State {
     pub(crate) fn update_channel(&mut self, mut channel: Channel) -> AppResult<Channel> {
         let existing = self.channel(&channel.id)?.clone();
         if existing.delete_at.is_some() {
-            return Err(bad_request("api.channel.update_channel.deleted.app_error", "The channel is archived."));
+            return Err(bad_request(
+                "api.channel.update_channel.deleted.app_error",
+                "The channel is archived.",
+            ));
         }
         if existing.kind.is_team_less() {
             channel.name = existing.name.clone();
@@ -275,7 +329,11 @@ impl State {
             }
         } else {
             validate_channel(&channel)?;
-            if self.channels.values().any(|c| c.team_id == existing.team_id && c.name == channel.name && c.id != channel.id) {
+            if self
+                .channels
+                .values()
+                .any(|c| c.team_id == existing.team_id && c.name == channel.name && c.id != channel.id)
+            {
                 return Err(bad_request(
                     "store.sql_channel.update.exists.app_error",
                     "A channel with that name already exists on the same team.",
@@ -284,7 +342,9 @@ impl State {
         }
         channel.team_id = existing.team_id;
         channel.kind = match (&existing.kind, &channel.kind) {
-            (ChannelType::Open | ChannelType::Private, ChannelType::Open | ChannelType::Private) => channel.kind,
+            (ChannelType::Open | ChannelType::Private, ChannelType::Open | ChannelType::Private) => {
+                channel.kind
+            }
             _ => existing.kind,
         };
         channel.create_at = existing.create_at;
@@ -308,7 +368,10 @@ impl State {
             ));
         }
         if channel.delete_at.is_some() {
-            return Err(bad_request("api.channel.delete_channel.deleted.app_error", "The channel is already archived."));
+            return Err(bad_request(
+                "api.channel.delete_channel.deleted.app_error",
+                "The channel is already archived.",
+            ));
         }
         let now = self.tick();
         let channel = self.channels.get_mut(id).ok_or_else(|| missing_channel(id.as_str()))?;
@@ -319,10 +382,17 @@ impl State {
 
     /// Adds a user to a public or private channel. Returns the membership and whether the user
     /// just joined.
-    pub(crate) fn add_channel_member(&mut self, channel_id: &ChannelId, user_id: &UserId) -> AppResult<(ChannelMember, bool)> {
+    pub(crate) fn add_channel_member(
+        &mut self,
+        channel_id: &ChannelId,
+        user_id: &UserId,
+    ) -> AppResult<(ChannelMember, bool)> {
         let channel = self.channel(channel_id)?.clone();
         if channel.delete_at.is_some() {
-            return Err(bad_request("api.channel.add_user_to_channel.deleted.app_error", "The channel is archived."));
+            return Err(bad_request(
+                "api.channel.add_user_to_channel.deleted.app_error",
+                "The channel is archived.",
+            ));
         }
         if channel.kind.is_team_less() {
             return Err(bad_request(
@@ -331,15 +401,18 @@ impl State {
             ));
         }
         if self.user(user_id)?.delete_at.is_some() {
-            return Err(bad_request("api.channel.add_user.to.channel.failed.deleted.app_error", "The user is deactivated."));
+            return Err(bad_request(
+                "api.channel.add_user.to.channel.failed.deleted.app_error",
+                "The user is deactivated.",
+            ));
         }
-        if let Some(team) = &channel.team_id {
-            if !self.is_team_member(team, user_id) {
-                return Err(forbidden(
-                    "api.channel.add_user.to.channel.failed.app_error",
-                    "The user is not a member of the channel's team.",
-                ));
-            }
+        if let Some(team) = &channel.team_id
+            && !self.is_team_member(team, user_id)
+        {
+            return Err(forbidden(
+                "api.channel.add_user.to.channel.failed.app_error",
+                "The user is not a member of the channel's team.",
+            ));
         }
         let key = (channel_id.clone(), user_id.clone());
         if let Some(existing) = self.channel_members.get(&key) {
@@ -354,7 +427,11 @@ impl State {
     }
 
     /// Removes a user from a channel (not from Town Square, not from direct messages).
-    pub(crate) fn remove_channel_member(&mut self, channel_id: &ChannelId, user_id: &UserId) -> AppResult<ChannelMember> {
+    pub(crate) fn remove_channel_member(
+        &mut self,
+        channel_id: &ChannelId,
+        user_id: &UserId,
+    ) -> AppResult<ChannelMember> {
         let channel = self.channel(channel_id)?.clone();
         if channel.name == TOWN_SQUARE && channel.team_id.is_some() {
             return Err(bad_request(
@@ -368,7 +445,8 @@ impl State {
                 "Users cannot leave a direct message channel.",
             ));
         }
-        let member = self.channel_members.remove(&(channel_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
+        let member =
+            self.channel_members.remove(&(channel_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
         let now = self.tick();
         if let Some(c) = self.channels.get_mut(channel_id) {
             c.extra_update_at = Some(now);
@@ -376,12 +454,21 @@ impl State {
         Ok(member)
     }
 
-    pub(crate) fn channel_member(&self, channel_id: &ChannelId, user_id: &UserId) -> AppResult<ChannelMember> {
+    pub(crate) fn channel_member(
+        &self,
+        channel_id: &ChannelId,
+        user_id: &UserId,
+    ) -> AppResult<ChannelMember> {
         self.channel(channel_id)?;
         self.channel_members.get(&(channel_id.clone(), user_id.clone())).cloned().ok_or_else(missing_member)
     }
 
-    pub(crate) fn channel_members_of(&self, channel_id: &ChannelId, page_no: i32, per_page: i32) -> AppResult<Vec<ChannelMember>> {
+    pub(crate) fn channel_members_of(
+        &self,
+        channel_id: &ChannelId,
+        page_no: i32,
+        per_page: i32,
+    ) -> AppResult<Vec<ChannelMember>> {
         self.channel(channel_id)?;
         let mut members: Vec<ChannelMember> =
             self.channel_members.values().filter(|m| &m.channel_id == channel_id).cloned().collect();
@@ -389,13 +476,26 @@ impl State {
         Ok(page(members, page_no, per_page))
     }
 
-    pub(crate) fn channel_members_by_ids(&self, channel_id: &ChannelId, users: &[UserId]) -> AppResult<Vec<ChannelMember>> {
+    pub(crate) fn channel_members_by_ids(
+        &self,
+        channel_id: &ChannelId,
+        users: &[UserId],
+    ) -> AppResult<Vec<ChannelMember>> {
         self.channel(channel_id)?;
-        Ok(users.iter().filter_map(|u| self.channel_members.get(&(channel_id.clone(), u.clone())).cloned()).collect())
+        Ok(users
+            .iter()
+            .filter_map(|u| self.channel_members.get(&(channel_id.clone(), u.clone())).cloned())
+            .collect())
     }
 
     /// The user's memberships in the team's channels (and their direct and group channels).
-    pub(crate) fn channel_members_for_user(&self, team: &TeamId, user: &UserId, page_no: i32, per_page: i32) -> AppResult<Vec<ChannelMember>> {
+    pub(crate) fn channel_members_for_user(
+        &self,
+        team: &TeamId,
+        user: &UserId,
+        page_no: i32,
+        per_page: i32,
+    ) -> AppResult<Vec<ChannelMember>> {
         let channels = self.channels_for_user(team, user, false)?;
         let members = channels
             .iter()
@@ -404,10 +504,18 @@ impl State {
         Ok(page(members, page_no, per_page))
     }
 
-    pub(crate) fn update_channel_member_roles(&mut self, channel_id: &ChannelId, user_id: &UserId, roles: &str) -> AppResult<ChannelMember> {
+    pub(crate) fn update_channel_member_roles(
+        &mut self,
+        channel_id: &ChannelId,
+        user_id: &UserId,
+        roles: &str,
+    ) -> AppResult<ChannelMember> {
         self.channel(channel_id)?;
         let now = self.tick();
-        let member = self.channel_members.get_mut(&(channel_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
+        let member = self
+            .channel_members
+            .get_mut(&(channel_id.clone(), user_id.clone()))
+            .ok_or_else(missing_member)?;
         let mut explicit = Vec::new();
         member.scheme_user = false;
         member.scheme_admin = false;
@@ -433,14 +541,21 @@ impl State {
     ) -> AppResult<ChannelMember> {
         self.channel(channel_id)?;
         let now = self.tick();
-        let member = self.channel_members.get_mut(&(channel_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
+        let member = self
+            .channel_members
+            .get_mut(&(channel_id.clone(), user_id.clone()))
+            .ok_or_else(missing_member)?;
         member.notify_props.extend(props);
         member.last_update_at = now;
         Ok(member.clone())
     }
 
     /// The user's sidebar in a team; the default categories are created on first use.
-    pub(crate) fn sidebar_categories(&mut self, user: &UserId, team: &TeamId) -> AppResult<OrderedSidebarCategories> {
+    pub(crate) fn sidebar_categories(
+        &mut self,
+        user: &UserId,
+        team: &TeamId,
+    ) -> AppResult<OrderedSidebarCategories> {
         self.user(user)?;
         self.team(team)?;
         let key = (user.clone(), team.clone());
@@ -489,7 +604,10 @@ impl State {
     ) -> AppResult<SidebarCategoryWithChannels> {
         self.sidebar_categories(user, team)?;
         if category.display_name.trim().is_empty() {
-            return Err(bad_request("app.channel.sidebar_categories.app_error", "A category needs a display name."));
+            return Err(bad_request(
+                "app.channel.sidebar_categories.app_error",
+                "A category needs a display name.",
+            ));
         }
         category.id = CategoryId::from_raw(format!("custom_{}", CategoryId::generate()));
         category.user_id = user.clone();

@@ -62,7 +62,9 @@ impl State {
         command.trigger = validate_trigger(&command.trigger)?;
         command.plugin_id = plugin.to_string();
         if let Some(existing) = self.plugin_commands.iter_mut().find(|pc| {
-            pc.plugin_id == plugin && pc.command.trigger == command.trigger && pc.command.team_id == command.team_id
+            pc.plugin_id == plugin
+                && pc.command.trigger == command.trigger
+                && pc.command.team_id == command.team_id
         }) {
             existing.command = command;
         } else {
@@ -111,7 +113,11 @@ impl State {
         if !matches!(command.method, CommandMethod::Post | CommandMethod::Get) {
             return Err(bad_request("model.command.is_valid.method.app_error", "The method must be P or G."));
         }
-        if self.custom_commands.values().any(|c| c.trigger == command.trigger && c.team_id == command.team_id && c.delete_at.is_none()) {
+        if self
+            .custom_commands
+            .values()
+            .any(|c| c.trigger == command.trigger && c.team_id == command.team_id && c.delete_at.is_none())
+        {
             return Err(bad_request(
                 "api.command.duplicate_trigger.app_error",
                 "This trigger word is already in use. Please choose another word.",
@@ -129,7 +135,11 @@ impl State {
     }
 
     pub(crate) fn custom_command(&self, id: &CommandId) -> AppResult<Command> {
-        self.custom_commands.get(id).filter(|c| c.delete_at.is_none()).cloned().ok_or_else(|| missing_command(id.as_str()))
+        self.custom_commands
+            .get(id)
+            .filter(|c| c.delete_at.is_none())
+            .cloned()
+            .ok_or_else(|| missing_command(id.as_str()))
     }
 
     pub(crate) fn custom_commands_for_team(&self, team: &TeamId) -> Vec<Command> {
@@ -143,7 +153,11 @@ impl State {
         commands
     }
 
-    pub(crate) fn update_custom_command(&mut self, id: &CommandId, mut update: Command) -> AppResult<Command> {
+    pub(crate) fn update_custom_command(
+        &mut self,
+        id: &CommandId,
+        mut update: Command,
+    ) -> AppResult<Command> {
         let existing = self.custom_command(id)?;
         update.trigger = validate_trigger(&update.trigger)?;
         update.id = existing.id;

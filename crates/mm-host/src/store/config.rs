@@ -75,10 +75,10 @@ pub fn default_config(site_url: &str) -> Value {
 pub fn sanitize_config(config: &Value) -> Value {
     let mut config = config.clone();
     for pointer in SECRET_SETTINGS {
-        if let Some(Value::String(secret)) = config.pointer_mut(pointer) {
-            if !secret.is_empty() {
-                *secret = FAKE_SETTING.to_string();
-            }
+        if let Some(Value::String(secret)) = config.pointer_mut(pointer)
+            && !secret.is_empty()
+        {
+            *secret = FAKE_SETTING.to_string();
         }
     }
     config
@@ -89,7 +89,10 @@ impl State {
     /// as on the server.
     pub(crate) fn save_config(&mut self, mut config: Value) -> AppResult<()> {
         if !config.is_object() {
-            return Err(bad_request("model.config.is_valid.app_error", "The configuration must be a JSON object."));
+            return Err(bad_request(
+                "model.config.is_valid.app_error",
+                "The configuration must be a JSON object.",
+            ));
         }
         for pointer in SECRET_SETTINGS {
             let is_fake = matches!(config.pointer(pointer), Some(Value::String(s)) if s == FAKE_SETTING);
@@ -133,7 +136,11 @@ impl State {
     }
 
     pub(crate) fn site_url(&self) -> String {
-        self.config.pointer("/ServiceSettings/SiteURL").and_then(Value::as_str).unwrap_or_default().to_string()
+        self.config
+            .pointer("/ServiceSettings/SiteURL")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
     }
 }
 

@@ -1,7 +1,9 @@
 //! Files: contents and infos, public links, copies, and resumable upload sessions.
 
 use bytes::Bytes;
-use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, Timestamp, UploadId, UploadSession, UploadType, UserId};
+use mm_types::{
+    ChannelId, FileId, FileInfo, GetFileInfosOptions, Timestamp, UploadId, UploadSession, UploadType, UserId,
+};
 use serde_json::Value;
 
 use super::errors::{app_error, bad_request, not_found};
@@ -58,7 +60,11 @@ impl State {
     pub(crate) fn check_upload(&self, channel: &ChannelId, filename: &str, size: usize) -> AppResult<()> {
         let enabled = self.config.pointer("/FileSettings/EnableFileAttachments").and_then(Value::as_bool);
         if enabled == Some(false) {
-            return Err(app_error("api.file.attachments.disabled.app_error", "File attachments are disabled.", 501));
+            return Err(app_error(
+                "api.file.attachments.disabled.app_error",
+                "File attachments are disabled.",
+                501,
+            ));
         }
         self.channel(channel)?;
         if filename.trim().is_empty() {
@@ -75,7 +81,13 @@ impl State {
     }
 
     /// A file info for new contents, not stored yet (as `FileWillBeUploaded` sees it).
-    pub(crate) fn new_file_info(&mut self, user: &UserId, channel: &ChannelId, filename: &str, size: usize) -> FileInfo {
+    pub(crate) fn new_file_info(
+        &mut self,
+        user: &UserId,
+        channel: &ChannelId,
+        filename: &str,
+        size: usize,
+    ) -> FileInfo {
         let now = self.tick();
         let extension = extension_of(filename);
         FileInfo {
@@ -106,7 +118,10 @@ impl State {
         }
         let date = chrono_less_date(info.create_at);
         let channel = info.channel_id.as_ref().map_or("nochannel", |c| c.as_str()).to_string();
-        let path = format!("{date}/teams/noteam/channels/{channel}/users/{}/{}/{}", info.user_id, info.id, info.name);
+        let path = format!(
+            "{date}/teams/noteam/channels/{channel}/users/{}/{}/{}",
+            info.user_id, info.id, info.name
+        );
         self.files.insert(
             info.id.clone(),
             StoredFile { info: info.clone(), data, path, searchable_content: String::new() },
@@ -119,7 +134,12 @@ impl State {
     }
 
     /// File infos matching the options, sorted (`CreateAt` by default, newest first), paged.
-    pub(crate) fn file_infos(&self, page_no: i32, per_page: i32, options: &GetFileInfosOptions) -> Vec<FileInfo> {
+    pub(crate) fn file_infos(
+        &self,
+        page_no: i32,
+        per_page: i32,
+        options: &GetFileInfosOptions,
+    ) -> Vec<FileInfo> {
         let mut infos: Vec<FileInfo> = self
             .files
             .values()
@@ -141,9 +161,14 @@ impl State {
 
     /// A public link to a file attached to a post, when public links are enabled.
     pub(crate) fn file_link(&self, id: &FileId) -> AppResult<String> {
-        let enabled = self.config.pointer("/FileSettings/EnablePublicLink").and_then(Value::as_bool).unwrap_or(false);
+        let enabled =
+            self.config.pointer("/FileSettings/EnablePublicLink").and_then(Value::as_bool).unwrap_or(false);
         if !enabled {
-            return Err(app_error("api.file.get_public_link.disabled.app_error", "Public links have been disabled.", 501));
+            return Err(app_error(
+                "api.file.get_public_link.disabled.app_error",
+                "Public links have been disabled.",
+                501,
+            ));
         }
         let file = self.file(id)?;
         if file.info.post_id.is_none() {
@@ -152,7 +177,8 @@ impl State {
                 "Unable to get a public link for a file that is not attached to a post.",
             ));
         }
-        let salt = self.config.pointer("/FileSettings/PublicLinkSalt").and_then(Value::as_str).unwrap_or_default();
+        let salt =
+            self.config.pointer("/FileSettings/PublicLinkSalt").and_then(Value::as_str).unwrap_or_default();
         let hash = sha1::hex_digest(format!("{salt}{id}").as_bytes());
         Ok(format!("{}/files/{id}/public?h={hash}", self.site_url().trim_end_matches('/')))
     }
@@ -160,7 +186,8 @@ impl State {
     /// Copies file infos (and contents) for another user, unattached to any post.
     pub(crate) fn copy_file_infos(&mut self, user: &UserId, ids: &[FileId]) -> AppResult<Vec<FileId>> {
         self.user(user)?;
-        let originals: Vec<StoredFile> = ids.iter().map(|id| self.file(id).cloned()).collect::<AppResult<_>>()?;
+        let originals: Vec<StoredFile> =
+            ids.iter().map(|id| self.file(id).cloned()).collect::<AppResult<_>>()?;
         let mut copies = Vec::new();
         for original in originals {
             let now = self.tick();
@@ -188,11 +215,9 @@ impl State {
     /// The contents stored at a path of the file store.
     pub(crate) fn read_path(&self, path: &str) -> AppResult<Bytes> {
         let path = path.trim_start_matches('/');
-        self.files
-            .values()
-            .find(|f| f.path == path)
-            .map(|f| f.data.clone())
-            .ok_or_else(|| not_found("api.file.read_file.reading_local.app_error", format!("No file at {path:?}.")))
+        self.files.values().find(|f| f.path == path).map(|f| f.data.clone()).ok_or_else(|| {
+            not_found("api.file.read_file.reading_local.app_error", format!("No file at {path:?}."))
+        })
     }
 
     pub(crate) fn create_upload(&mut self, mut session: UploadSession) -> AppResult<UploadSession> {
@@ -200,7 +225,10 @@ impl State {
         match &session.kind {
             UploadType::Attachment => {
                 let channel = session.channel_id.clone().ok_or_else(|| {
-                    bad_request("model.upload_session.is_valid.channel_id.app_error", "An attachment upload needs a channel.")
+                    bad_request(
+                        "model.upload_session.is_valid.channel_id.app_error",
+                        "An attachment upload needs a channel.",
+                    )
                 })?;
                 self.channel(&channel)?;
             }
@@ -213,10 +241,16 @@ impl State {
             }
         }
         if session.filename.trim().is_empty() {
-            return Err(bad_request("model.upload_session.is_valid.filename.app_error", "The upload needs a file name."));
+            return Err(bad_request(
+                "model.upload_session.is_valid.filename.app_error",
+                "The upload needs a file name.",
+            ));
         }
         if session.file_size <= 0 {
-            return Err(bad_request("model.upload_session.is_valid.file_size.app_error", "The file size must be positive."));
+            return Err(bad_request(
+                "model.upload_session.is_valid.file_size.app_error",
+                "The file size must be positive.",
+            ));
         }
         if session.file_size > self.max_file_size() {
             return Err(app_error(
@@ -234,15 +268,18 @@ impl State {
     }
 
     pub(crate) fn upload(&self, id: &UploadId) -> AppResult<UploadSession> {
-        self.uploads
-            .get(id)
-            .map(|(s, _)| s.clone())
-            .ok_or_else(|| not_found("app.upload.get.app_error", format!("Unable to find the upload session ({id}).")))
+        self.uploads.get(id).map(|(s, _)| s.clone()).ok_or_else(|| {
+            not_found("app.upload.get.app_error", format!("Unable to find the upload session ({id})."))
+        })
     }
 
     /// Appends data to an upload. When the upload is complete it is removed and returned with
     /// all its bytes, for the host to store as a file.
-    pub(crate) fn append_upload(&mut self, id: &UploadId, data: &[u8]) -> AppResult<Option<(UploadSession, Bytes)>> {
+    pub(crate) fn append_upload(
+        &mut self,
+        id: &UploadId,
+        data: &[u8],
+    ) -> AppResult<Option<(UploadSession, Bytes)>> {
         let session = self.upload(id)?;
         let new_offset = session.file_offset + i64::try_from(data.len()).unwrap_or(i64::MAX);
         if new_offset > session.file_size {
@@ -251,7 +288,9 @@ impl State {
                 "The data goes past the size declared for the upload.",
             ));
         }
-        let Some((stored, buffer)) = self.uploads.get_mut(id) else { return Err(not_found("app.upload.get.app_error", "Unable to find the upload session.")) };
+        let Some((stored, buffer)) = self.uploads.get_mut(id) else {
+            return Err(not_found("app.upload.get.app_error", "Unable to find the upload session."));
+        };
         buffer.extend_from_slice(data);
         stored.file_offset = new_offset;
         if stored.is_complete() {

@@ -54,7 +54,13 @@ impl State {
     }
 
     /// `KVSetWithOptions`: returns whether the value was written (always true when not atomic).
-    pub(crate) fn kv_set(&mut self, plugin: &str, key: &str, value: Bytes, options: &KvSetOptions) -> AppResult<bool> {
+    pub(crate) fn kv_set(
+        &mut self,
+        plugin: &str,
+        key: &str,
+        value: Bytes,
+        options: &KvSetOptions,
+    ) -> AppResult<bool> {
         if !options.atomic && !options.old_value.is_empty() {
             return Err(bad_request(
                 "model.plugin_kvset_options.is_valid.old_value.app_error",
@@ -63,8 +69,9 @@ impl State {
         }
         validate_key(key)?;
         let now = Timestamp::now();
-        let expire_at = (options.expire_in_seconds > 0)
-            .then(|| now.saturating_add(std::time::Duration::from_secs(options.expire_in_seconds.unsigned_abs())));
+        let expire_at = (options.expire_in_seconds > 0).then(|| {
+            now.saturating_add(std::time::Duration::from_secs(options.expire_in_seconds.unsigned_abs()))
+        });
         let current = self.kv_get(plugin, key);
         if options.atomic {
             let matches = match &current {
@@ -85,7 +92,12 @@ impl State {
     }
 
     /// `KVCompareAndDelete`: deletes the key when its value is `old_value`.
-    pub(crate) fn kv_compare_and_delete(&mut self, plugin: &str, key: &str, old_value: &Bytes) -> AppResult<bool> {
+    pub(crate) fn kv_compare_and_delete(
+        &mut self,
+        plugin: &str,
+        key: &str,
+        old_value: &Bytes,
+    ) -> AppResult<bool> {
         validate_key(key)?;
         match self.kv_get(plugin, key) {
             Some(current) if !old_value.is_empty() && current == *old_value => {

@@ -33,13 +33,13 @@ use mm_types::{
 };
 
 pub use channels::{direct_channel_name, group_channel_name};
+pub(crate) use commands::PluginCommand;
 pub use config::{default_config, sanitize_config};
-pub(crate) use teams::DEFAULT_CHANNELS;
+pub(crate) use files::StoredFile;
 pub use kv::KvEntry;
 pub use outbox::{LogEntry, LogLevel, Outbound, OutboundKind};
-pub(crate) use commands::PluginCommand;
-pub(crate) use files::StoredFile;
 pub(crate) use posts::PostsPage;
+pub(crate) use teams::DEFAULT_CHANNELS;
 pub(crate) use users::{UserQuery, roles_grant, sanitized as sanitized_user};
 
 /// The result of a store operation: a value or the `AppError` the server would answer.

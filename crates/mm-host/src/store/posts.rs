@@ -3,8 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use mm_types::{
-    ChannelId, ChannelType, Post, PostId, PostList, PostMetadata, PostSearchResults, PostType, Reaction, SearchParams,
-    TeamId, UserId,
+    ChannelId, ChannelType, Post, PostId, PostList, PostMetadata, PostSearchResults, PostType, Reaction,
+    SearchParams, TeamId, UserId,
 };
 
 use super::errors::{bad_request, not_found};
@@ -139,10 +139,10 @@ impl State {
             }
         }
         post.file_ids.retain(|id| self.files.contains_key(id));
-        if let Some(root_id) = &post.root_id {
-            if let Some(root) = self.posts.get_mut(root_id) {
-                root.update_at = now;
-            }
+        if let Some(root_id) = &post.root_id
+            && let Some(root) = self.posts.get_mut(root_id)
+        {
+            root.update_at = now;
         }
         if let Some(channel) = self.channels.get_mut(&post.channel_id) {
             channel.total_msg_count += 1;
@@ -153,7 +153,9 @@ impl State {
             }
             let (total, total_root) = (channel.total_msg_count, channel.total_msg_count_root);
             // The author has seen their own post.
-            if let Some(member) = self.channel_members.get_mut(&(post.channel_id.clone(), post.user_id.clone())) {
+            if let Some(member) =
+                self.channel_members.get_mut(&(post.channel_id.clone(), post.user_id.clone()))
+            {
                 member.msg_count = total;
                 member.msg_count_root = total_root;
                 member.last_viewed_at = Some(now);
@@ -174,10 +176,15 @@ impl State {
             .collect();
         post.reply_count = replies.len() as i64;
         post.last_reply_at = replies.iter().map(|p| p.create_at).max();
-        let reactions: Vec<Reaction> =
-            self.reactions.iter().filter(|r| r.post_id == post.id && r.delete_at.is_none()).cloned().collect();
+        let reactions: Vec<Reaction> = self
+            .reactions
+            .iter()
+            .filter(|r| r.post_id == post.id && r.delete_at.is_none())
+            .cloned()
+            .collect();
         post.has_reactions = !reactions.is_empty();
-        let files: Vec<_> = post.file_ids.iter().filter_map(|id| self.files.get(id)).map(|f| f.info.clone()).collect();
+        let files: Vec<_> =
+            post.file_ids.iter().filter_map(|id| self.files.get(id)).map(|f| f.info.clone()).collect();
         if !reactions.is_empty() || !files.is_empty() {
             let metadata = post.metadata.get_or_insert_with(PostMetadata::default);
             metadata.reactions = reactions;
@@ -278,7 +285,10 @@ impl State {
         self.channel(channel)?;
         let all = self.channel_posts(channel);
         let skip_take = |page: i32, per_page: i32| -> Option<(usize, usize)> {
-            Some((usize::try_from(page).ok()?.saturating_mul(usize::try_from(per_page).ok()?), usize::try_from(per_page).ok()?))
+            Some((
+                usize::try_from(page).ok()?.saturating_mul(usize::try_from(per_page).ok()?),
+                usize::try_from(per_page).ok()?,
+            ))
         };
         let list = match which {
             PostsPage::Latest { page, per_page } => {
@@ -295,7 +305,9 @@ impl State {
                 let selected: Vec<&Post> = self
                     .posts
                     .values()
-                    .filter(|p| &p.channel_id == channel && p.update_at.as_millis() > time && p.delete_at.is_none())
+                    .filter(|p| {
+                        &p.channel_id == channel && p.update_at.as_millis() > time && p.delete_at.is_none()
+                    })
                     .collect();
                 let mut selected = selected;
                 selected.sort_by_key(|p| std::cmp::Reverse(p.create_at));
@@ -357,7 +369,9 @@ impl State {
         }
         reaction.emoji_name = emoji;
         if let Some(existing) = self.reactions.iter().find(|r| {
-            r.post_id == reaction.post_id && r.user_id == reaction.user_id && r.emoji_name == reaction.emoji_name
+            r.post_id == reaction.post_id
+                && r.user_id == reaction.user_id
+                && r.emoji_name == reaction.emoji_name
                 && r.delete_at.is_none()
         }) {
             return Ok((existing.clone(), false));
@@ -381,7 +395,10 @@ impl State {
         let emoji = reaction.emoji_name.trim_matches(':');
         let now = self.tick();
         let found = self.reactions.iter_mut().find(|r| {
-            r.post_id == reaction.post_id && r.user_id == reaction.user_id && r.emoji_name == emoji && r.delete_at.is_none()
+            r.post_id == reaction.post_id
+                && r.user_id == reaction.user_id
+                && r.emoji_name == emoji
+                && r.delete_at.is_none()
         });
         let Some(found) = found else {
             return Err(not_found("app.reaction.get_for_post.app_error", "Unable to find the reaction."));
@@ -438,7 +455,10 @@ impl State {
     fn channel_names(&self, team: &TeamId, names: &[String]) -> HashSet<ChannelId> {
         self.channels
             .values()
-            .filter(|c| (c.team_id.as_ref() == Some(team) || c.team_id.is_none()) && names.iter().any(|n| n == &c.name))
+            .filter(|c| {
+                (c.team_id.as_ref() == Some(team) || c.team_id.is_none())
+                    && names.iter().any(|n| n == &c.name)
+            })
             .map(|c| c.id.clone())
             .collect()
     }
@@ -448,7 +468,12 @@ impl State {
     }
 
     /// Posts matching one set of search parameters in the given channels, with matched terms.
-    fn search(&self, channels: &HashSet<ChannelId>, team: &TeamId, params: &SearchParams) -> Vec<(Post, Vec<String>)> {
+    fn search(
+        &self,
+        channels: &HashSet<ChannelId>,
+        team: &TeamId,
+        params: &SearchParams,
+    ) -> Vec<(Post, Vec<String>)> {
         let terms: Vec<&str> = params.terms.split_whitespace().filter(|t| !t.is_empty()).collect();
         let in_channels = self.channel_names(team, &params.in_channels);
         let excluded_channels = self.channel_names(team, &params.excluded_channels);
@@ -482,12 +507,18 @@ impl State {
 
     /// `SearchPostsInTeam`: posts of the team's public and private channels matching any of
     /// the parameter sets, newest first.
-    pub(crate) fn search_posts_in_team(&self, team: &TeamId, params: &[SearchParams]) -> AppResult<Vec<Post>> {
+    pub(crate) fn search_posts_in_team(
+        &self,
+        team: &TeamId,
+        params: &[SearchParams],
+    ) -> AppResult<Vec<Post>> {
         self.team(team)?;
         let channels: HashSet<ChannelId> = self
             .channels
             .values()
-            .filter(|c| c.team_id.as_ref() == Some(team) && matches!(c.kind, ChannelType::Open | ChannelType::Private))
+            .filter(|c| {
+                c.team_id.as_ref() == Some(team) && matches!(c.kind, ChannelType::Open | ChannelType::Private)
+            })
             .map(|c| c.id.clone())
             .collect();
         let mut seen = HashSet::new();

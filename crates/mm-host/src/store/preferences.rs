@@ -13,13 +13,19 @@ fn validate(user: &UserId, preference: &Preference) -> AppResult<()> {
         ));
     }
     if preference.category.as_str().is_empty() || preference.category.as_str().len() > 32 {
-        return Err(bad_request("model.preference.is_valid.category.app_error", "Invalid preference category."));
+        return Err(bad_request(
+            "model.preference.is_valid.category.app_error",
+            "Invalid preference category.",
+        ));
     }
     if preference.name.len() > 32 {
         return Err(bad_request("model.preference.is_valid.name.app_error", "Invalid preference name."));
     }
     if preference.value.chars().count() > 2000 {
-        return Err(bad_request("model.preference.is_valid.value.app_error", "The preference value is too long."));
+        return Err(bad_request(
+            "model.preference.is_valid.value.app_error",
+            "The preference value is too long.",
+        ));
     }
     Ok(())
 }
@@ -29,7 +35,9 @@ impl State {
         self.user(user)?;
         self.preferences
             .get(&(user.clone(), category.to_string(), name.to_string()))
-            .map(|value| Preference::new(user.clone(), PreferenceCategory::from(category), name, value.clone()))
+            .map(|value| {
+                Preference::new(user.clone(), PreferenceCategory::from(category), name, value.clone())
+            })
             .ok_or_else(|| not_found("app.preference.get.app_error", "Unable to get the preference."))
     }
 
@@ -39,7 +47,9 @@ impl State {
             .preferences
             .iter()
             .filter(|((u, _, _), _)| u == user)
-            .map(|((u, c, n), v)| Preference::new(u.clone(), PreferenceCategory::from(c.as_str()), n.clone(), v.clone()))
+            .map(|((u, c, n), v)| {
+                Preference::new(u.clone(), PreferenceCategory::from(c.as_str()), n.clone(), v.clone())
+            })
             .collect())
     }
 

@@ -85,8 +85,9 @@ impl State {
             .values()
             .find(|s| s.token == token && !s.is_expired_at(now))
             .map(|s| s.user_id.clone());
-        let user_id = from_session
-            .or_else(|| self.tokens.values().find(|t| t.token == token && t.is_active).map(|t| t.user_id.clone()))?;
+        let user_id = from_session.or_else(|| {
+            self.tokens.values().find(|t| t.token == token && t.is_active).map(|t| t.user_id.clone())
+        })?;
         self.users.get(&user_id).filter(|u| u.delete_at.is_none()).map(super::users::sanitized)
     }
 }

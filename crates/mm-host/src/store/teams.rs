@@ -8,12 +8,28 @@ use super::{AppResult, State, Store, page};
 
 /// Team names the server keeps for its own URLs.
 const RESERVED_TEAM_NAMES: &[&str] = &[
-    "admin", "api", "channel", "claim", "error", "files", "help", "landing", "login", "mfa", "oauth", "plug",
-    "plugins", "post", "signup", "boards", "playbooks",
+    "admin",
+    "api",
+    "channel",
+    "claim",
+    "error",
+    "files",
+    "help",
+    "landing",
+    "login",
+    "mfa",
+    "oauth",
+    "plug",
+    "plugins",
+    "post",
+    "signup",
+    "boards",
+    "playbooks",
 ];
 
 /// The channels every team has and every new member joins.
-pub(crate) const DEFAULT_CHANNELS: &[(&str, &str)] = &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
+pub(crate) const DEFAULT_CHANNELS: &[(&str, &str)] =
+    &[("town-square", "Town Square"), ("off-topic", "Off-Topic")];
 
 fn missing_team(id: &str) -> mm_types::AppError {
     not_found("app.team.get.find.app_error", format!("Unable to find the existing team ({id})."))
@@ -51,7 +67,10 @@ impl State {
     pub(crate) fn create_team(&mut self, mut team: Team) -> AppResult<Team> {
         validate_team(&team)?;
         if self.teams.values().any(|t| t.name == team.name) {
-            return Err(bad_request("app.team.save.existing.app_error", "A team with that name already exists."));
+            return Err(bad_request(
+                "app.team.save.existing.app_error",
+                "A team with that name already exists.",
+            ));
         }
         let now = self.tick();
         team.id = TeamId::generate();
@@ -103,7 +122,10 @@ impl State {
         let existing = self.team(&team.id)?.clone();
         validate_team(&team)?;
         if self.teams.values().any(|t| t.name == team.name && t.id != team.id) {
-            return Err(bad_request("app.team.save.existing.app_error", "A team with that name already exists."));
+            return Err(bad_request(
+                "app.team.save.existing.app_error",
+                "A team with that name already exists.",
+            ));
         }
         team.create_at = existing.create_at;
         team.delete_at = existing.delete_at;
@@ -123,7 +145,11 @@ impl State {
 
     /// Adds a user to a team. Returns the membership and whether the user just joined (a
     /// user who is already a member gets the existing membership).
-    pub(crate) fn add_team_member(&mut self, team_id: &TeamId, user_id: &UserId) -> AppResult<(TeamMember, bool)> {
+    pub(crate) fn add_team_member(
+        &mut self,
+        team_id: &TeamId,
+        user_id: &UserId,
+    ) -> AppResult<(TeamMember, bool)> {
         if self.team(team_id)?.delete_at.is_some() {
             return Err(bad_request("api.team.add_user_to_team.deleted.app_error", "The team is archived."));
         }
@@ -156,7 +182,8 @@ impl State {
         self.team(team_id)?;
         let now = self.tick();
         let key = (team_id.clone(), user_id.clone());
-        let member = self.team_members.get_mut(&key).filter(|m| m.delete_at.is_none()).ok_or_else(missing_member)?;
+        let member =
+            self.team_members.get_mut(&key).filter(|m| m.delete_at.is_none()).ok_or_else(missing_member)?;
         member.delete_at = Some(now);
         let member = member.clone();
         let team_channels: Vec<_> = self
@@ -181,7 +208,12 @@ impl State {
     }
 
     /// Active members of a team, oldest first.
-    pub(crate) fn team_members_of(&self, team_id: &TeamId, page_no: i32, per_page: i32) -> AppResult<Vec<TeamMember>> {
+    pub(crate) fn team_members_of(
+        &self,
+        team_id: &TeamId,
+        page_no: i32,
+        per_page: i32,
+    ) -> AppResult<Vec<TeamMember>> {
         self.team(team_id)?;
         let mut members: Vec<TeamMember> = self
             .team_members
@@ -193,7 +225,12 @@ impl State {
         Ok(page(members, page_no, per_page))
     }
 
-    pub(crate) fn team_members_for_user(&self, user_id: &UserId, page_no: i32, per_page: i32) -> AppResult<Vec<TeamMember>> {
+    pub(crate) fn team_members_for_user(
+        &self,
+        user_id: &UserId,
+        page_no: i32,
+        per_page: i32,
+    ) -> AppResult<Vec<TeamMember>> {
         self.user(user_id)?;
         let mut members: Vec<TeamMember> = self
             .team_members
@@ -201,13 +238,19 @@ impl State {
             .filter(|m| &m.user_id == user_id && m.delete_at.is_none())
             .cloned()
             .collect();
-        members.sort_by(|a, b| a.create_at.cmp(&b.create_at));
+        members.sort_by_key(|a| a.create_at);
         Ok(page(members, page_no, per_page))
     }
 
-    pub(crate) fn update_team_member_roles(&mut self, team_id: &TeamId, user_id: &UserId, roles: &str) -> AppResult<TeamMember> {
+    pub(crate) fn update_team_member_roles(
+        &mut self,
+        team_id: &TeamId,
+        user_id: &UserId,
+        roles: &str,
+    ) -> AppResult<TeamMember> {
         self.team_member(team_id, user_id)?;
-        let member = self.team_members.get_mut(&(team_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
+        let member =
+            self.team_members.get_mut(&(team_id.clone(), user_id.clone())).ok_or_else(missing_member)?;
         // As on the server, the scheme roles move to their flags; other roles stay explicit.
         let mut explicit = Vec::new();
         member.scheme_user = false;
@@ -227,9 +270,10 @@ impl State {
 
     pub(crate) fn team_icon(&self, id: &TeamId) -> AppResult<Bytes> {
         self.team(id)?;
-        self.team_icons.get(id).cloned().ok_or_else(|| {
-            not_found("api.team.get_team_icon.read_file.app_error", "The team has no icon.")
-        })
+        self.team_icons
+            .get(id)
+            .cloned()
+            .ok_or_else(|| not_found("api.team.get_team_icon.read_file.app_error", "The team has no icon."))
     }
 
     pub(crate) fn set_team_icon(&mut self, id: &TeamId, data: Bytes) -> AppResult<()> {
@@ -258,7 +302,8 @@ impl State {
             .filter(|m| &m.team_id == id && m.delete_at.is_none())
             .map(|m| &m.user_id)
             .collect();
-        let active = members.iter().filter(|u| self.users.get(**u).is_some_and(|u| u.delete_at.is_none())).count();
+        let active =
+            members.iter().filter(|u| self.users.get(**u).is_some_and(|u| u.delete_at.is_none())).count();
         Ok(TeamStats {
             team_id: id.clone(),
             total_member_count: members.len() as i64,

@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use mm_types::{
-    ChannelId, CustomStatus, Status, TeamId, User, UserAuth, UserId, UserStatus,
-};
+use mm_types::{ChannelId, CustomStatus, Status, TeamId, User, UserAuth, UserId, UserStatus};
 
 use super::errors::{bad_request, not_found};
 use super::{AppResult, State, Store, page};
@@ -192,11 +190,7 @@ impl State {
 
     pub(crate) fn user_by_email(&self, email: &str) -> AppResult<User> {
         let email = email.trim().to_lowercase();
-        self.users
-            .values()
-            .find(|u| u.email == email)
-            .map(sanitized)
-            .ok_or_else(|| missing_account(&email))
+        self.users.values().find(|u| u.email == email).map(sanitized).ok_or_else(|| missing_account(&email))
     }
 
     pub(crate) fn user_by_username(&self, username: &str) -> AppResult<User> {
@@ -422,7 +416,11 @@ impl State {
             ));
         }
         let json = serde_json::to_string(status).map_err(|e| {
-            super::errors::app_error("api.custom_status.set_custom_statuses.update.app_error", e.to_string(), 500)
+            super::errors::app_error(
+                "api.custom_status.set_custom_statuses.update.app_error",
+                e.to_string(),
+                500,
+            )
         })?;
         let now = self.tick();
         let user = self.user_mut(id)?;
@@ -487,22 +485,27 @@ impl State {
 
     /// Channel permissions: system admins always; channel members for the basic channel
     /// permissions; team permissions of the channel's team apply too.
-    pub(crate) fn has_channel_permission(&self, user: &UserId, channel: &ChannelId, permission: &str) -> bool {
+    pub(crate) fn has_channel_permission(
+        &self,
+        user: &UserId,
+        channel: &ChannelId,
+        permission: &str,
+    ) -> bool {
         if self.has_permission(user, permission) {
             return true;
         }
         let Some(ch) = self.channels.get(channel) else { return false };
-        if let Some(m) = self.channel_members.get(&(channel.clone(), user.clone())) {
-            if m.scheme_admin
+        if let Some(m) = self.channel_members.get(&(channel.clone(), user.clone()))
+            && (m.scheme_admin
                 || m.roles.split_whitespace().any(|r| r == "channel_admin")
-                || CHANNEL_USER_PERMISSIONS.contains(&permission)
-            {
-                return true;
-            }
+                || CHANNEL_USER_PERMISSIONS.contains(&permission))
+        {
+            return true;
         }
         match &ch.team_id {
             Some(team) => {
-                TEAM_USER_PERMISSIONS.contains(&permission) && self.has_team_permission(user, team, permission)
+                TEAM_USER_PERMISSIONS.contains(&permission)
+                    && self.has_team_permission(user, team, permission)
             }
             None => false,
         }

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use mm_host::{Host, HookCaller};
+use mm_host::{HookCaller, Host};
 use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_api_client::PluginApiClient;
 use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
@@ -133,17 +133,18 @@ impl PluginHooks for Fake {
     ) -> Result<Response<wire::MessageHasBeenPostedResponse>, Status> {
         let post = post_of(&r.get_ref().post);
         self.calls.push("MessageHasBeenPosted", post.message.clone());
-        if let Some(api) = &self.api {
-            if post.message == "ping" && post.user_id != self.bot_id {
-                let reply = wire::Post {
-                    channel_id: post.channel_id.clone(),
-                    user_id: self.bot_id.clone(),
-                    message: "pong".into(),
-                    ..Default::default()
-                };
-                let created = api.clone().create_post(wire::CreatePostRequest { post: Some(reply) }).await?;
-                assert!(created.get_ref().error.is_none(), "{:?}", created.get_ref().error);
-            }
+        if let Some(api) = &self.api
+            && post.message == "ping"
+            && post.user_id != self.bot_id
+        {
+            let reply = wire::Post {
+                channel_id: post.channel_id.clone(),
+                user_id: self.bot_id.clone(),
+                message: "pong".into(),
+                ..Default::default()
+            };
+            let created = api.clone().create_post(wire::CreatePostRequest { post: Some(reply) }).await?;
+            assert!(created.get_ref().error.is_none(), "{:?}", created.get_ref().error);
         }
         Ok(Response::new(wire::MessageHasBeenPostedResponse {}))
     }
@@ -194,7 +195,8 @@ impl PluginHooks for Fake {
         &self,
         r: Request<wire::ReactionHasBeenRemovedRequest>,
     ) -> Result<Response<wire::ReactionHasBeenRemovedResponse>, Status> {
-        self.calls.push("ReactionHasBeenRemoved", r.get_ref().reaction.clone().unwrap_or_default().emoji_name);
+        self.calls
+            .push("ReactionHasBeenRemoved", r.get_ref().reaction.clone().unwrap_or_default().emoji_name);
         Ok(Response::new(wire::ReactionHasBeenRemovedResponse {}))
     }
 
@@ -205,7 +207,8 @@ impl PluginHooks for Fake {
         let r = r.into_inner();
         let member = r.channel_member.unwrap_or_default();
         let actor = r.actor.map(|a| a.username).unwrap_or_default();
-        self.calls.push("UserHasJoinedChannel", format!("{} {} by {actor}", member.user_id, member.channel_id));
+        self.calls
+            .push("UserHasJoinedChannel", format!("{} {} by {actor}", member.user_id, member.channel_id));
         Ok(Response::new(wire::UserHasJoinedChannelResponse {}))
     }
 
@@ -265,10 +268,13 @@ impl PluginHooks for Fake {
             ..Default::default()
         };
         let answer = match args.command.split_whitespace().next().unwrap_or_default() {
-            "/whisper" => wire::ExecuteCommandResponse { error: None, response: Some(response("ephemeral", text)) },
-            "/shout" => {
-                wire::ExecuteCommandResponse { error: None, response: Some(response("in_channel", text.to_uppercase())) }
+            "/whisper" => {
+                wire::ExecuteCommandResponse { error: None, response: Some(response("ephemeral", text)) }
             }
+            "/shout" => wire::ExecuteCommandResponse {
+                error: None,
+                response: Some(response("in_channel", text.to_uppercase())),
+            },
             "/goto" => wire::ExecuteCommandResponse {
                 error: None,
                 response: Some(wire::CommandResponse { goto_location: text, ..Default::default() }),
@@ -314,7 +320,9 @@ impl PluginHooks for Fake {
         value["FakeTouched"] = serde_json::Value::Bool(true);
         Ok(Response::new(wire::ConfigurationWillBeSavedResponse {
             error: None,
-            modified_config: Some(wire::ConfigJson { config_json: serde_json::to_vec(&value).unwrap().into() }),
+            modified_config: Some(wire::ConfigJson {
+                config_json: serde_json::to_vec(&value).unwrap().into(),
+            }),
         }))
     }
 
@@ -331,7 +339,8 @@ impl PluginHooks for Fake {
         r: Request<wire::PreferencesHaveChangedRequest>,
     ) -> Result<Response<wire::PreferencesHaveChangedResponse>, Status> {
         let prefs = r.into_inner().preferences;
-        let detail = prefs.iter().map(|p| format!("{}:{}={}", p.category, p.name, p.value)).collect::<Vec<_>>();
+        let detail =
+            prefs.iter().map(|p| format!("{}:{}={}", p.category, p.name, p.value)).collect::<Vec<_>>();
         self.calls.push("PreferencesHaveChanged", detail.join(","));
         Ok(Response::new(wire::PreferencesHaveChangedResponse {}))
     }
@@ -348,7 +357,8 @@ impl PluginHooks for Fake {
             answer.rejection_reason = "no executables".into();
         } else if info.name.ends_with(".shout") {
             answer.modified_content = r.file_content.to_ascii_uppercase().into();
-            answer.modified_file_info = Some(wire::FileInfo { name: info.name.replace(".shout", ".txt"), ..info });
+            answer.modified_file_info =
+                Some(wire::FileInfo { name: info.name.replace(".shout", ".txt"), ..info });
         }
         Ok(Response::new(answer))
     }

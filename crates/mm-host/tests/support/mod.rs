@@ -26,5 +26,7 @@ pub async fn api_client(host: &Host, plugin_id: &str) -> PluginApiClient<Channel
 pub async fn register_command(host: &Host, plugin_id: &str, trigger: &str) {
     let mut api = api_client(host, plugin_id).await;
     let command = mm_proto::v1::Command { trigger: trigger.to_string(), ..Default::default() };
-    api.register_command(mm_proto::v1::RegisterCommandRequest { command: Some(command) }).await.expect("registered");
+    api.register_command(mm_proto::v1::RegisterCommandRequest { command: Some(command) })
+        .await
+        .expect("registered");
 }
