@@ -32,23 +32,50 @@ pub mod json;
 mod timestamp;
 
 mod app_error;
+mod bot;
 mod channel;
+mod cluster;
+mod command;
+mod config;
 mod context;
+mod dialog;
+mod emoji;
 mod file;
+mod group;
 mod http;
+mod kv;
+mod limits;
+mod logging;
+mod notification;
+mod oauth;
+mod plugin;
 mod post;
+mod preference;
+mod property;
+mod shared_channel;
 mod team;
 mod user;
+mod websocket;
 
 pub use app_error::AppError;
+pub use bot::{Bot, BotGetOptions, BotPatch};
 pub use channel::{
     Channel, ChannelBannerInfo, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
     OrderedSidebarCategories, SidebarCategoryType, SidebarCategoryWithChannels,
 };
+pub use cluster::{ClusterSendType, PluginClusterEvent, PluginClusterEventSendOptions};
+pub use command::{Command, CommandArgs, CommandMethod, CommandResponse, CommandResponseType};
+pub use config::ServerConfig;
 pub use context::{PluginContext, RequestContext};
+pub use dialog::{Dialog, DialogElement, DialogElementOption, DialogElementType, OpenDialogRequest};
+pub use emoji::Emoji;
 pub use enums::UnknownValue;
 pub use error::{Error, FieldPath, Result};
 pub use file::{FileData, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType};
+pub use group::{
+    CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
+    GroupSyncableType,
+};
 pub use http::{HttpHeader, HttpRequestInit, HttpResponseInit};
 pub use id::{
     CategoryId, ChannelId, CommandId, EmojiId, FileId, GroupId, ID_LEN, Id, Marker, OAuthAppId, PostId,
@@ -56,16 +83,31 @@ pub use id::{
     TokenId, UploadId, UserId, marker,
 };
 pub use json::{JsonMap, RawJson};
+pub use kv::KvSetOptions;
+pub use limits::{FilesLimits, MessagesLimits, ProductLimits, TeamsLimits};
+pub use logging::{AuditRecord, AuditStatus, KeyValuePair};
+pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
+pub use oauth::OAuthApp;
+pub use plugin::{Manifest, OnInstallEvent, PluginState, PluginStatus};
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
     PostType, Reaction, SearchParameter, SearchParams,
 };
+pub use preference::{Preference, PreferenceCategory};
+pub use property::{
+    PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyValue,
+    PropertyValueSearchOpts,
+};
+pub use shared_channel::{
+    GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,
+};
 pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
 pub use timestamp::Timestamp;
 pub use user::{
-    CustomStatus, CustomStatusDuration, Session, Status, User, UserAccessToken, UserAuth, UserStatus,
-    ViewUsersRestrictions,
+    CustomStatus, CustomStatusDuration, SamlAssertion, Session, Status, User, UserAccessToken, UserAuth,
+    UserStatus, ViewUsersRestrictions,
 };
+pub use websocket::{WebSocketRequest, WebsocketBroadcast};
 
 /// The wire messages of `mm-proto` that the domain types convert to and from.
 pub use mm_proto::v1 as wire;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::string_enum;
 use crate::id::{ChannelId, RemoteId, SessionId, TeamId, TokenId, UserId};
+use crate::json::json_blob;
 use crate::team::TeamMember;
 use crate::timestamp::Timestamp;
 use crate::wire_struct;
@@ -308,4 +309,14 @@ pub struct ViewUsersRestrictions {
 
 wire_struct! {
     ViewUsersRestrictions <=> wire::ViewUsersRestrictions { teams, channels }
+}
+
+json_blob! {
+    /// The SAML assertion of a login (`saml2.AssertionInfo` as JSON), as `OnSAMLLogin` carries
+    /// it: the name id, the attribute values and the session's validity.
+    ///
+    /// The document is kept as the server sent it; read it with
+    /// [`parse`](crate::RawJson::parse), [`pointer`](crate::RawJson::pointer) or
+    /// [`to_value`](crate::RawJson::to_value).
+    pub struct SamlAssertion <=> SamlAssertionInfoJson { assertion_json }
 }
