@@ -82,7 +82,6 @@ mod launch;
 mod listener;
 pub mod logging;
 mod outcome;
-mod payload;
 mod plugin;
 mod runtime;
 mod runtime_error;

@@ -4,7 +4,10 @@ use std::future::Future;
 
 use bytes::Bytes;
 use mm_types::{
-    Channel, ChannelMember, FileData, FileInfo, Post, RawJson, Reaction, TeamMember, Timestamp, User, UserId,
+    Channel, ChannelMember, CommandArgs, CommandResponse, EmailNotification, EmailNotificationContent,
+    FileData, FileInfo, OnInstallEvent, PluginClusterEvent, Post, Preference, ProductLimits,
+    PushNotification, Reaction, RemoteCluster, SamlAssertion, ServerConfig, SyncMsg, SyncResponse,
+    TeamMember, Timestamp, User, UserId, WebSocketRequest,
 };
 
 use crate::context::Context;
@@ -12,10 +15,6 @@ use crate::error::HookError;
 use crate::hook::Hook;
 use crate::http::{HttpRequestStream, HttpResponseStream};
 use crate::outcome::{Decision, FileDecision, LoginDecision, PostDecision};
-use crate::payload::{
-    CommandArgs, CommandResponse, EmailNotificationContent, OnInstallEvent, PluginClusterEvent, Preference,
-    ProductLimits, PushNotification, RemoteCluster, SyncResponse, WebSocketRequest,
-};
 
 /// A Mattermost server plugin: implement the hooks you need, put `#[mm_hooks::plugin]` on the
 /// impl block, and hand a value to [`run`](crate::run).
@@ -120,13 +119,13 @@ pub trait Plugin: Send + Sync + 'static {
         async { Ok(()) }
     }
 
-    /// The server configuration (JSON) is about to be saved: return `Some(config)` to save a
+    /// The server configuration is about to be saved: return `Some(config)` to save a
     /// changed one, `None` to keep it, or an error to refuse the save.
     fn configuration_will_be_saved(
         &self,
         cx: &Context,
-        new_config: RawJson,
-    ) -> impl Future<Output = Result<Option<RawJson>, HookError>> + Send {
+        new_config: ServerConfig,
+    ) -> impl Future<Output = Result<Option<ServerConfig>, HookError>> + Send {
         async { Ok(None) }
     }
 
@@ -230,12 +229,12 @@ pub trait Plugin: Send + Sync + 'static {
         async { Decision::Allow }
     }
 
-    /// An e-mail notification (JSON, Go's `model.EmailNotification`) is about to be sent:
-    /// allow it, replace its content, or reject it.
+    /// An e-mail notification is about to be sent: allow it, replace its content, or reject
+    /// it.
     fn email_notification_will_be_sent(
         &self,
         cx: &Context,
-        notification: RawJson,
+        notification: EmailNotification,
     ) -> impl Future<Output = Decision<EmailNotificationContent>> + Send {
         async { Decision::Allow }
     }
@@ -283,13 +282,12 @@ pub trait Plugin: Send + Sync + 'static {
         async { Ok(()) }
     }
 
-    /// A user logs in with SAML; `assertion` is the assertion as JSON. An error refuses the
-    /// login.
+    /// A user logs in with SAML. An error refuses the login.
     fn on_saml_login(
         &self,
         cx: &Context,
         user: User,
-        assertion: RawJson,
+        assertion: SamlAssertion,
     ) -> impl Future<Output = Result<(), HookError>> + Send {
         async { Ok(()) }
     }
@@ -398,11 +396,11 @@ pub trait Plugin: Send + Sync + 'static {
 
     // ----- Shared channels -----------------------------------------------------------------
 
-    /// A shared-channel sync message (JSON, Go's `model.SyncMsg`) arrived from `remote`.
+    /// A shared-channel sync message arrived from `remote`.
     fn on_shared_channels_sync_msg(
         &self,
         cx: &Context,
-        msg: RawJson,
+        msg: SyncMsg,
         remote: RemoteCluster,
     ) -> impl Future<Output = Result<SyncResponse, HookError>> + Send {
         async { Ok(SyncResponse::default()) }

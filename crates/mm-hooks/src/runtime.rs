@@ -31,7 +31,7 @@ pub const DEFAULT_DEACTIVATE_TIMEOUT: Duration = Duration::from_millis(500);
 /// How long the server's hook connection may stay gone before the plugin treats it as lost.
 const DISCONNECT_GRACE: Duration = Duration::from_millis(200);
 /// How long shutdown waits for closed connections to wind down at the very end.
-const CLOSE_TIMEOUT: Duration = Duration::from_millis(200);
+const CLOSE_TIMEOUT: Duration = Duration::from_millis(150);
 /// How often the parent process is checked.
 const PARENT_POLL: Duration = Duration::from_millis(250);
 
@@ -323,12 +323,17 @@ async fn serve_until_shutdown<P: Plugin>(
     }
     deactivate_if_needed(&shared, options.deactivate_timeout).await;
 
-    shared.root.cancel();
-    close_connections.cancel();
+    // The server's connections close gracefully once their last streams end (the answer to
+    // `Shutdown` among them); whatever is still open after a moment is cut.
     if tokio::time::timeout(CLOSE_TIMEOUT, &mut server).await.is_err() {
-        tracing::debug!("hook connections still closing at exit");
-        server.abort();
+        shared.root.cancel();
+        close_connections.cancel();
+        if tokio::time::timeout(CLOSE_TIMEOUT, &mut server).await.is_err() {
+            tracing::debug!("hook connections still closing at exit");
+            server.abort();
+        }
     }
+    shared.root.cancel();
     tracing::info!(reason = %reason, "plugin stopped");
     Ok(reason)
 }

@@ -119,13 +119,8 @@ fn decode<D: FromWire<W>, W>(wire: W, field: &str) -> Result<D, Status> {
 
 /// Like [`decode`] for a sub-message the hook needs: missing is `"<field> is required"`.
 fn required<D: FromWire<W>, W>(wire: Option<W>, field: &str) -> Result<D, Status> {
-    decode(present(wire, field)?, field)
-}
-
-/// A sub-message the hook needs, as it is on the wire (the JSON blob wrappers, and the
-/// payloads `mm-types` has no domain type for yet).
-fn present<W>(wire: Option<W>, field: &str) -> Result<W, Status> {
-    wire.ok_or_else(|| Status::invalid_argument(format!("{field} is required")))
+    let wire = wire.ok_or_else(|| Status::invalid_argument(format!("{field} is required")))?;
+    decode(wire, field)
 }
 
 /// Splits a hook result into the response's `AppError` (none on success) and its value
@@ -147,8 +142,6 @@ type HookResult<T> = Result<Response<T>, Status>;
 type ResponseStream<T> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
-// Interim: payloads without a domain type yet are wire messages, converted to themselves.
-#[allow(clippy::useless_conversion)]
 impl<P: Plugin> PluginHooks for HookService<P> {
     async fn implemented(
         &self,
@@ -220,7 +213,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::OnInstallResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnInstall, &metadata, message.context, message.plugin_context)?;
-        let event = present(message.event, "event")?;
+        let event = required(message.event, "event")?;
         let outcome = call.run_fallible(self.plugin().on_install(&call.cx, event)).await?;
         Ok(Response::new(wire::OnInstallResponse { error: lifecycle_error(Hook::OnInstall, outcome) }))
     }
@@ -258,7 +251,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::OnCloudLimitsUpdatedResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnCloudLimitsUpdated, &metadata, message.context, None)?;
-        let limits = message.limits.unwrap_or_default();
+        let limits = decode(message.limits.unwrap_or_default(), "limits")?;
         call.run_void(self.plugin().on_cloud_limits_updated(&call.cx, limits)).await?;
         Ok(Response::new(wire::OnCloudLimitsUpdatedResponse {}))
     }
@@ -269,13 +262,12 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::ConfigurationWillBeSavedResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::ConfigurationWillBeSaved, &metadata, message.context, None)?;
-        let config = present(message.new_config, "new_config")?;
-        let config = mm_types::RawJson::from_bytes(config.config_json);
+        let config = required(message.new_config, "new_config")?;
         let outcome = call.run_fallible(self.plugin().configuration_will_be_saved(&call.cx, config)).await?;
         let (error, modified) = split(Hook::ConfigurationWillBeSaved, outcome);
         Ok(Response::new(wire::ConfigurationWillBeSavedResponse {
             error,
-            modified_config: modified.map(|c| wire::ConfigJson { config_json: c.into_bytes() }),
+            modified_config: modified.map(Into::into),
         }))
     }
 
@@ -443,7 +435,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::NotificationWillBePushedResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::NotificationWillBePushed, &metadata, message.context, None)?;
-        let notification = present(message.push_notification, "push_notification")?;
+        let notification = required(message.push_notification, "push_notification")?;
         let user_id = decode(message.user_id, "user_id")?;
         let decision = call
             .run_infallible(self.plugin().notification_will_be_pushed(&call.cx, notification, user_id))
@@ -458,8 +450,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::EmailNotificationWillBeSentResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::EmailNotificationWillBeSent, &metadata, message.context, None)?;
-        let notification = present(message.email_notification, "email_notification")?;
-        let notification = mm_types::RawJson::from_bytes(notification.notification_json);
+        let notification = required(message.email_notification, "email_notification")?;
         let decision = call
             .run_infallible(self.plugin().email_notification_will_be_sent(&call.cx, notification))
             .await?;
@@ -474,7 +465,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let (metadata, _, message) = request.into_parts();
         let call =
             self.begin(Hook::PreferencesHaveChanged, &metadata, message.context, message.plugin_context)?;
-        let preferences = message.preferences;
+        let preferences = decode(message.preferences, "preferences")?;
         call.run_void(self.plugin().preferences_have_changed(&call.cx, preferences)).await?;
         Ok(Response::new(wire::PreferencesHaveChangedResponse {}))
     }
@@ -538,8 +529,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnSamlLogin, &metadata, message.context, message.plugin_context)?;
         let user = required(message.user, "user")?;
-        let assertion = present(message.assertion, "assertion")?;
-        let assertion = mm_types::RawJson::from_bytes(assertion.assertion_json);
+        let assertion = required(message.assertion, "assertion")?;
         let outcome = call.run_fallible(self.plugin().on_saml_login(&call.cx, user, assertion)).await?;
         Ok(Response::new(wire::OnSamlLoginResponse { error: lifecycle_error(Hook::OnSamlLogin, outcome) }))
     }
@@ -614,7 +604,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::ExecuteCommandResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::ExecuteCommand, &metadata, message.context, message.plugin_context)?;
-        let args = present(message.args, "args")?;
+        let args = required(message.args, "args")?;
         let outcome = call.run_fallible(self.plugin().execute_command(&call.cx, args)).await?;
         let response = match outcome {
             Ok(response) => wire::ExecuteCommandResponse { error: None, response: Some(response.into()) },
@@ -657,7 +647,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::WebSocketMessageHasBeenPosted, &metadata, message.context, None)?;
         let user_id = decode(message.user_id, "user_id")?;
-        let ws_request = present(message.request, "request")?;
+        let ws_request = required(message.request, "request")?;
         call.run_void(self.plugin().web_socket_message_has_been_posted(
             &call.cx,
             message.web_conn_id,
@@ -675,7 +665,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let (metadata, _, message) = request.into_parts();
         let call =
             self.begin(Hook::OnPluginClusterEvent, &metadata, message.context, message.plugin_context)?;
-        let event = present(message.event, "event")?;
+        let event = required(message.event, "event")?;
         call.run_void(self.plugin().on_plugin_cluster_event(&call.cx, event)).await?;
         Ok(Response::new(wire::OnPluginClusterEventResponse {}))
     }
@@ -688,9 +678,8 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::OnSharedChannelsSyncMsgResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnSharedChannelsSyncMsg, &metadata, message.context, None)?;
-        let msg = present(message.sync_msg, "sync_msg")?;
-        let msg = mm_types::RawJson::from_bytes(msg.sync_msg_json);
-        let remote = present(message.remote_cluster, "remote_cluster")?;
+        let msg = required(message.sync_msg, "sync_msg")?;
+        let remote = required(message.remote_cluster, "remote_cluster")?;
         let outcome =
             call.run_fallible(self.plugin().on_shared_channels_sync_msg(&call.cx, msg, remote)).await?;
         let response = match outcome {
@@ -711,7 +700,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
     ) -> HookResult<wire::OnSharedChannelsPingResponse> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnSharedChannelsPing, &metadata, message.context, None)?;
-        let remote = present(message.remote_cluster, "remote_cluster")?;
+        let remote = required(message.remote_cluster, "remote_cluster")?;
         let healthy = call.run_infallible(self.plugin().on_shared_channels_ping(&call.cx, remote)).await?;
         Ok(Response::new(wire::OnSharedChannelsPingResponse { healthy }))
     }
@@ -724,7 +713,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let call = self.begin(Hook::OnSharedChannelsAttachmentSyncMsg, &metadata, message.context, None)?;
         let info = required(message.file_info, "file_info")?;
         let post = required(message.post, "post")?;
-        let remote = present(message.remote_cluster, "remote_cluster")?;
+        let remote = required(message.remote_cluster, "remote_cluster")?;
         let outcome = call
             .run_fallible(self.plugin().on_shared_channels_attachment_sync_msg(&call.cx, info, post, remote))
             .await?;
@@ -740,7 +729,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let (metadata, _, message) = request.into_parts();
         let call = self.begin(Hook::OnSharedChannelsProfileImageSyncMsg, &metadata, message.context, None)?;
         let user = required(message.user, "user")?;
-        let remote = present(message.remote_cluster, "remote_cluster")?;
+        let remote = required(message.remote_cluster, "remote_cluster")?;
         let outcome = call
             .run_fallible(self.plugin().on_shared_channels_profile_image_sync_msg(&call.cx, user, remote))
             .await?;
