@@ -101,9 +101,13 @@ impl Call {
         &self,
         hook: impl Future<Output = Result<(), HookError>>,
     ) -> Result<(), Status> {
-        match self.run_fallible(hook).await? {
-            Ok(()) => Ok(()),
-            Err(e) => Err(status_from_error(self.cx.hook(), e)),
+        match self.run(hook).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                tracing::warn!(hook = self.cx.hook().rpc_name(), error = %e, "hook failed");
+                Err(status_from_error(self.cx.hook(), e))
+            }
+            Err(interrupted) => Err(interrupted.into_status(self.cx.hook())),
         }
     }
 

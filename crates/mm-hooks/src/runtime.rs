@@ -291,12 +291,16 @@ async fn serve_until_shutdown<P: Plugin>(
         tokio::spawn(watch_connections(connections.clone(), trigger.clone()));
     }
 
+    // Biased: once a shutdown is triggered the server future completes too, and shutdown must
+    // take the graceful path below, not this early exit.
     let early_end = tokio::select! {
+        biased;
         () = trigger.token.cancelled() => None,
         ended = &mut server => Some(ended),
     };
     if let Some(ended) = early_end {
-        // The server stopped by itself; nothing is left to drain.
+        // The server stopped by itself (it cannot without a shutdown today); nothing is left
+        // to drain.
         shared.root.cancel();
         return match ended {
             Ok(Ok(())) => Ok(trigger.reason()),

@@ -753,9 +753,10 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let call = self.begin(Hook::ServeHttp, &metadata, None, plugin_context)?;
         let parts = stream::once(async move { Ok::<_, Status>(first) }).chain(messages);
         let request = HttpRequestStream::from_wire(parts);
-        let response = match call.run_fallible(self.plugin().serve_http(&call.cx, request)).await? {
-            Ok(response) => response,
-            Err(e) => return Err(status_from_error(Hook::ServeHttp, e)),
+        let response = match call.run(self.plugin().serve_http(&call.cx, request)).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(e)) => return Err(status_from_error(Hook::ServeHttp, e)),
+            Err(interrupted) => return Err(interrupted.into_status(Hook::ServeHttp)),
         };
         // The body streams after this handler returns: the call (deadline aside) stays in
         // flight until the response ends, and panics while producing it end only this call.

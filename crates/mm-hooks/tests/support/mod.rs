@@ -119,23 +119,40 @@ pub fn server_command(api: &FakeApi) -> Command {
 
 /// Output a process wrote, collected in the background.
 #[derive(Debug, Clone, Default)]
-pub struct Output(Arc<Mutex<String>>);
+pub struct Output {
+    text: Arc<Mutex<String>>,
+    closed: Arc<tokio::sync::Notify>,
+    is_closed: Arc<std::sync::atomic::AtomicBool>,
+}
 
 impl Output {
     pub fn text(&self) -> String {
-        self.0.lock().unwrap().clone()
+        self.text.lock().unwrap().clone()
+    }
+
+    /// Waits (at most `limit`) until every writer has closed the pipe; false on time-out.
+    pub async fn wait_closed(&self, limit: Duration) -> bool {
+        let closed = self.closed.notified();
+        tokio::pin!(closed);
+        closed.as_mut().enable();
+        if self.is_closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return true;
+        }
+        tokio::time::timeout(limit, closed).await.is_ok()
     }
 
     fn collect(&self, mut reader: impl tokio::io::AsyncRead + Unpin + Send + 'static) {
-        let sink = self.0.clone();
+        let this = self.clone();
         tokio::spawn(async move {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf).await {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                this.text.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
             }
+            this.is_closed.store(true, std::sync::atomic::Ordering::SeqCst);
+            this.closed.notify_waiters();
         });
     }
 }
@@ -244,7 +261,10 @@ impl PluginProcess {
                 panic!("the plugin did not exit within {limit:?}; stderr: {}", self.stderr.text())
             })
             .unwrap();
-        (status, since.elapsed())
+        let took = since.elapsed();
+        // Read what it wrote before it exited.
+        assert!(self.stderr.wait_closed(Duration::from_secs(5)).await, "stderr still open after exit");
+        (status, took)
     }
 
     pub fn pid(&self) -> i32 {
