@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use mm_client::Client;
 use mm_types::{PluginContext, RequestContext};
 use tokio_util::sync::CancellationToken;
 
@@ -17,6 +18,7 @@ use crate::hook::Hook;
 /// use mm_hooks::{Context, HookError};
 /// async fn count_words(cx: &Context, text: String) -> Result<usize, HookError> {
 ///     tracing::info!(hook = %cx.hook(), "counting");
+///     cx.client().kv().set("last_text", text.clone()).await?;
 ///     // CPU-heavy or blocking work goes to the blocking pool, not the async workers.
 ///     cx.spawn_blocking(move || text.split_whitespace().count()).await
 /// }
@@ -24,6 +26,7 @@ use crate::hook::Hook;
 #[derive(Clone)]
 pub struct Context {
     hook: Hook,
+    client: Client,
     plugin_context: Option<PluginContext>,
     request_context: RequestContext,
     plugin_id: Option<Arc<str>>,
@@ -34,9 +37,10 @@ pub struct Context {
 impl Context {
     /// A context for calling a hook method directly, as unit tests of a plugin and in-process
     /// hosts do: no plugin context, no deadline, never cancelled.
-    pub fn new(hook: Hook) -> Self {
+    pub fn new(hook: Hook, client: Client) -> Self {
         Context {
             hook,
+            client,
             plugin_context: None,
             request_context: RequestContext::default(),
             plugin_id: None,
@@ -77,6 +81,16 @@ impl Context {
     /// The hook being called.
     pub fn hook(&self) -> Hook {
         self.hook
+    }
+
+    /// The client of the server's PluginAPI (cheap to clone; clones share the connection).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(crate) fn with_hook(mut self, hook: Hook) -> Self {
+        self.hook = hook;
+        self
     }
 
     /// The user session and request that triggered the hook, for hooks whose Go signature has
@@ -208,9 +222,14 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
 
+    /// A client that would connect on first use; these tests never call it.
+    fn client() -> Client {
+        Client::builder().target("127.0.0.1:9").unwrap().connect_lazy().unwrap()
+    }
+
     #[tokio::test]
     async fn blocking_work_runs_and_its_panics_become_errors() {
-        let cx = Context::new(Hook::ExecuteCommand);
+        let cx = Context::new(Hook::ExecuteCommand, client());
         assert_eq!(cx.spawn_blocking(|| 2 + 2).await.unwrap(), 4);
         let err = cx.spawn_blocking(|| -> u8 { panic!("boom") }).await.unwrap_err();
         assert_eq!(err.to_string(), "blocking task panicked: boom");
@@ -220,16 +239,16 @@ mod tests {
     async fn children_are_cancelled_with_their_parent() {
         let parent = Cancellation::new();
         let child = parent.child();
-        let cx = Context::new(Hook::OnActivate).with_cancellation(child.clone());
+        let cx = Context::new(Hook::OnActivate, client()).with_cancellation(child.clone());
         assert!(!cx.is_cancelled());
         parent.cancel();
         cx.cancelled().await;
         assert!(child.is_cancelled());
     }
 
-    #[test]
-    fn the_plugin_id_comes_from_the_runtime_or_the_request() {
-        let cx = Context::new(Hook::OnActivate);
+    #[tokio::test]
+    async fn the_plugin_id_comes_from_the_runtime_or_the_request() {
+        let cx = Context::new(Hook::OnActivate, client());
         assert_eq!(cx.plugin_id(), None);
         let from_request = cx.clone().with_request_context(RequestContext {
             plugin_id: "com.example.demo".into(),

@@ -70,7 +70,6 @@
 //! For in-process hosts and tests, [`Runtime::builder`] serves a plugin on any listener
 //! without the launch checks.
 
-mod api;
 mod call;
 mod conn;
 mod context;
@@ -92,6 +91,7 @@ pub use error::{HookError, HookErrorKind};
 pub use hook::Hook;
 pub use launch::{API_TARGET_VAR, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, UNIX_SOCKET_DIR_VAR, run};
 pub use listener::{ListenAddr, Listener};
+pub use mm_client::Client;
 pub use mm_hooks_macros::plugin;
 pub use outcome::{DISMISS_POST_REASON, Decision, FileDecision, LoginDecision, PostDecision};
 pub use plugin::Plugin;

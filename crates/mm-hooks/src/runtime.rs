@@ -110,7 +110,8 @@ impl Runtime {
     /// # struct Quiet;
     /// # #[mm_hooks::plugin] impl mm_hooks::Plugin for Quiet {}
     /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    /// let serving = mm_hooks::Runtime::builder().listener(listener).serve(Quiet)?;
+    /// let client = mm_hooks::Client::connect("127.0.0.1:50051").await.expect("PluginAPI");
+    /// let serving = mm_hooks::Runtime::builder().listener(listener).client(client).serve(Quiet)?;
     /// println!("{}", serving.local_addr().handshake_line());
     /// let reason = serving.wait().await?;
     /// # Ok(()) }
@@ -124,6 +125,7 @@ impl Runtime {
 #[derive(Debug)]
 pub struct RuntimeBuilder {
     listener: Option<Listener>,
+    client: Option<mm_client::Client>,
     plugin_id: Option<Arc<str>>,
     drain_timeout: Duration,
     deactivate_timeout: Duration,
@@ -136,6 +138,7 @@ impl Default for RuntimeBuilder {
     fn default() -> Self {
         RuntimeBuilder {
             listener: None,
+            client: None,
             plugin_id: None,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             deactivate_timeout: DEFAULT_DEACTIVATE_TIMEOUT,
@@ -150,6 +153,12 @@ impl RuntimeBuilder {
     /// Where to serve (required).
     pub fn listener(mut self, listener: impl Into<Listener>) -> Self {
         self.listener = Some(listener.into());
+        self
+    }
+
+    /// The PluginAPI client hooks get in their [`Context`](crate::Context) (required).
+    pub fn client(mut self, client: mm_client::Client) -> Self {
+        self.client = Some(client);
         self
     }
 
@@ -198,6 +207,7 @@ impl RuntimeBuilder {
     pub fn serve<P: Plugin>(self, plugin: P) -> Result<Serving, RuntimeError> {
         let listener =
             self.listener.ok_or(RuntimeError::Config("no listener: call RuntimeBuilder::listener"))?;
+        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
         let local_addr = listener.local_addr()?;
         let trigger = ShutdownTrigger::default();
         if self.handle_signals {
@@ -206,7 +216,7 @@ impl RuntimeBuilder {
         if self.watch_parent {
             tokio::spawn(watch_parent(trigger.clone()));
         }
-        let shared = Arc::new(Shared::new(plugin, self.plugin_id));
+        let shared = Arc::new(Shared::new(plugin, client, self.plugin_id));
         let options = Options {
             drain_timeout: self.drain_timeout,
             deactivate_timeout: self.deactivate_timeout,

@@ -27,6 +27,7 @@ use crate::plugin::Plugin;
 /// State shared by the hook service, the runtime and shutdown.
 pub(crate) struct Shared<P> {
     pub(crate) plugin: P,
+    pub(crate) client: mm_client::Client,
     pub(crate) plugin_id: Option<Arc<str>>,
     /// Counts calls in progress; closed when shutdown starts, so new calls are refused.
     pub(crate) in_flight: TaskTracker,
@@ -37,9 +38,10 @@ pub(crate) struct Shared<P> {
 }
 
 impl<P: Plugin> Shared<P> {
-    pub(crate) fn new(plugin: P, plugin_id: Option<Arc<str>>) -> Self {
+    pub(crate) fn new(plugin: P, client: mm_client::Client, plugin_id: Option<Arc<str>>) -> Self {
         Shared {
             plugin,
+            client,
             plugin_id,
             in_flight: TaskTracker::new(),
             root: Cancellation::new(),
@@ -50,7 +52,7 @@ impl<P: Plugin> Shared<P> {
 
     /// A context for a hook the runtime calls by itself (shutdown's `on_deactivate`).
     pub(crate) fn context(&self, hook: Hook) -> Context {
-        let cx = Context::new(hook).with_cancellation(self.root.child());
+        let cx = Context::new(hook, self.client.clone()).with_cancellation(self.root.child());
         match &self.plugin_id {
             Some(id) => cx.with_plugin_id(id.clone()),
             None => cx,
@@ -160,7 +162,7 @@ impl<P: Plugin> PluginHooks for HookService<P> {
         let call =
             self.begin(Hook::OnActivate, request.metadata(), request.get_ref().context.clone(), None)?;
         let plugin = self.plugin();
-        let config_cx = call.cx.clone();
+        let config_cx = call.cx.clone().with_hook(Hook::OnConfigurationChange);
         // Go plugins get OnConfigurationChange right before OnActivate; over gRPC the server
         // calls only OnActivate, so the runtime keeps the upstream order itself.
         let outcome = call

@@ -91,6 +91,8 @@ async fn every_hook_end_to_end() {
     let r = hooks.on_activate(req(wire::OnActivateRequest { context: None })).await.unwrap().into_inner();
     assert_eq!(r.error, None);
     cover(Hook::OnActivate);
+    // on_activate used the PluginAPI client the runtime connected from the environment.
+    assert_eq!(api.log.calls(), ["KVSet fixture_state=active"]);
     // The runtime ran the configuration handler first, as the server does for Go plugins.
     assert!(plugin.journal().await.contains("OnConfigurationChange n=1\nOnActivate config_changes=1"));
 
@@ -790,6 +792,7 @@ async fn every_hook_end_to_end() {
     let r = hooks.on_deactivate(req(wire::OnDeactivateRequest { context: None })).await.unwrap().into_inner();
     assert_eq!(r.error, None);
     assert!(plugin.journal().await.ends_with("OnDeactivate"));
+    assert_eq!(api.log.calls().last().map(String::as_str), Some("KVSet fixture_state=inactive"));
     cover(Hook::OnDeactivate);
 
     let all: BTreeSet<Hook> = Hook::ALL.iter().copied().collect();

@@ -74,7 +74,7 @@ async fn a_bad_environment_fails_the_launch_with_a_clear_message() {
         (
             "MATTERMOST_PLUGIN_API_TARGET",
             "not-an-address".into(),
-            "MATTERMOST_PLUGIN_API_TARGET: \\\"not-an-address\\\" is not a host:port address",
+            "environment variable MATTERMOST_PLUGIN_API_TARGET: PluginAPI target \\\"not-an-address\\\" has no port",
         ),
         (
             "MATTERMOST_PLUGIN_API_TARGET",
@@ -370,11 +370,11 @@ struct Shouter;
 #[mm_hooks::plugin]
 impl mm_hooks::Plugin for Shouter {
     async fn on_activate(&self, cx: &Context) -> Result<(), HookError> {
-        if cx.plugin_id() == Some("com.example.shouter") {
-            Ok(())
-        } else {
-            Err(HookError::msg("unexpected plugin id"))
+        if cx.plugin_id() != Some("com.example.shouter") {
+            return Err(HookError::msg("unexpected plugin id"));
         }
+        cx.client().kv().set("shouter", "on").await?;
+        Ok(())
     }
 
     async fn message_will_be_posted(&self, _cx: &Context, mut post: mm_types::Post) -> PostDecision {
@@ -386,8 +386,14 @@ impl mm_hooks::Plugin for Shouter {
 #[tokio::test]
 async fn the_builder_serves_a_plugin_in_process() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let serving =
-        Runtime::builder().listener(listener).plugin_id("com.example.shouter").serve(Shouter).unwrap();
+    let api = start_fake_api().await;
+    let client = mm_hooks::Client::connect(&api.addr.to_string()).await.unwrap();
+    let serving = Runtime::builder()
+        .listener(listener)
+        .client(client)
+        .plugin_id("com.example.shouter")
+        .serve(Shouter)
+        .unwrap();
     let line = serving.local_addr().handshake_line();
     let addr = line.split('|').nth(3).unwrap().to_owned();
     let channel =
@@ -409,6 +415,7 @@ async fn the_builder_serves_a_plugin_in_process() {
         .unwrap()
         .into_inner();
     assert_eq!(r.modified_post.unwrap().message, "QUIET");
+    assert_eq!(api.log.calls(), ["KVSet shouter=on"]);
 
     serving.shutdown_handle().shutdown();
     let reason = serving.wait().await.unwrap();

@@ -59,6 +59,19 @@ impl PluginApi for ApiLog {
         Ok(Response::new(wire::GetServerVersionResponse { error: None, version: "10.5.0".into() }))
     }
 
+    async fn kv_set(
+        &self,
+        request: Request<wire::KvSetRequest>,
+    ) -> Result<Response<wire::KvSetResponse>, Status> {
+        let request = request.into_inner();
+        self.0.lock().unwrap().push(format!(
+            "KVSet {}={}",
+            request.key,
+            String::from_utf8_lossy(&request.value)
+        ));
+        Ok(Response::new(wire::KvSetResponse { error: None }))
+    }
+
     async fn log_info(
         &self,
         request: Request<wire::LogInfoRequest>,
