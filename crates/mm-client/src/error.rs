@@ -49,8 +49,10 @@ pub enum ErrorKind {
     /// JSON, a key that is too long...).
     InvalidInput,
     /// A helper gave up because other writers kept changing the same data
-    /// (compare-and-set retries exhausted, a lock held by someone else).
+    /// (compare-and-set retries exhausted).
     Contention,
+    /// The caller cancelled the operation (such as waiting for a cluster mutex).
+    Cancelled,
 }
 
 /// A gRPC status code, as this crate reports it.
