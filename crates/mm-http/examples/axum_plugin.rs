@@ -1,0 +1,5 @@
+//! Placeholder until the example lands.
+struct Placeholder;
+fn main() {
+    let _ = Placeholder;
+}
