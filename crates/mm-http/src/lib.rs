@@ -60,15 +60,6 @@
 //! `http::Request` to a plugin's `PluginHooks` client and turns the answer into an
 //! `http::Response` with a streaming body, following the server's rules. A local host and the
 //! tests of this crate use it.
-//!
-//! # A complete example
-//!
-//! `examples/axum_plugin.rs` is an axum plugin with JSON routes, [`MattermostUserId`], an
-//! upload echo and server-sent events; its tests drive it through real gRPC streams:
-//!
-//! ```no_run
-#![doc = include_str!("../examples/axum_plugin.rs")]
-//! ```
 
 mod body;
 mod error;

@@ -334,6 +334,8 @@ fn request_head(
         .and_then(|h| h.to_str().ok().map(str::to_owned))
         .or_else(|| parts.uri.authority().map(|a| a.to_string()))
         .unwrap_or_default();
+    // Like Go's server: the transfer coding is the transport's business, not the plugin's.
+    headers.remove(TRANSFER_ENCODING);
     // Only the caller's authentication may name the user.
     while headers.remove(MATTERMOST_USER_ID).is_some() {}
     if let Some(user_id) = &caller.user_id {
@@ -404,6 +406,7 @@ mod tests {
             .header("x-multi", "1")
             .header("x-multi", "2")
             .header("content-length", "5")
+            .header("transfer-encoding", "chunked")
             .body(())
             .expect("request");
         let (parts, _) = request.into_parts();
@@ -421,6 +424,7 @@ mod tests {
         assert_eq!(values("Mattermost-User-Id"), Some(vec!["8ds6pkzokfbf3r1ihxzrpiuxye".to_owned()]));
         assert_eq!(values("X-Multi"), Some(vec!["1".to_owned(), "2".to_owned()]));
         assert_eq!(values("Host"), None);
+        assert_eq!(values("Transfer-Encoding"), None);
         let context = head.plugin_context.expect("context");
         assert_eq!((context.ip_address.as_str(), context.user_agent.as_str()), ("10.0.0.9", "curl/8"));
         assert_eq!(context.request_id.len(), mm_types::ID_LEN);

@@ -224,6 +224,22 @@ async fn download(
     AxumBody::from_stream(chunks).into_response()
 }
 
+/// Sends the test pattern in the frames described by the JSON body: `[[length, pause], ...]`,
+/// where `pause` makes the body wait (yield once) before that frame.
+async fn frames(axum::Json(spec): axum::Json<Vec<(usize, bool)>>) -> Response {
+    let chunks = futures_util::stream::iter(spec).scan(0, |offset, (len, pause)| {
+        let start = *offset;
+        *offset += len;
+        async move {
+            if pause {
+                tokio::task::yield_now().await;
+            }
+            Some(Ok::<_, Infallible>(Bytes::from(pattern(start, len))))
+        }
+    });
+    AxumBody::from_stream(chunks).into_response()
+}
+
 /// `len` bytes of the test pattern starting at `offset`.
 pub fn pattern(offset: usize, len: usize) -> Vec<u8> {
     (offset..offset + len).map(|i| (i % 251) as u8).collect()
@@ -244,6 +260,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/whoami", get(whoami))
         .route("/status", get(status_and_headers))
         .route("/download", get(download))
+        .route("/frames", post(frames))
         .with_state(shared)
 }
 

@@ -1,5 +1,0 @@
-//! Placeholder until the example lands.
-struct Placeholder;
-fn main() {
-    let _ = Placeholder;
-}
