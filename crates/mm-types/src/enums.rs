@@ -140,6 +140,22 @@ macro_rules! int_enum {
             }
         }
 
+        // A few messages carry the value as its JSON name in a `string` field.
+        impl $crate::convert::FromWire<String> for $name {
+            fn from_wire(wire: String) -> $crate::Result<Self> {
+                Ok(match wire.as_str() {
+                    $($json => $name::$variant,)*
+                    _ => $name::Unknown($crate::enums::UnknownValue::from_name(wire)),
+                })
+            }
+        }
+
+        impl $crate::convert::IntoWire<String> for $name {
+            fn into_wire(self) -> String {
+                self.as_json_name().into_owned()
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -164,13 +180,15 @@ macro_rules! int_enum {
 }
 
 /// Defines an enum carried as a string both on the wire and in JSON.
+///
+/// The default is a known variant, or `Other("...")` for open sets with no natural default.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
             $($(#[$vmeta:meta])* $variant:ident = $text:literal,)*
         }
-        default = $default:ident;
+        default = $default:ident $(($default_arg:expr))?;
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -193,7 +211,7 @@ macro_rules! string_enum {
 
         impl Default for $name {
             fn default() -> Self {
-                $name::$default
+                $name::$default $(($default_arg))?
             }
         }
 

@@ -147,6 +147,19 @@ impl RawJson {
     pub fn to_value(&self) -> Result<Value> {
         self.parse()
     }
+
+    /// The value at a JSON pointer such as `/ServiceSettings/SiteURL`, if the document has one.
+    ///
+    /// ```
+    /// use mm_types::RawJson;
+    /// let raw = RawJson::from_bytes(&br#"{"ServiceSettings":{"SiteURL":"https://chat.example.com"}}"#[..]);
+    /// assert_eq!(raw.pointer("/ServiceSettings/SiteURL").unwrap(), Some("https://chat.example.com".into()));
+    /// assert_eq!(raw.pointer("/TeamSettings").unwrap(), None);
+    /// ```
+    pub fn pointer(&self, pointer: &str) -> Result<Option<Value>> {
+        let mut value = self.to_value()?;
+        Ok(value.pointer_mut(pointer).map(Value::take))
+    }
 }
 
 impl fmt::Debug for RawJson {
@@ -159,7 +172,9 @@ impl fmt::Debug for RawJson {
 }
 
 impl Serialize for RawJson {
-    /// Embeds the document itself (not a string holding it); empty bytes become `null`.
+    /// Embeds the document itself (not a string holding it). Empty bytes (no document) become
+    /// `null`, which reads back as the document `null`; bytes that are not JSON cannot be
+    /// embedded and fail to serialize.
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         if self.0.is_empty() {
             return serializer.serialize_none();
@@ -171,10 +186,11 @@ impl Serialize for RawJson {
 }
 
 impl<'de> Deserialize<'de> for RawJson {
-    /// Keeps the embedded document's exact text; `null` becomes empty bytes.
+    /// Keeps the embedded document's exact text, `null` included, so every JSON document
+    /// survives a JSON round trip unchanged.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let raw = Option::<Box<serde_json::value::RawValue>>::deserialize(deserializer)?;
-        Ok(raw.map_or_else(RawJson::default, |raw| RawJson(Bytes::copy_from_slice(raw.get().as_bytes()))))
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        Ok(RawJson(Bytes::copy_from_slice(raw.get().as_bytes())))
     }
 }
 
@@ -189,6 +205,129 @@ impl IntoWire<Bytes> for RawJson {
         self.0
     }
 }
+
+/// Reads a text field that Go's JSON writes as a number (a push notification's `badge`): a
+/// number becomes its decimal text. The field is written back as a string.
+pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        String(String),
+        Number(Number),
+    }
+    Ok(match Option::<Text>::deserialize(d)? {
+        None => String::new(),
+        Some(Text::String(text)) => text,
+        Some(Text::Number(number)) => number.to_string(),
+    })
+}
+
+/// Reads a list or map field that Go's JSON writes as `null` when it is empty (a nil slice or
+/// map): `null` becomes the empty value.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Reads an `Option<Value>` field whose JSON `null` is a value (`Some(Value::Null)`); an absent
+/// key is `None` (with `#[serde(default, skip_serializing_if = "Option::is_none")]`), matching a
+/// `google.protobuf.Value` field that is set to null or not set at all.
+pub(crate) fn present_value<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// Defines a newtype around [`RawJson`] for one kind of JSON blob, converting to and from the
+/// wire message that wraps it (`wire::ConfigJson { config_json }`...).
+macro_rules! json_blob {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident <=> $wire:ident { $field:ident }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name($crate::json::RawJson);
+
+        impl $name {
+            /// Wraps a JSON document.
+            pub fn new(raw: $crate::json::RawJson) -> Self {
+                $name(raw)
+            }
+
+            /// Serializes `value` as the document.
+            pub fn from_value<T: ::serde::Serialize + ?Sized>(value: &T) -> $crate::Result<Self> {
+                $crate::json::RawJson::from_value(value).map($name)
+            }
+
+            /// The document.
+            pub fn as_raw(&self) -> &$crate::json::RawJson {
+                &self.0
+            }
+
+            /// The document, owned.
+            pub fn into_raw(self) -> $crate::json::RawJson {
+                self.0
+            }
+        }
+
+        impl ::std::ops::Deref for $name {
+            type Target = $crate::json::RawJson;
+
+            fn deref(&self) -> &$crate::json::RawJson {
+                &self.0
+            }
+        }
+
+        impl ::core::convert::AsRef<$crate::json::RawJson> for $name {
+            fn as_ref(&self) -> &$crate::json::RawJson {
+                &self.0
+            }
+        }
+
+        impl ::core::convert::From<$crate::json::RawJson> for $name {
+            fn from(raw: $crate::json::RawJson) -> Self {
+                $name(raw)
+            }
+        }
+
+        impl ::core::convert::From<$name> for $crate::json::RawJson {
+            fn from(blob: $name) -> Self {
+                blob.0
+            }
+        }
+
+        impl $crate::convert::FromWire<::mm_proto::v1::$wire> for $name {
+            fn from_wire(wire: ::mm_proto::v1::$wire) -> $crate::Result<Self> {
+                Ok($name($crate::convert::field(wire.$field, stringify!($name), stringify!($field))?))
+            }
+        }
+
+        impl $crate::convert::IntoWire<::mm_proto::v1::$wire> for $name {
+            fn into_wire(self) -> ::mm_proto::v1::$wire {
+                ::mm_proto::v1::$wire { $field: $crate::convert::IntoWire::into_wire(self.0) }
+            }
+        }
+
+        impl ::core::convert::TryFrom<::mm_proto::v1::$wire> for $name {
+            type Error = $crate::Error;
+
+            fn try_from(wire: ::mm_proto::v1::$wire) -> $crate::Result<Self> {
+                $crate::convert::FromWire::from_wire(wire)
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::mm_proto::v1::$wire {
+            fn from(blob: $name) -> Self {
+                $crate::convert::IntoWire::into_wire(blob)
+            }
+        }
+    };
+}
+
+pub(crate) use json_blob;
 
 /// Serde for byte fields (`[]byte` in Go), which Mattermost's JSON writes as base64 strings.
 pub(crate) mod base64_bytes {

@@ -6,23 +6,58 @@
 //!
 //! - **typed ids** ([`UserId`], [`ChannelId`], ...): one cannot be passed for another;
 //!   [`Id::parse`] validates Mattermost's 26-character ids where input comes from outside;
-//! - **enums that keep unknown values** from newer servers ([`ChannelType`], [`UserStatus`]...);
+//! - **enums that keep unknown values** from newer servers ([`ChannelType`], [`UserStatus`],
+//!   [`PreferenceCategory`]...);
 //! - **[`Timestamp`]** for Mattermost's millisecond times, convertible to `SystemTime`;
 //!   `Option<Timestamp>` where `0` means "never";
-//! - **JSON** as `serde_json` values ([`JsonMap`] for `props`) and [`RawJson`] for JSON blobs
-//!   such as the server configuration;
-//! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON;
+//! - **JSON** as `serde_json` values ([`JsonMap`] for `props`) and [`RawJson`] for JSON blobs,
+//!   each kind with its own newtype ([`ServerConfig`], [`EmailNotification`], [`SamlAssertion`],
+//!   [`SyncMsg`]) that keeps the document exactly as the server sent it;
+//! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON
+//!   (including Go's `null` for empty lists and maps);
 //! - **lossless conversions** with the wire messages of `mm-proto`: `TryFrom<wire::X>` and
 //!   `From<X> for wire::X`; a value that cannot convert gives an [`Error`], never a panic.
 //!
-//! Types people create have `Default` (and builders where that helps):
+//! Types people create have `Default` and builders:
 //!
 //! ```
-//! use mm_types::{ChannelId, Post};
+//! use mm_types::{ChannelId, CommandResponse, Post, WebsocketBroadcast};
 //! let channel = ChannelId::parse("4xp9fdt77pncbef59f4k1qe83o").unwrap();
-//! let post = Post::new(channel, "Hello from Rust");
+//! let post = Post::new(channel.clone(), "Hello from Rust").with_prop("from_plugin", true);
 //! assert_eq!(post.message, "Hello from Rust");
+//!
+//! let reply = CommandResponse::ephemeral("Done.");
+//! let audience = WebsocketBroadcast::to_channel(channel);
+//! # let _ = (reply, audience);
 //! ```
+//!
+//! # Domains
+//!
+//! | domain | types |
+//! |---|---|
+//! | users | [`User`], [`Status`], [`CustomStatus`], [`Session`], [`UserAccessToken`], [`UserAuth`], [`ViewUsersRestrictions`], [`SamlAssertion`] |
+//! | teams | [`Team`], [`TeamMember`], [`TeamMemberWithError`], [`TeamUnread`], [`TeamStats`] |
+//! | channels | [`Channel`], [`ChannelMember`], [`ChannelStats`], [`ChannelBannerInfo`], [`ChannelMemberIdentifier`], [`SidebarCategoryWithChannels`], [`OrderedSidebarCategories`] |
+//! | posts | [`Post`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
+//! | files | [`FileInfo`], [`FileData`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
+//! | emoji, KV store | [`Emoji`], [`KvSetOptions`] |
+//! | bots, OAuth | [`Bot`], [`BotPatch`], [`BotGetOptions`], [`OAuthApp`] |
+//! | slash commands | [`Command`], [`CommandArgs`], [`CommandResponse`] |
+//! | preferences | [`Preference`] |
+//! | groups | [`Group`], [`GroupMember`], [`GroupSyncable`], [`GroupSearchOpts`], [`CreateDefaultMembershipParams`] |
+//! | shared channels | [`SharedChannel`], [`RemoteCluster`], [`SyncMsg`], [`SyncResponse`], [`RegisterPluginOpts`], [`GetPostsSinceForSyncCursor`] |
+//! | properties | [`PropertyGroup`], [`PropertyField`], [`PropertyFieldSearchOpts`], [`PropertyValue`], [`PropertyValueSearchOpts`] |
+//! | notifications | [`PushNotification`], [`EmailNotification`], [`EmailNotificationContent`] |
+//! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
+//! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
+//! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
+//! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
+//! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
+//!
+//! Every entity message of the protocol has a domain type here except `Empty`, `StringMap`
+//! and `StringList`, which are wire-only containers (a `StringList` inside a map converts to
+//! `Vec<String>`). The `<Method>Request` / `<Method>Response` envelopes of the RPCs are mapped
+//! by `mm-client` and `mm-hooks`, which build them from these types.
 
 pub mod convert;
 mod enums;
@@ -32,23 +67,50 @@ pub mod json;
 mod timestamp;
 
 mod app_error;
+mod bot;
 mod channel;
+mod cluster;
+mod command;
+mod config;
 mod context;
+mod dialog;
+mod emoji;
 mod file;
+mod group;
 mod http;
+mod kv;
+mod limits;
+mod logging;
+mod notification;
+mod oauth;
+mod plugin;
 mod post;
+mod preference;
+mod property;
+mod shared_channel;
 mod team;
 mod user;
+mod websocket;
 
 pub use app_error::AppError;
+pub use bot::{Bot, BotGetOptions, BotPatch};
 pub use channel::{
     Channel, ChannelBannerInfo, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
     OrderedSidebarCategories, SidebarCategoryType, SidebarCategoryWithChannels,
 };
+pub use cluster::{ClusterSendType, PluginClusterEvent, PluginClusterEventSendOptions};
+pub use command::{Command, CommandArgs, CommandMethod, CommandResponse, CommandResponseType};
+pub use config::ServerConfig;
 pub use context::{PluginContext, RequestContext};
+pub use dialog::{Dialog, DialogElement, DialogElementOption, DialogElementType, OpenDialogRequest};
+pub use emoji::Emoji;
 pub use enums::UnknownValue;
 pub use error::{Error, FieldPath, Result};
 pub use file::{FileData, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType};
+pub use group::{
+    CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
+    GroupSyncableType,
+};
 pub use http::{HttpHeader, HttpRequestInit, HttpResponseInit};
 pub use id::{
     CategoryId, ChannelId, CommandId, EmojiId, FileId, GroupId, ID_LEN, Id, Marker, OAuthAppId, PostId,
@@ -56,16 +118,31 @@ pub use id::{
     TokenId, UploadId, UserId, marker,
 };
 pub use json::{JsonMap, RawJson};
+pub use kv::KvSetOptions;
+pub use limits::{FilesLimits, MessagesLimits, ProductLimits, TeamsLimits};
+pub use logging::{AuditRecord, AuditStatus, KeyValuePair};
+pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
+pub use oauth::OAuthApp;
+pub use plugin::{Manifest, OnInstallEvent, PluginState, PluginStatus};
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
     PostType, Reaction, SearchParameter, SearchParams,
 };
+pub use preference::{Preference, PreferenceCategory};
+pub use property::{
+    PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyValue,
+    PropertyValueSearchOpts,
+};
+pub use shared_channel::{
+    GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,
+};
 pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
 pub use timestamp::Timestamp;
 pub use user::{
-    CustomStatus, CustomStatusDuration, Session, Status, User, UserAccessToken, UserAuth, UserStatus,
-    ViewUsersRestrictions,
+    CustomStatus, CustomStatusDuration, SamlAssertion, Session, Status, User, UserAccessToken, UserAuth,
+    UserStatus, ViewUsersRestrictions,
 };
+pub use websocket::{WebSocketRequest, WebsocketBroadcast};
 
 /// The wire messages of `mm-proto` that the domain types convert to and from.
 pub use mm_proto::v1 as wire;

@@ -73,6 +73,11 @@ pub(crate) fn arb_message(desc: MessageDescriptor, depth: u32) -> BoxedStrategy<
         let strategy = if field.is_map() {
             arb_map(&field, depth).prop_map(move |v| Some((f.clone(), v))).boxed()
         } else if field.is_list() {
+            if depth >= MAX_DEPTH && matches!(field.kind(), Kind::Message(_)) {
+                // Self-recursive messages (CommandResponse) stop here.
+                plain.push(Just(Some((f.clone(), Value::List(Vec::new())))).boxed());
+                continue;
+            }
             let size = if depth >= 2 { 0..2 } else { 0..4 };
             proptest::collection::vec(arb_single(&field, depth), size)
                 .prop_map(move |v| Some((f.clone(), Value::List(v))))
