@@ -45,7 +45,8 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::header::{
-    ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, USER_AGENT, X_CONTENT_TYPE_OPTIONS,
+    ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue, TRANSFER_ENCODING, USER_AGENT,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use http::{HeaderMap, StatusCode, Version};
 use http_body::Body as HttpBody;
