@@ -1,0 +1,69 @@
+#![allow(unreachable_pub, missing_docs, clippy::print_stdout)]
+
+//! Proves that the typed client reaches every PluginAPI method with its arguments intact.
+//!
+//! The list of methods comes from the proto descriptors, not from the client. Each entry in
+//! `reach/<group>.rs` calls one RPC through the typed client with distinctive arguments, on a
+//! real tonic server over loopback, and checks the request the server decoded against the
+//! request the entry expects.
+
+mod reach;
+mod support;
+
+use std::collections::BTreeSet;
+
+/// Groups whose typed methods are still being written; their methods may be missing, and only
+/// theirs. Emptied as groups land; the test then requires all 236.
+const PENDING_GROUPS: &[&str] = &[
+    "teams",
+    "emoji",
+    "config",
+    "plugins",
+    "logging",
+    "files",
+    "bots",
+    "system",
+    "commands",
+    "preferences",
+    "oauth",
+    "groups",
+    "shared_channels",
+    "properties",
+    "realtime",
+    "notifications",
+    "dialogs",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_reaches_every_plugin_api_method_with_its_arguments() {
+    let server = support::ApiServer::start().await;
+    let client = mm_client::Client::connect(&server.target()).await.expect("connect");
+    let mut reach = reach::Reach::new(server.clone(), client);
+
+    reach::users::run(&mut reach).await;
+    reach::kv::run(&mut reach).await;
+    reach::posts::run(&mut reach).await;
+    reach::channels::run(&mut reach).await;
+
+    let all: BTreeSet<String> = support::plugin_api().methods().map(|m| m.name().to_string()).collect();
+    let reached = reach.reached();
+    let missing: Vec<&String> = all.difference(reached).collect();
+    let unknown: Vec<&String> = reached.difference(&all).collect();
+    println!(
+        "PluginAPI methods reached through the typed client: {}/{}",
+        all.len() - missing.len(),
+        all.len()
+    );
+    assert!(unknown.is_empty(), "entries for methods the descriptors do not have: {unknown:?}");
+    let unexpected: Vec<&&String> = missing
+        .iter()
+        .filter(|name| {
+            let group = mm_client::RpcMethod::by_name(name).map_or("?", |m| m.group);
+            !PENDING_GROUPS.contains(&group)
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "{} methods not reached: {unexpected:?}", unexpected.len());
+    if !missing.is_empty() {
+        println!("not yet reached (groups pending: {PENDING_GROUPS:?}): {}", missing.len());
+    }
+}
