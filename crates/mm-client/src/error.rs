@@ -283,6 +283,14 @@ impl Error {
             }
             return err;
         }
+        // tonic refuses, on our side, a response above `max_response_size`.
+        if status.message().starts_with("Error, decoded message length too large") {
+            return Error::malformed(format!(
+                "the response is larger than the client accepts (see ClientBuilder::max_response_size): {}",
+                status.message()
+            ))
+            .with_code(code);
+        }
         match code {
             Code::DeadlineExceeded => {
                 return Error::new(ErrorKind::Timeout, format!("server reported: {}", status.message()))
