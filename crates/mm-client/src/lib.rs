@@ -1,7 +1,58 @@
 //! Typed client for the Mattermost PluginAPI.
 //!
-//! `mm-client` will hold the async `Client` with a typed method for each of the 236 PluginAPI
-//! RPCs (grouped as `client.users()`, `client.kv()`, `client.posts()`, ...), its tower
-//! middleware stack (tracing, timeouts, safe retries, keepalive, message size limits), the
-//! blocking twin and the helpers plugin authors reach for (typed KV, configuration, bots,
-//! cluster mutex).
+//! A Mattermost server plugin calls its server through the `PluginAPI` gRPC service: 236
+//! RPCs on users, teams, channels, posts, the KV store, files, bots, commands, configuration
+//! and more. This crate gives each of them a typed method, with `mm-types` domain types in
+//! and out, grouped the way Mattermost's Go `pluginapi` groups them:
+//!
+//! ```no_run
+//! use mm_client::Client;
+//! use mm_types::Post;
+//!
+//! # async fn demo() -> mm_client::Result<()> {
+//! let client = Client::from_env().await?; // MATTERMOST_PLUGIN_API_TARGET
+//! let alice = client.users().get_by_username("alice").await?;
+//! let town_square = client.channels().get_by_name(&"team-id".parse()?, "town-square", false).await?;
+//! client.posts().create(Post::new(town_square.id, format!("Welcome, @{}!", alice.username))).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - **Async first, blocking twin.** [`Client`] returns futures; [`blocking::Client`] has the
+//!   same methods and returns results. Both are cheap to clone and safe to share.
+//! - **Errors**: one [`Error`] with a [`kind`](Error::kind), the server's
+//!   [`AppError`](mm_types::AppError) when there is one, and predicates such as
+//!   [`is_not_found`](Error::is_not_found). Both ways the server reports failures (an
+//!   `AppError` in an OK response, or a gRPC status `"<id>: <message>"`) are handled.
+//! - **A tower stack** on every call: a tracing span, a time budget (default 30 s, sent as
+//!   the gRPC deadline), retries only where safe (see [`RetryPolicy`]), the 4 MiB request
+//!   limit checked before sending, and your own layers ([`ClientBuilder::layer`]).
+//! - **Helpers**: typed JSON KV with atomic updates ([`KvJson`](api::KvJson)), a
+//!   [`ClusterMutex`] safe across plugin instances, the plugin configuration in your own
+//!   struct ([`load_plugin_configuration`](api::Config::load_plugin_configuration)),
+//!   [`ensure`](api::Bots::ensure) for the plugin's bot, and direct messages
+//!   ([`send_direct_message`](api::Posts::send_direct_message)).
+
+pub mod api;
+pub mod blocking;
+mod builder;
+mod client;
+mod error;
+pub mod methods;
+mod mode;
+mod mutex;
+mod responses;
+mod rpc;
+mod stack;
+mod transport;
+
+pub use builder::{
+    ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_HTTP2_KEEPALIVE, SERVER_MAX_REQUEST_SIZE,
+};
+pub use client::{ApiClient, Client, TARGET_ENV};
+pub use error::{Code, Error, ErrorKind, Result};
+pub use methods::{RpcMethod, Safety};
+pub use mode::{ApiCall, Async, Blocking, Mode};
+pub use mutex::{ClusterMutex, ClusterMutexGuard, DEFAULT_LEASE};
+pub use rpc::{RpcRequest, RpcResponse, RpcService};
+pub use stack::RetryPolicy;
+pub use transport::Target;

@@ -25,3 +25,7 @@ pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, S
 pub use store::Store;
 
 // --- Plugin processes: supervisor, manifest, CLI. ---
+pub mod manifest;
+pub mod supervisor;
+
+pub use supervisor::PluginConnection;

@@ -208,6 +208,7 @@ pub struct ChannelMember {
     /// Root posts the member has seen.
     pub msg_count_root: i64,
     /// Notification settings (`desktop`, `push`, `mark_unread`...).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub notify_props: HashMap<String, String>,
     /// When the membership last changed.
     pub last_update_at: Timestamp,
@@ -280,6 +281,7 @@ pub struct SidebarCategoryWithChannels {
     /// Whether the category is collapsed.
     pub collapsed: bool,
     /// The channels, in order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub channel_ids: Vec<ChannelId>,
 }
 
@@ -294,8 +296,10 @@ wire_struct! {
 #[serde(default)]
 pub struct OrderedSidebarCategories {
     /// The categories.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub categories: Vec<SidebarCategoryWithChannels>,
     /// Category ids in display order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub order: Vec<CategoryId>,
 }
 

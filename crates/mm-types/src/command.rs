@@ -264,6 +264,7 @@ pub struct CommandResponse {
     /// Further responses, each made into its own message (Mattermost's `extra_responses`).
     /// The wire carries them in field `attachments` of `CommandResponse`, typed as command
     /// responses.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub extra_responses: Vec<CommandResponse>,
 }
 

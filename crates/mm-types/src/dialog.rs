@@ -51,6 +51,7 @@ pub struct Dialog {
     /// Text above the elements (Markdown).
     pub introduction_text: String,
     /// The form's elements, in order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub elements: Vec<DialogElement>,
     /// The submit button's label.
     pub submit_label: String,
@@ -166,6 +167,7 @@ pub struct DialogElement {
     /// Where a select's options come from: `users`, `channels` or `dynamic` (empty: `options`).
     pub data_source: String,
     /// The options of a select or radio element.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub options: Vec<DialogElementOption>,
 }
 

@@ -87,8 +87,10 @@ wire_struct! {
 #[serde(default)]
 pub struct FileUploadResponse {
     /// The uploaded files.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub file_infos: Vec<FileInfo>,
     /// The client's ids for the files, in the same order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub client_ids: Vec<String>,
 }
 

@@ -46,7 +46,8 @@ impl GroupSource {
 pub struct Group {
     /// The group's id (empty until created).
     pub id: GroupId,
-    /// The name mentioned with `@` (may be empty for LDAP groups).
+    /// The name mentioned with `@` (may be empty for LDAP groups; Go's JSON may write `null`).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub name: String,
     /// The name shown.
     pub display_name: String,
@@ -54,7 +55,9 @@ pub struct Group {
     pub description: String,
     /// Where it comes from.
     pub source: GroupSource,
-    /// Its id in the source (the LDAP object id...), empty for custom groups.
+    /// Its id in the source (the LDAP object id...), empty for custom groups (Go's JSON may
+    /// write `null`).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub remote_id: String,
     /// When it was created.
     pub create_at: Timestamp,

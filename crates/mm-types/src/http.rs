@@ -16,6 +16,7 @@ pub struct HttpHeader {
     /// The header name.
     pub key: String,
     /// Its values, in order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub values: Vec<String>,
 }
 
@@ -40,6 +41,7 @@ pub struct HttpRequestInit {
     /// The protocol's minor version.
     pub proto_minor: i32,
     /// The headers, in no fixed order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub headers: Vec<HttpHeader>,
     /// The `Host` the client asked for.
     pub host: String,
@@ -72,6 +74,7 @@ pub struct HttpResponseInit {
     /// The status code; `0` means 200, and a value outside 100..=999 makes the server answer 500.
     pub status_code: i32,
     /// The headers.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub headers: Vec<HttpHeader>,
 }
 

@@ -222,6 +222,16 @@ pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::
     })
 }
 
+/// Reads a list or map field that Go's JSON writes as `null` when it is empty (a nil slice or
+/// map): `null` becomes the empty value.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Reads an `Option<Value>` field whose JSON `null` is a value (`Some(Value::Null)`); an absent
 /// key is `None` (with `#[serde(default, skip_serializing_if = "Option::is_none")]`), matching a
 /// `google.protobuf.Value` field that is set to null or not set at all.

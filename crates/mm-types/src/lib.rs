@@ -6,23 +6,58 @@
 //!
 //! - **typed ids** ([`UserId`], [`ChannelId`], ...): one cannot be passed for another;
 //!   [`Id::parse`] validates Mattermost's 26-character ids where input comes from outside;
-//! - **enums that keep unknown values** from newer servers ([`ChannelType`], [`UserStatus`]...);
+//! - **enums that keep unknown values** from newer servers ([`ChannelType`], [`UserStatus`],
+//!   [`PreferenceCategory`]...);
 //! - **[`Timestamp`]** for Mattermost's millisecond times, convertible to `SystemTime`;
 //!   `Option<Timestamp>` where `0` means "never";
-//! - **JSON** as `serde_json` values ([`JsonMap`] for `props`) and [`RawJson`] for JSON blobs
-//!   such as the server configuration;
-//! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON;
+//! - **JSON** as `serde_json` values ([`JsonMap`] for `props`) and [`RawJson`] for JSON blobs,
+//!   each kind with its own newtype ([`ServerConfig`], [`EmailNotification`], [`SamlAssertion`],
+//!   [`SyncMsg`]) that keeps the document exactly as the server sent it;
+//! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON
+//!   (including Go's `null` for empty lists and maps);
 //! - **lossless conversions** with the wire messages of `mm-proto`: `TryFrom<wire::X>` and
 //!   `From<X> for wire::X`; a value that cannot convert gives an [`Error`], never a panic.
 //!
-//! Types people create have `Default` (and builders where that helps):
+//! Types people create have `Default` and builders:
 //!
 //! ```
-//! use mm_types::{ChannelId, Post};
+//! use mm_types::{ChannelId, CommandResponse, Post, WebsocketBroadcast};
 //! let channel = ChannelId::parse("4xp9fdt77pncbef59f4k1qe83o").unwrap();
-//! let post = Post::new(channel, "Hello from Rust");
+//! let post = Post::new(channel.clone(), "Hello from Rust").with_prop("from_plugin", true);
 //! assert_eq!(post.message, "Hello from Rust");
+//!
+//! let reply = CommandResponse::ephemeral("Done.");
+//! let audience = WebsocketBroadcast::to_channel(channel);
+//! # let _ = (reply, audience);
 //! ```
+//!
+//! # Domains
+//!
+//! | domain | types |
+//! |---|---|
+//! | users | [`User`], [`Status`], [`CustomStatus`], [`Session`], [`UserAccessToken`], [`UserAuth`], [`ViewUsersRestrictions`], [`SamlAssertion`] |
+//! | teams | [`Team`], [`TeamMember`], [`TeamMemberWithError`], [`TeamUnread`], [`TeamStats`] |
+//! | channels | [`Channel`], [`ChannelMember`], [`ChannelStats`], [`ChannelBannerInfo`], [`ChannelMemberIdentifier`], [`SidebarCategoryWithChannels`], [`OrderedSidebarCategories`] |
+//! | posts | [`Post`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
+//! | files | [`FileInfo`], [`FileData`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
+//! | emoji, KV store | [`Emoji`], [`KvSetOptions`] |
+//! | bots, OAuth | [`Bot`], [`BotPatch`], [`BotGetOptions`], [`OAuthApp`] |
+//! | slash commands | [`Command`], [`CommandArgs`], [`CommandResponse`] |
+//! | preferences | [`Preference`] |
+//! | groups | [`Group`], [`GroupMember`], [`GroupSyncable`], [`GroupSearchOpts`], [`CreateDefaultMembershipParams`] |
+//! | shared channels | [`SharedChannel`], [`RemoteCluster`], [`SyncMsg`], [`SyncResponse`], [`RegisterPluginOpts`], [`GetPostsSinceForSyncCursor`] |
+//! | properties | [`PropertyGroup`], [`PropertyField`], [`PropertyFieldSearchOpts`], [`PropertyValue`], [`PropertyValueSearchOpts`] |
+//! | notifications | [`PushNotification`], [`EmailNotification`], [`EmailNotificationContent`] |
+//! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
+//! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
+//! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
+//! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
+//! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
+//!
+//! Every entity message of the protocol has a domain type here except `Empty`, `StringMap`
+//! and `StringList`, which are wire-only containers (a `StringList` inside a map converts to
+//! `Vec<String>`). The `<Method>Request` / `<Method>Response` envelopes of the RPCs are mapped
+//! by `mm-client` and `mm-hooks`, which build them from these types.
 
 pub mod convert;
 mod enums;

@@ -37,6 +37,7 @@ pub struct OAuthApp {
     pub icon_url: String,
     /// The URLs the server may redirect to after authorization. The wire joins them with
     /// commas, as the server does.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub callback_urls: Vec<String>,
     /// The app's home page.
     pub homepage: String,

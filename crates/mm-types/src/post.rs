@@ -104,6 +104,7 @@ pub struct Post {
     /// Space-separated hashtags found in the message.
     pub hashtags: String,
     /// Files attached to the post.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub file_ids: Vec<FileId>,
     /// The client's id for a post being sent, to match it when it comes back.
     pub pending_post_id: String,
@@ -117,6 +118,7 @@ pub struct Post {
     #[serde(with = "crate::timestamp::zero_as_none")]
     pub last_reply_at: Option<Timestamp>,
     /// Users who replied in the thread.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub participants: Vec<User>,
     /// Whether the current user follows the thread.
     pub is_following: Option<bool>,
@@ -194,16 +196,21 @@ wire_struct! {
 #[serde(default)]
 pub struct PostMetadata {
     /// Embedded previews.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub embeds: Vec<PostEmbed>,
     /// Reactions.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub reactions: Vec<Reaction>,
     /// Attached files.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub files: Vec<FileInfo>,
     /// Dimensions of linked images, by URL.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub images: HashMap<String, PostImage>,
     /// Priority and acknowledgement settings.
     pub priority: Option<PostPriority>,
     /// Acknowledgements.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub acknowledgements: Vec<PostAcknowledgement>,
 }
 
@@ -283,8 +290,10 @@ wire_struct! {
 #[serde(default)]
 pub struct PostList {
     /// Post ids, newest first.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub order: Vec<PostId>,
     /// The posts, by id.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub posts: HashMap<PostId, Post>,
     /// The id to page forward from.
     #[serde(with = "crate::id::empty_as_none")]
@@ -370,20 +379,28 @@ pub struct SearchParams {
     /// Whether archived channels are searched.
     pub include_deleted_channels: bool,
     /// Channel names to search in (`in:`).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub in_channels: Vec<String>,
     /// Channel names to skip.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub excluded_channels: Vec<String>,
     /// Usernames whose posts match (`from:`).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub from_users: Vec<String>,
     /// Usernames whose posts are skipped.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub excluded_users: Vec<String>,
     /// Dates before which posts are skipped.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub excluded_before_date: Vec<String>,
     /// Dates after which posts are skipped.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub excluded_after_date: Vec<String>,
     /// Dates whose posts are skipped.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub excluded_dates: Vec<String>,
     /// File extensions to match.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub extensions: Vec<String>,
 }
 
@@ -422,10 +439,13 @@ wire_struct! {
 #[serde(default)]
 pub struct PostSearchResults {
     /// Post ids in result order.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub order: Vec<PostId>,
     /// The posts, by id.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub posts: HashMap<PostId, Post>,
     /// The words that matched, by post id.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub matches: HashMap<PostId, Vec<String>>,
 }
 

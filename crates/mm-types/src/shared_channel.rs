@@ -135,25 +135,31 @@ pub struct SyncResponse {
     #[serde(with = "crate::timestamp::zero_as_none")]
     pub users_last_update_at: Option<Timestamp>,
     /// Users that failed to sync.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub user_errors: Vec<UserId>,
     /// Users that synced.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub users_syncd: Vec<UserId>,
     /// The `update_at` of the last post synced, if any.
     #[serde(with = "crate::timestamp::zero_as_none")]
     pub posts_last_update_at: Option<Timestamp>,
     /// Posts that failed to sync.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub post_errors: Vec<PostId>,
     /// The `update_at` of the last reaction synced, if any.
     #[serde(with = "crate::timestamp::zero_as_none")]
     pub reactions_last_update_at: Option<Timestamp>,
     /// Reactions that failed to sync, as the remote identifies them.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub reaction_errors: Vec<String>,
     /// The `update_at` of the last acknowledgement synced, if any.
     #[serde(with = "crate::timestamp::zero_as_none")]
     pub acknowledgements_last_update_at: Option<Timestamp>,
     /// Acknowledgements that failed to sync, as the remote identifies them.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub acknowledgement_errors: Vec<String>,
     /// Users whose status failed to sync.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub status_errors: Vec<UserId>,
 }
 

@@ -56,8 +56,10 @@ pub struct User {
     /// Whether the user accepted marketing e-mail.
     pub allow_marketing: bool,
     /// Free-form properties.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub props: HashMap<String, String>,
     /// Notification settings (`email`, `push`, `desktop`, `mention_keys`...).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub notify_props: HashMap<String, String>,
     /// When the password last changed.
     #[serde(with = "crate::timestamp::zero_as_none")]
@@ -70,6 +72,7 @@ pub struct User {
     /// The user's locale, such as `en`.
     pub locale: String,
     /// Timezone settings (`useAutomaticTimezone`, `automaticTimezone`, `manualTimezone`).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub timezone: HashMap<String, String>,
     /// Whether multi-factor authentication is active.
     pub mfa_active: bool,
@@ -256,8 +259,10 @@ pub struct Session {
     /// Whether the user was notified that the session expired.
     pub expired_notify: bool,
     /// Free-form properties (`platform`, `os`, `browser`...).
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub props: HashMap<String, String>,
     /// The user's team memberships, as cached in the session.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub team_members: Vec<TeamMember>,
     /// Whether this is a local-mode session.
     pub local: bool,
@@ -302,8 +307,10 @@ wire_struct! {
 #[serde(default)]
 pub struct ViewUsersRestrictions {
     /// Teams whose members may be returned.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub teams: Vec<TeamId>,
     /// Channels whose members may be returned.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub channels: Vec<ChannelId>,
 }
 

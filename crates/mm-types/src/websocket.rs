@@ -54,6 +54,7 @@ wire_struct! {
 #[serde(default)]
 pub struct WebsocketBroadcast {
     /// Users who do not receive the event.
+    #[serde(deserialize_with = "crate::json::null_as_default")]
     pub omit_users: Vec<UserId>,
     /// The one user who receives it, if limited to a user.
     #[serde(with = "crate::id::empty_as_none")]

@@ -1,0 +1,640 @@
+//! Users, statuses, custom statuses, sessions, access tokens and permission checks.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use mm_types::convert::IntoWire;
+use mm_types::{
+    ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp, TokenId, User,
+    UserAccessToken, UserAuth, UserId, UserStatus, ViewUsersRestrictions, wire,
+};
+
+use super::{ids, opt_id, strings};
+use crate::client::{ApiClient, from_wire, payload};
+use crate::methods;
+use crate::mode::Mode;
+
+/// Users, statuses, custom statuses, sessions, access tokens and permission checks:
+/// `client.users()`.
+#[derive(Debug)]
+pub struct Users<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+}
+
+impl<M: Mode> ApiClient<M> {
+    /// Users, statuses, sessions, access tokens and permissions.
+    pub fn users(&self) -> Users<'_, M> {
+        Users { client: self }
+    }
+}
+
+impl<'a, M: Mode> Users<'a, M> {
+    /// Creates a user (`CreateUser`) and returns it as stored.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// use mm_types::User;
+    /// let user = User { username: "alice".into(), email: "alice@example.com".into(), password: "s3cret-Passw0rd".into(), ..Default::default() };
+    /// let created = client.users().create(user).await?;
+    /// assert!(!created.id.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn create(&self, user: User) -> M::Output<User> {
+        let request = wire::CreateUserRequest { user: Some(user.into_wire()) };
+        self.client
+            .call(&methods::CREATE_USER, request, |r: wire::CreateUserResponse| payload(r.user, "user"))
+    }
+
+    /// Deactivates a user (`DeleteUser`; the account is kept, marked deleted).
+    pub fn delete(&self, user_id: &UserId) -> M::Output<()> {
+        let request = wire::DeleteUserRequest { user_id: user_id.to_string() };
+        self.client.call(&methods::DELETE_USER, request, |_: wire::DeleteUserResponse| Ok(()))
+    }
+
+    /// Lists users with filters and paging (`GetUsers`); finish with `.send()` or `.await`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
+    /// let page = client.users().list().in_channel(&channel).active(true).page(0).per_page(100).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self) -> GetUsers<'a, M> {
+        GetUsers {
+            client: self.client,
+            request: wire::GetUsersRequest { per_page: 60, ..Default::default() },
+        }
+    }
+
+    /// Gets users by id (`GetUsersByIds`).
+    pub fn get_by_ids(&self, user_ids: &[UserId]) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersByIdsRequest { user_ids: ids(user_ids) };
+        self.client
+            .call(&methods::GET_USERS_BY_IDS, request, |r: wire::GetUsersByIdsResponse| from_wire(r.users))
+    }
+
+    /// Gets a user by id (`GetUser`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client, id: mm_types::UserId) -> mm_client::Result<()> {
+    /// let user = client.users().get(&id).await?;
+    /// println!("{} <{}>", user.username, user.email);
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self, user_id: &UserId) -> M::Output<User> {
+        let request = wire::GetUserRequest { user_id: user_id.to_string() };
+        self.client.call(&methods::GET_USER, request, |r: wire::GetUserResponse| payload(r.user, "user"))
+    }
+
+    /// Gets a user by e-mail address (`GetUserByEmail`).
+    pub fn get_by_email(&self, email: &str) -> M::Output<User> {
+        let request = wire::GetUserByEmailRequest { email: email.to_owned() };
+        self.client.call(&methods::GET_USER_BY_EMAIL, request, |r: wire::GetUserByEmailResponse| {
+            payload(r.user, "user")
+        })
+    }
+
+    /// Gets a user by username, without `@` (`GetUserByUsername`).
+    pub fn get_by_username(&self, username: &str) -> M::Output<User> {
+        let request = wire::GetUserByUsernameRequest { name: username.to_owned() };
+        self.client.call(&methods::GET_USER_BY_USERNAME, request, |r: wire::GetUserByUsernameResponse| {
+            payload(r.user, "user")
+        })
+    }
+
+    /// Gets users by username (`GetUsersByUsernames`).
+    pub fn get_by_usernames<S: AsRef<str>>(&self, usernames: &[S]) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersByUsernamesRequest { usernames: strings(usernames) };
+        self.client.call(&methods::GET_USERS_BY_USERNAMES, request, |r: wire::GetUsersByUsernamesResponse| {
+            from_wire(r.users)
+        })
+    }
+
+    /// A page of a team's members as users (`GetUsersInTeam`).
+    pub fn in_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersInTeamRequest { team_id: team_id.to_string(), page, per_page };
+        self.client
+            .call(&methods::GET_USERS_IN_TEAM, request, |r: wire::GetUsersInTeamResponse| from_wire(r.users))
+    }
+
+    /// Updates a user (`UpdateUser`) and returns it as stored.
+    pub fn update(&self, user: User) -> M::Output<User> {
+        let request = wire::UpdateUserRequest { user: Some(user.into_wire()) };
+        self.client
+            .call(&methods::UPDATE_USER, request, |r: wire::UpdateUserResponse| payload(r.user, "user"))
+    }
+
+    /// A user's presence (`GetUserStatus`).
+    pub fn status(&self, user_id: &UserId) -> M::Output<Status> {
+        let request = wire::GetUserStatusRequest { user_id: user_id.to_string() };
+        self.client.call(&methods::GET_USER_STATUS, request, |r: wire::GetUserStatusResponse| {
+            payload(r.status, "status")
+        })
+    }
+
+    /// The presence of several users (`GetUserStatusesByIds`).
+    pub fn statuses(&self, user_ids: &[UserId]) -> M::Output<Vec<Status>> {
+        let request = wire::GetUserStatusesByIdsRequest { user_ids: ids(user_ids) };
+        self.client.call(
+            &methods::GET_USER_STATUSES_BY_IDS,
+            request,
+            |r: wire::GetUserStatusesByIdsResponse| from_wire(r.statuses),
+        )
+    }
+
+    /// Sets a user's presence (`UpdateUserStatus`).
+    pub fn update_status(&self, user_id: &UserId, status: UserStatus) -> M::Output<Status> {
+        let request =
+            wire::UpdateUserStatusRequest { user_id: user_id.to_string(), status: status.into_wire() };
+        self.client.call(&methods::UPDATE_USER_STATUS, request, |r: wire::UpdateUserStatusResponse| {
+            payload(r.status, "status")
+        })
+    }
+
+    /// Sets "do not disturb" until `end_time`, in seconds since the epoch
+    /// (`SetUserStatusTimedDND`).
+    pub fn set_timed_dnd(&self, user_id: &UserId, end_time: i64) -> M::Output<Status> {
+        let request = wire::SetUserStatusTimedDndRequest { user_id: user_id.to_string(), end_time };
+        self.client.call(
+            &methods::SET_USER_STATUS_TIMED_DND,
+            request,
+            |r: wire::SetUserStatusTimedDndResponse| payload(r.status, "status"),
+        )
+    }
+
+    /// Activates or deactivates a user (`UpdateUserActive`).
+    pub fn update_active(&self, user_id: &UserId, active: bool) -> M::Output<()> {
+        let request = wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active };
+        self.client.call(&methods::UPDATE_USER_ACTIVE, request, |_: wire::UpdateUserActiveResponse| Ok(()))
+    }
+
+    /// Sets a user's custom status (`UpdateUserCustomStatus`).
+    pub fn update_custom_status(&self, user_id: &UserId, custom_status: CustomStatus) -> M::Output<()> {
+        let request = wire::UpdateUserCustomStatusRequest {
+            user_id: user_id.to_string(),
+            custom_status: Some(custom_status.into_wire()),
+        };
+        self.client.call(
+            &methods::UPDATE_USER_CUSTOM_STATUS,
+            request,
+            |_: wire::UpdateUserCustomStatusResponse| Ok(()),
+        )
+    }
+
+    /// Clears a user's custom status (`RemoveUserCustomStatus`).
+    pub fn remove_custom_status(&self, user_id: &UserId) -> M::Output<()> {
+        let request = wire::RemoveUserCustomStatusRequest { user_id: user_id.to_string() };
+        self.client.call(
+            &methods::REMOVE_USER_CUSTOM_STATUS,
+            request,
+            |_: wire::RemoveUserCustomStatusResponse| Ok(()),
+        )
+    }
+
+    /// A page of a channel's members as users, sorted by `sort_by` (`"username"` or
+    /// `"status"`) (`GetUsersInChannel`).
+    pub fn in_channel(
+        &self,
+        channel_id: &ChannelId,
+        sort_by: &str,
+        page: i32,
+        per_page: i32,
+    ) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersInChannelRequest {
+            channel_id: channel_id.to_string(),
+            sort_by: sort_by.to_owned(),
+            page,
+            per_page,
+        };
+        self.client.call(&methods::GET_USERS_IN_CHANNEL, request, |r: wire::GetUsersInChannelResponse| {
+            from_wire(r.users)
+        })
+    }
+
+    /// LDAP attributes of a user, by attribute name (`GetLDAPUserAttributes`).
+    pub fn ldap_attributes<S: AsRef<str>>(
+        &self,
+        user_id: &UserId,
+        attributes: &[S],
+    ) -> M::Output<HashMap<String, String>> {
+        let request = wire::GetLdapUserAttributesRequest {
+            user_id: user_id.to_string(),
+            attributes: strings(attributes),
+        };
+        self.client.call(
+            &methods::GET_LDAP_USER_ATTRIBUTES,
+            request,
+            |r: wire::GetLdapUserAttributesResponse| Ok(r.attributes),
+        )
+    }
+
+    /// Searches users by name, username, nickname or e-mail (`SearchUsers`); finish with
+    /// `.send()` or `.await`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client, team: mm_types::TeamId) -> mm_client::Result<()> {
+    /// let found = client.users().search("ali").in_team(&team).limit(10).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn search(&self, term: &str) -> SearchUsers<'a, M> {
+        SearchUsers {
+            client: self.client,
+            request: wire::SearchUsersRequest { term: term.to_owned(), limit: 100, ..Default::default() },
+        }
+    }
+
+    /// A user's profile image (`GetProfileImage`).
+    pub fn profile_image(&self, user_id: &UserId) -> M::Output<Bytes> {
+        let request = wire::GetProfileImageRequest { user_id: user_id.to_string() };
+        self.client.call(&methods::GET_PROFILE_IMAGE, request, |r: wire::GetProfileImageResponse| Ok(r.image))
+    }
+
+    /// Sets a user's profile image (`SetProfileImage`).
+    pub fn set_profile_image(&self, user_id: &UserId, image: impl Into<Bytes>) -> M::Output<()> {
+        let request = wire::SetProfileImageRequest { user_id: user_id.to_string(), data: image.into() };
+        self.client.call(&methods::SET_PROFILE_IMAGE, request, |_: wire::SetProfileImageResponse| Ok(()))
+    }
+
+    /// Whether a user has a system-wide permission such as `manage_system`
+    /// (`HasPermissionTo`).
+    pub fn has_permission(&self, user_id: &UserId, permission: &str) -> M::Output<bool> {
+        let request = wire::HasPermissionToRequest {
+            user_id: user_id.to_string(),
+            permission_id: permission.to_owned(),
+        };
+        self.client.call(&methods::HAS_PERMISSION_TO, request, |r: wire::HasPermissionToResponse| {
+            Ok(r.has_permission)
+        })
+    }
+
+    /// Whether a user has a permission in a team (`HasPermissionToTeam`).
+    pub fn has_permission_to_team(
+        &self,
+        user_id: &UserId,
+        team_id: &TeamId,
+        permission: &str,
+    ) -> M::Output<bool> {
+        let request = wire::HasPermissionToTeamRequest {
+            user_id: user_id.to_string(),
+            team_id: team_id.to_string(),
+            permission_id: permission.to_owned(),
+        };
+        self.client.call(&methods::HAS_PERMISSION_TO_TEAM, request, |r: wire::HasPermissionToTeamResponse| {
+            Ok(r.has_permission)
+        })
+    }
+
+    /// Whether a user has a permission in a channel (`HasPermissionToChannel`).
+    pub fn has_permission_to_channel(
+        &self,
+        user_id: &UserId,
+        channel_id: &ChannelId,
+        permission: &str,
+    ) -> M::Output<bool> {
+        let request = wire::HasPermissionToChannelRequest {
+            user_id: user_id.to_string(),
+            channel_id: channel_id.to_string(),
+            permission_id: permission.to_owned(),
+        };
+        self.client.call(
+            &methods::HAS_PERMISSION_TO_CHANNEL,
+            request,
+            |r: wire::HasPermissionToChannelResponse| Ok(r.has_permission),
+        )
+    }
+
+    /// Shows "*user* is typing..." in a channel, or in a thread when `parent` is given
+    /// (`PublishUserTyping`).
+    pub fn publish_typing(
+        &self,
+        user_id: &UserId,
+        channel_id: &ChannelId,
+        parent: Option<&PostId>,
+    ) -> M::Output<()> {
+        let request = wire::PublishUserTypingRequest {
+            user_id: user_id.to_string(),
+            channel_id: channel_id.to_string(),
+            parent_id: opt_id(parent),
+        };
+        self.client.call(&methods::PUBLISH_USER_TYPING, request, |_: wire::PublishUserTypingResponse| Ok(()))
+    }
+
+    /// Changes how a user authenticates (`UpdateUserAuth`).
+    pub fn update_auth(&self, user_id: &UserId, auth: UserAuth) -> M::Output<UserAuth> {
+        let request =
+            wire::UpdateUserAuthRequest { user_id: user_id.to_string(), user_auth: Some(auth.into_wire()) };
+        self.client.call(&methods::UPDATE_USER_AUTH, request, |r: wire::UpdateUserAuthResponse| {
+            payload(r.user_auth, "user_auth")
+        })
+    }
+
+    /// Replaces a user's system roles with `roles`, space-separated (`UpdateUserRoles`).
+    pub fn update_roles(&self, user_id: &UserId, roles: &str) -> M::Output<User> {
+        let request =
+            wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: roles.to_owned() };
+        self.client.call(&methods::UPDATE_USER_ROLES, request, |r: wire::UpdateUserRolesResponse| {
+            payload(r.user, "user")
+        })
+    }
+
+    /// A login session (`GetSession`).
+    pub fn session(&self, session_id: &SessionId) -> M::Output<Session> {
+        let request = wire::GetSessionRequest { session_id: session_id.to_string() };
+        self.client
+            .call(&methods::GET_SESSION, request, |r: wire::GetSessionResponse| payload(r.session, "session"))
+    }
+
+    /// Creates a login session (`CreateSession`).
+    pub fn create_session(&self, session: Session) -> M::Output<Session> {
+        let request = wire::CreateSessionRequest { session: Some(session.into_wire()) };
+        self.client.call(&methods::CREATE_SESSION, request, |r: wire::CreateSessionResponse| {
+            payload(r.session, "session")
+        })
+    }
+
+    /// Moves a session's expiry to `new_expiry` (`ExtendSessionExpiry`).
+    pub fn extend_session_expiry(&self, session_id: &SessionId, new_expiry: Timestamp) -> M::Output<()> {
+        let request = wire::ExtendSessionExpiryRequest {
+            session_id: session_id.to_string(),
+            new_expiry: new_expiry.as_millis(),
+        };
+        self.client
+            .call(&methods::EXTEND_SESSION_EXPIRY, request, |_: wire::ExtendSessionExpiryResponse| Ok(()))
+    }
+
+    /// Revokes a session (`RevokeSession`).
+    pub fn revoke_session(&self, session_id: &SessionId) -> M::Output<()> {
+        let request = wire::RevokeSessionRequest { session_id: session_id.to_string() };
+        self.client.call(&methods::REVOKE_SESSION, request, |_: wire::RevokeSessionResponse| Ok(()))
+    }
+
+    /// Creates a personal access token (`CreateUserAccessToken`); the answer holds the
+    /// token itself, which the server never shows again.
+    pub fn create_access_token(&self, token: UserAccessToken) -> M::Output<UserAccessToken> {
+        let request = wire::CreateUserAccessTokenRequest { token: Some(token.into_wire()) };
+        self.client.call(
+            &methods::CREATE_USER_ACCESS_TOKEN,
+            request,
+            |r: wire::CreateUserAccessTokenResponse| payload(r.token, "token"),
+        )
+    }
+
+    /// Revokes a personal access token (`RevokeUserAccessToken`).
+    pub fn revoke_access_token(&self, token_id: &TokenId) -> M::Output<()> {
+        let request = wire::RevokeUserAccessTokenRequest { token_id: token_id.to_string() };
+        self.client.call(
+            &methods::REVOKE_USER_ACCESS_TOKEN,
+            request,
+            |_: wire::RevokeUserAccessTokenResponse| Ok(()),
+        )
+    }
+
+    /// Whether any of the roles grants a permission (`RolesGrantPermission`).
+    pub fn roles_grant_permission<S: AsRef<str>>(
+        &self,
+        role_names: &[S],
+        permission: &str,
+    ) -> M::Output<bool> {
+        let request = wire::RolesGrantPermissionRequest {
+            role_names: strings(role_names),
+            permission_id: permission.to_owned(),
+        };
+        self.client.call(
+            &methods::ROLES_GRANT_PERMISSION,
+            request,
+            |r: wire::RolesGrantPermissionResponse| Ok(r.has_permission),
+        )
+    }
+}
+
+/// Filters and paging for [`Users::list`] (`GetUsers`). Defaults: page 0, 60 per page.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until sent"]
+pub struct GetUsers<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+    request: wire::GetUsersRequest,
+}
+
+impl<M: Mode> GetUsers<'_, M> {
+    /// Only members of this team.
+    pub fn in_team(mut self, team_id: &TeamId) -> Self {
+        self.request.in_team_id = team_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this team.
+    pub fn not_in_team(mut self, team_id: &TeamId) -> Self {
+        self.request.not_in_team_id = team_id.to_string();
+        self
+    }
+
+    /// Only members of this channel.
+    pub fn in_channel(mut self, channel_id: &ChannelId) -> Self {
+        self.request.in_channel_id = channel_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this channel.
+    pub fn not_in_channel(mut self, channel_id: &ChannelId) -> Self {
+        self.request.not_in_channel_id = channel_id.to_string();
+        self
+    }
+
+    /// Only members of this group.
+    pub fn in_group(mut self, group_id: &GroupId) -> Self {
+        self.request.in_group_id = group_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this group.
+    pub fn not_in_group(mut self, group_id: &GroupId) -> Self {
+        self.request.not_in_group_id = group_id.to_string();
+        self
+    }
+
+    /// Only users allowed by the groups that constrain the team or channel.
+    pub fn group_constrained(mut self, yes: bool) -> Self {
+        self.request.group_constrained = yes;
+        self
+    }
+
+    /// Only users in no team.
+    pub fn without_team(mut self, yes: bool) -> Self {
+        self.request.without_team = yes;
+        self
+    }
+
+    /// Only deactivated users.
+    pub fn inactive(mut self, yes: bool) -> Self {
+        self.request.inactive = yes;
+        self
+    }
+
+    /// Only active users.
+    pub fn active(mut self, yes: bool) -> Self {
+        self.request.active = yes;
+        self
+    }
+
+    /// Only users with this system role.
+    pub fn role(mut self, role: &str) -> Self {
+        self.request.role = role.to_owned();
+        self
+    }
+
+    /// Only users with one of these system roles.
+    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.roles = strings(roles);
+        self
+    }
+
+    /// Only users with one of these channel roles (with [`in_channel`](Self::in_channel)).
+    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.channel_roles = strings(roles);
+        self
+    }
+
+    /// Only users with one of these team roles (with [`in_team`](Self::in_team)).
+    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.team_roles = strings(roles);
+        self
+    }
+
+    /// The sort order (`"last_activity_at"`, `"create_at"`, `"status"`, `"admin"`...).
+    pub fn sort(mut self, sort: &str) -> Self {
+        self.request.sort = sort.to_owned();
+        self
+    }
+
+    /// The page, from 0.
+    pub fn page(mut self, page: i32) -> Self {
+        self.request.page = page;
+        self
+    }
+
+    /// Users per page.
+    pub fn per_page(mut self, per_page: i32) -> Self {
+        self.request.per_page = per_page;
+        self
+    }
+
+    /// Only users updated after this time.
+    pub fn updated_after(mut self, time: Timestamp) -> Self {
+        self.request.updated_after = time.as_millis();
+        self
+    }
+
+    /// Only users visible through these teams and channels.
+    pub fn view_restrictions(mut self, restrictions: ViewUsersRestrictions) -> Self {
+        self.request.view_restrictions = Some(restrictions.into_wire());
+        self
+    }
+
+    /// Sends the query.
+    pub fn send(self) -> M::Output<Vec<User>> {
+        self.client.call(&methods::GET_USERS, self.request, |r: wire::GetUsersResponse| from_wire(r.users))
+    }
+}
+
+awaitable_builder!(GetUsers, Vec<User>);
+
+/// Filters for [`Users::search`] (`SearchUsers`). Default limit: 100.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until sent"]
+pub struct SearchUsers<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+    request: wire::SearchUsersRequest,
+}
+
+impl<M: Mode> SearchUsers<'_, M> {
+    /// Only members of this team.
+    pub fn in_team(mut self, team_id: &TeamId) -> Self {
+        self.request.team_id = team_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this team.
+    pub fn not_in_team(mut self, team_id: &TeamId) -> Self {
+        self.request.not_in_team_id = team_id.to_string();
+        self
+    }
+
+    /// Only members of this channel.
+    pub fn in_channel(mut self, channel_id: &ChannelId) -> Self {
+        self.request.in_channel_id = channel_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this channel.
+    pub fn not_in_channel(mut self, channel_id: &ChannelId) -> Self {
+        self.request.not_in_channel_id = channel_id.to_string();
+        self
+    }
+
+    /// Only members of this group.
+    pub fn in_group(mut self, group_id: &GroupId) -> Self {
+        self.request.in_group_id = group_id.to_string();
+        self
+    }
+
+    /// Only users who are not members of this group.
+    pub fn not_in_group(mut self, group_id: &GroupId) -> Self {
+        self.request.not_in_group_id = group_id.to_string();
+        self
+    }
+
+    /// Only users allowed by the groups that constrain the team or channel.
+    pub fn group_constrained(mut self, yes: bool) -> Self {
+        self.request.group_constrained = yes;
+        self
+    }
+
+    /// Whether deactivated users are included.
+    pub fn allow_inactive(mut self, yes: bool) -> Self {
+        self.request.allow_inactive = yes;
+        self
+    }
+
+    /// Only users in no team.
+    pub fn without_team(mut self, yes: bool) -> Self {
+        self.request.without_team = yes;
+        self
+    }
+
+    /// At most this many results.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.request.limit = limit;
+        self
+    }
+
+    /// Only users with this system role.
+    pub fn role(mut self, role: &str) -> Self {
+        self.request.role = role.to_owned();
+        self
+    }
+
+    /// Only users with one of these system roles.
+    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.roles = strings(roles);
+        self
+    }
+
+    /// Only users with one of these channel roles.
+    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.channel_roles = strings(roles);
+        self
+    }
+
+    /// Only users with one of these team roles.
+    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+        self.request.team_roles = strings(roles);
+        self
+    }
+
+    /// Sends the search.
+    pub fn send(self) -> M::Output<Vec<User>> {
+        self.client
+            .call(&methods::SEARCH_USERS, self.request, |r: wire::SearchUsersResponse| from_wire(r.users))
+    }
+}
+
+awaitable_builder!(SearchUsers, Vec<User>);

@@ -1,0 +1,532 @@
+//! The one error type of this crate, and how server failures map onto it.
+//!
+//! The Mattermost server reports a failed API call in one of two ways (see the wire contract):
+//!
+//! 1. post, KV and file calls answer gRPC OK with an `AppError` in the response's field 1;
+//! 2. most other calls answer a gRPC status whose message is `"<AppError.id>: <message>"` and
+//!    whose code is derived from the HTTP status (404 -> `NOT_FOUND`, 403 ->
+//!    `PERMISSION_DENIED`, ...).
+//!
+//! Both become an [`Error`] of kind [`ErrorKind::Server`] holding an [`AppError`] with every
+//! field the server sent (for the second convention the id and message are parsed back out of
+//! the status message and the HTTP status is mapped back from the gRPC code).
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use mm_types::AppError;
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in categories callers can match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server received the call and reported an error (an `AppError` or a gRPC status).
+    Server,
+    /// The call could not be carried to the server or its answer could not be read: connection
+    /// refused or reset, HTTP/2 failure.
+    Transport,
+    /// The call did not finish within its timeout.
+    Timeout,
+    /// The encoded request is larger than the server accepts (4 MiB).
+    PayloadTooLarge {
+        /// The size of the encoded request, in bytes.
+        size: usize,
+        /// The largest request the server accepts, in bytes.
+        limit: usize,
+    },
+    /// The server's answer is not what the protocol promises (a required payload is missing,
+    /// the bytes do not decode, a value cannot be represented).
+    MalformedResponse,
+    /// The client was configured wrongly (missing or malformed target, bad option).
+    Configuration,
+    /// A blocking client was used on a thread that runs an async runtime, where blocking
+    /// would stall or deadlock the runtime.
+    BlockingInAsync,
+    /// An argument given to a method cannot be sent (a value that does not serialize to
+    /// JSON, a key that is too long...).
+    InvalidInput,
+    /// A helper gave up because other writers kept changing the same data
+    /// (compare-and-set retries exhausted).
+    Contention,
+    /// The caller cancelled the operation (such as waiting for a cluster mutex).
+    Cancelled,
+}
+
+/// A gRPC status code, as this crate reports it.
+///
+/// The numbering follows the gRPC specification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// Not an error.
+    Ok,
+    /// The operation was cancelled.
+    Cancelled,
+    /// Unknown error.
+    Unknown,
+    /// The client specified an invalid argument (HTTP 400).
+    InvalidArgument,
+    /// The deadline expired before the operation could complete.
+    DeadlineExceeded,
+    /// Some requested entity was not found (HTTP 404).
+    NotFound,
+    /// The entity already exists (HTTP 409).
+    AlreadyExists,
+    /// The caller does not have permission (HTTP 403).
+    PermissionDenied,
+    /// Some resource has been exhausted (HTTP 413 and 429).
+    ResourceExhausted,
+    /// The system is not in a state required for the operation.
+    FailedPrecondition,
+    /// The operation was aborted.
+    Aborted,
+    /// The operation was attempted past the valid range.
+    OutOfRange,
+    /// The operation is not implemented (HTTP 501).
+    Unimplemented,
+    /// Internal error (HTTP 500).
+    Internal,
+    /// The service is currently unavailable (HTTP 503).
+    Unavailable,
+    /// Unrecoverable data loss or corruption.
+    DataLoss,
+    /// The request does not have valid authentication credentials (HTTP 401).
+    Unauthenticated,
+}
+
+impl Code {
+    /// The HTTP status Mattermost maps to this code (the inverse of the server's mapping;
+    /// `ResourceExhausted` stands for both 413 and 429 and maps back to 429).
+    pub fn http_status(self) -> i32 {
+        match self {
+            Code::Ok => 200,
+            Code::InvalidArgument | Code::OutOfRange | Code::FailedPrecondition => 400,
+            Code::Unauthenticated => 401,
+            Code::PermissionDenied => 403,
+            Code::NotFound => 404,
+            Code::AlreadyExists | Code::Aborted => 409,
+            Code::ResourceExhausted => 429,
+            Code::Unimplemented => 501,
+            Code::Unavailable => 503,
+            Code::DeadlineExceeded => 504,
+            Code::Cancelled => 499,
+            Code::Unknown | Code::Internal | Code::DataLoss => 500,
+        }
+    }
+
+    /// The code for an HTTP status, as the Mattermost server maps it.
+    pub fn from_http_status(status: i32) -> Code {
+        match status {
+            200..=299 => Code::Ok,
+            400 => Code::InvalidArgument,
+            401 => Code::Unauthenticated,
+            403 => Code::PermissionDenied,
+            404 => Code::NotFound,
+            409 => Code::AlreadyExists,
+            413 | 429 => Code::ResourceExhausted,
+            501 => Code::Unimplemented,
+            503 => Code::Unavailable,
+            _ => Code::Internal,
+        }
+    }
+}
+
+impl From<tonic::Code> for Code {
+    fn from(code: tonic::Code) -> Self {
+        match code {
+            tonic::Code::Ok => Code::Ok,
+            tonic::Code::Cancelled => Code::Cancelled,
+            tonic::Code::Unknown => Code::Unknown,
+            tonic::Code::InvalidArgument => Code::InvalidArgument,
+            tonic::Code::DeadlineExceeded => Code::DeadlineExceeded,
+            tonic::Code::NotFound => Code::NotFound,
+            tonic::Code::AlreadyExists => Code::AlreadyExists,
+            tonic::Code::PermissionDenied => Code::PermissionDenied,
+            tonic::Code::ResourceExhausted => Code::ResourceExhausted,
+            tonic::Code::FailedPrecondition => Code::FailedPrecondition,
+            tonic::Code::Aborted => Code::Aborted,
+            tonic::Code::OutOfRange => Code::OutOfRange,
+            tonic::Code::Unimplemented => Code::Unimplemented,
+            tonic::Code::Internal => Code::Internal,
+            tonic::Code::Unavailable => Code::Unavailable,
+            tonic::Code::DataLoss => Code::DataLoss,
+            tonic::Code::Unauthenticated => Code::Unauthenticated,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Code::Ok => "OK",
+            Code::Cancelled => "CANCELLED",
+            Code::Unknown => "UNKNOWN",
+            Code::InvalidArgument => "INVALID_ARGUMENT",
+            Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            Code::NotFound => "NOT_FOUND",
+            Code::AlreadyExists => "ALREADY_EXISTS",
+            Code::PermissionDenied => "PERMISSION_DENIED",
+            Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+            Code::FailedPrecondition => "FAILED_PRECONDITION",
+            Code::Aborted => "ABORTED",
+            Code::OutOfRange => "OUT_OF_RANGE",
+            Code::Unimplemented => "UNIMPLEMENTED",
+            Code::Internal => "INTERNAL",
+            Code::Unavailable => "UNAVAILABLE",
+            Code::DataLoss => "DATA_LOSS",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+        };
+        f.write_str(name)
+    }
+}
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// An error from a PluginAPI call or from the client itself.
+///
+/// Ask [`kind`](Error::kind) for the category, [`app_error`](Error::app_error) for the
+/// server's `AppError`, or use the predicates:
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client, id: mm_types::UserId) -> mm_client::Result<()> {
+/// match client.users().get(&id).await {
+///     Ok(user) => println!("{}", user.username),
+///     Err(e) if e.is_not_found() => println!("no such user"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(thiserror::Error)]
+#[error("{}{}", RpcPrefix(*.rpc), .message)]
+pub struct Error {
+    kind: ErrorKind,
+    rpc: Option<&'static str>,
+    code: Option<Code>,
+    app_error: Option<Box<AppError>>,
+    message: String,
+    #[source]
+    source: Option<BoxError>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, rpc: None, code: None, app_error: None, message: message.into(), source: None }
+    }
+
+    pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub(crate) fn with_code(mut self, code: Code) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Names the RPC the error belongs to, unless it already names one.
+    pub(crate) fn in_rpc(mut self, rpc: &'static str) -> Self {
+        self.rpc.get_or_insert(rpc);
+        self
+    }
+
+    /// An error the server reported inside an OK response (convention 1).
+    pub(crate) fn from_app_error(app_error: AppError) -> Self {
+        let message = app_error.to_string();
+        let code = (app_error.status_code != 0).then(|| Code::from_http_status(app_error.status_code));
+        Error {
+            kind: ErrorKind::Server,
+            rpc: None,
+            code,
+            app_error: Some(Box::new(app_error)),
+            message,
+            source: None,
+        }
+    }
+
+    /// A configuration error.
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Configuration, message)
+    }
+
+    /// A response that breaks the protocol's promises.
+    pub(crate) fn malformed(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::MalformedResponse, message)
+    }
+
+    /// An argument that cannot be sent.
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// A timeout after `after`.
+    pub(crate) fn timeout(after: std::time::Duration) -> Self {
+        Error::new(ErrorKind::Timeout, format!("no answer within {after:?}"))
+            .with_code(Code::DeadlineExceeded)
+    }
+
+    /// Maps a gRPC status from the server or from the transport (convention 2).
+    pub(crate) fn from_status(status: tonic::Status) -> Self {
+        let code = Code::from(status.code());
+        // tonic attaches a source only to statuses it made itself from a local failure
+        // (connect errors, broken connections); a status the server sent has none.
+        if status.source().is_some() || is_local_transport_failure(&status) {
+            let message = format!("transport failure ({code}): {}", status.message());
+            let source = status.source().map(|s| s.to_string());
+            let mut err = Error::new(ErrorKind::Transport, message).with_code(code);
+            if let Some(source) = source {
+                err = err.with_source(TransportCause { chain: source, never_sent: never_sent(&status) });
+            } else if never_sent(&status) {
+                err = err.with_source(TransportCause { chain: String::new(), never_sent: true });
+            }
+            return err;
+        }
+        // tonic refuses, on our side, a response above `max_response_size`.
+        if status.message().starts_with("Error, decoded message length too large") {
+            return Error::malformed(format!(
+                "the response is larger than the client accepts (see ClientBuilder::max_response_size): {}",
+                status.message()
+            ))
+            .with_code(code);
+        }
+        match code {
+            Code::DeadlineExceeded => {
+                return Error::new(ErrorKind::Timeout, format!("server reported: {}", status.message()))
+                    .with_code(code);
+            }
+            Code::Cancelled => {
+                return Error::new(ErrorKind::Transport, format!("call cancelled: {}", status.message()))
+                    .with_code(code);
+            }
+            _ => {}
+        }
+        let app_error = parse_status_message(status.message()).map(|(id, message)| {
+            let mut app_error = AppError::new(id, message);
+            app_error.status_code = code.http_status();
+            app_error
+        });
+        let message = match &app_error {
+            Some(app_error) => app_error.to_string(),
+            None => format!("server answered {code}: {}", status.message()),
+        };
+        Error {
+            kind: ErrorKind::Server,
+            rpc: None,
+            code: Some(code),
+            app_error: app_error.map(Box::new),
+            message,
+            source: None,
+        }
+    }
+
+    /// The category of the error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The RPC that failed (`"GetUser"`), when the error comes from a call.
+    pub fn rpc(&self) -> Option<&'static str> {
+        self.rpc
+    }
+
+    /// The gRPC status code, when there was one (for `AppError`s in OK responses, the code
+    /// that matches their HTTP status).
+    pub fn code(&self) -> Option<Code> {
+        self.code
+    }
+
+    /// The server's `AppError`, with every field it sent.
+    pub fn app_error(&self) -> Option<&AppError> {
+        self.app_error.as_deref()
+    }
+
+    /// The HTTP status the server gave (`AppError.status_code`), when known.
+    pub fn http_status(&self) -> Option<i32> {
+        match &self.app_error {
+            Some(e) if e.status_code != 0 => Some(e.status_code),
+            _ => self.code.filter(|_| self.kind == ErrorKind::Server).map(Code::http_status),
+        }
+    }
+
+    fn is(&self, code: Code, http: i32) -> bool {
+        self.kind == ErrorKind::Server && (self.code == Some(code) || self.http_status() == Some(http))
+    }
+
+    /// Whether the server said the entity does not exist (404 / `NOT_FOUND`).
+    pub fn is_not_found(&self) -> bool {
+        self.is(Code::NotFound, 404)
+    }
+
+    /// Whether the server refused for lack of permission (403 / `PERMISSION_DENIED`).
+    pub fn is_permission_denied(&self) -> bool {
+        self.is(Code::PermissionDenied, 403)
+    }
+
+    /// Whether the server rejected the arguments (400 / `INVALID_ARGUMENT`), or the client
+    /// could not send them ([`ErrorKind::InvalidInput`]).
+    pub fn is_invalid(&self) -> bool {
+        self.kind == ErrorKind::InvalidInput || self.is(Code::InvalidArgument, 400)
+    }
+
+    /// Whether the call conflicts with the current state (409 / `ALREADY_EXISTS`), or a
+    /// helper gave up under contention.
+    pub fn is_conflict(&self) -> bool {
+        self.kind == ErrorKind::Contention || self.is(Code::AlreadyExists, 409)
+    }
+
+    /// Whether the server could not be reached or said it is unavailable (503 /
+    /// `UNAVAILABLE`): worth trying again later.
+    pub fn is_unavailable(&self) -> bool {
+        self.kind == ErrorKind::Transport || self.is(Code::Unavailable, 503)
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == ErrorKind::Timeout
+    }
+
+    /// Whether the request provably never reached the server (the connection was refused),
+    /// so that sending it again cannot duplicate its effect.
+    pub fn is_never_sent(&self) -> bool {
+        self.source
+            .as_deref()
+            .and_then(|s| s.downcast_ref::<TransportCause>())
+            .is_some_and(|cause| cause.never_sent)
+    }
+}
+
+/// Displays `"<rpc>: "` when the error names an RPC.
+struct RpcPrefix(Option<&'static str>);
+
+impl fmt::Display for RpcPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(rpc) => write!(f, "{rpc}: "),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind);
+        if let Some(rpc) = self.rpc {
+            d.field("rpc", &rpc);
+        }
+        if let Some(code) = self.code {
+            d.field("code", &code);
+        }
+        if let Some(app_error) = &self.app_error {
+            d.field("app_error", app_error);
+        }
+        d.field("message", &self.message);
+        if let Some(source) = &self.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl From<mm_types::Error> for Error {
+    /// A wire value that does not convert into a domain type: the server's answer is malformed.
+    fn from(err: mm_types::Error) -> Self {
+        Error::malformed(format!("the response cannot be read: {err}")).with_source(err)
+    }
+}
+
+/// The cause of a transport failure, kept as text because tonic's errors are not `Clone`.
+#[derive(Debug)]
+struct TransportCause {
+    chain: String,
+    never_sent: bool,
+}
+
+impl fmt::Display for TransportCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.never_sent {
+            f.write_str("the request never left the client (connection refused)")?;
+            if !self.chain.is_empty() {
+                f.write_str(": ")?;
+            }
+        }
+        f.write_str(&self.chain)
+    }
+}
+
+impl StdError for TransportCause {}
+
+/// Whether the status was made by tonic from a failure to connect: the request was never sent.
+fn never_sent(status: &tonic::Status) -> bool {
+    let mut next: Option<&(dyn StdError + 'static)> = status.source();
+    while let Some(err) = next {
+        if err.downcast_ref::<tonic::ConnectError>().is_some() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
+}
+
+/// Statuses tonic synthesizes without a source for local failures (a body that ended early).
+fn is_local_transport_failure(status: &tonic::Status) -> bool {
+    status.code() == tonic::Code::Unknown && status.message().starts_with("h2 protocol error")
+}
+
+/// Splits `"<id>: <message>"` when the prefix looks like a Mattermost error id
+/// (`app.user.get.app_error`): no spaces, at least one dot.
+fn parse_status_message(text: &str) -> Option<(&str, &str)> {
+    let (id, message) = text.split_once(": ")?;
+    let looks_like_id = !id.is_empty()
+        && id.contains('.')
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    looks_like_id.then_some((id, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_messages_split_into_app_errors_only_for_error_ids() {
+        assert_eq!(
+            parse_status_message("app.user.missing.app_error: Unable to find the user."),
+            Some(("app.user.missing.app_error", "Unable to find the user."))
+        );
+        assert_eq!(parse_status_message("internal error: boom"), None);
+        assert_eq!(parse_status_message("user is required"), None);
+    }
+
+    #[test]
+    fn http_and_grpc_codes_map_both_ways_for_mattermost_statuses() {
+        for http in [400, 401, 403, 404, 409, 429, 501, 503, 500] {
+            assert_eq!(Code::from_http_status(http).http_status(), http);
+        }
+        assert_eq!(Code::from_http_status(413), Code::ResourceExhausted);
+        assert_eq!(Code::from_http_status(418), Code::Internal);
+    }
+
+    #[test]
+    fn server_status_becomes_an_app_error_with_the_http_status() {
+        let status = tonic::Status::not_found("app.channel.get.existing.app_error: Channel not found.");
+        let err = Error::from_status(status).in_rpc("GetChannel");
+        assert_eq!(err.kind(), ErrorKind::Server);
+        assert!(err.is_not_found());
+        assert!(!err.is_unavailable());
+        let app = err.app_error().expect("app error");
+        assert_eq!(app.id, "app.channel.get.existing.app_error");
+        assert_eq!(app.message, "Channel not found.");
+        assert_eq!(app.status_code, 404);
+        assert_eq!(
+            err.to_string(),
+            "GetChannel: app.channel.get.existing.app_error: Channel not found. (HTTP 404)"
+        );
+    }
+}

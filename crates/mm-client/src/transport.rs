@@ -1,0 +1,277 @@
+//! The innermost service: sends encoded requests over a tonic channel.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes};
+use http::uri::PathAndQuery;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::transport::{Channel, Endpoint, Uri};
+
+use crate::error::{Error, Result};
+use crate::rpc::{RpcRequest, RpcResponse};
+
+/// Where the PluginAPI server listens.
+///
+/// Parsed from `127.0.0.1:port` (what the Mattermost server puts in
+/// `MATTERMOST_PLUGIN_API_TARGET`), `host:port`, `http://host:port` or `unix:/path/to/socket`.
+///
+/// ```
+/// use mm_client::Target;
+/// let tcp: Target = "127.0.0.1:50051".parse().unwrap();
+/// assert_eq!(tcp.to_string(), "http://127.0.0.1:50051");
+/// let unix: Target = "unix:/tmp/api.sock".parse().unwrap();
+/// assert_eq!(unix.to_string(), "unix:/tmp/api.sock");
+/// assert!("not a target".parse::<Target>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target(TargetKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TargetKind {
+    /// `http://host:port`.
+    Http(String),
+    /// A Unix domain socket path.
+    Unix(String),
+}
+
+impl Target {
+    fn parse_str(text: &str) -> Result<Self> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::config("the PluginAPI target is empty"));
+        }
+        if let Some(path) = text.strip_prefix("unix://").or_else(|| text.strip_prefix("unix:")) {
+            if path.is_empty() {
+                return Err(Error::config(format!("PluginAPI target {text:?} has no socket path")));
+            }
+            return Ok(Target(TargetKind::Unix(path.to_string())));
+        }
+        if text.starts_with("https://") {
+            return Err(Error::config(format!(
+                "PluginAPI target {text:?}: TLS is not supported (the server's API listener is plaintext)"
+            )));
+        }
+        let url = if text.starts_with("http://") { text.to_string() } else { format!("http://{text}") };
+        let uri = Uri::from_str(&url)
+            .map_err(|e| Error::config(format!("PluginAPI target {text:?} is not an address: {e}")))?;
+        let authority =
+            uri.authority().ok_or_else(|| Error::config(format!("PluginAPI target {text:?} has no host")))?;
+        if authority.port_u16().is_none() {
+            return Err(Error::config(format!("PluginAPI target {text:?} has no port (expected host:port)")));
+        }
+        if uri.path() != "/" && !uri.path().is_empty() {
+            return Err(Error::config(format!("PluginAPI target {text:?} must not have a path")));
+        }
+        Ok(Target(TargetKind::Http(format!("http://{authority}"))))
+    }
+
+    /// Whether the target is a Unix domain socket.
+    pub fn is_unix(&self) -> bool {
+        matches!(self.0, TargetKind::Unix(_))
+    }
+}
+
+impl FromStr for Target {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Target::parse_str(s)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            TargetKind::Http(url) => f.write_str(url),
+            TargetKind::Unix(path) => write!(f, "unix:{path}"),
+        }
+    }
+}
+
+/// Channel options, resolved by the builder.
+#[derive(Debug, Clone)]
+pub(crate) struct ChannelOptions {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) http2_keepalive: Option<Duration>,
+    pub(crate) tcp_keepalive: Option<Duration>,
+}
+
+/// Builds the endpoint; connecting is left to the caller (eager or lazy).
+fn endpoint(target: &Target, options: &ChannelOptions) -> Result<Endpoint> {
+    let url = match &target.0 {
+        TargetKind::Http(url) => url.clone(),
+        // The URI is unused for Unix sockets (the connector ignores it) but must be valid.
+        TargetKind::Unix(_) => "http://localhost".to_string(),
+    };
+    let mut endpoint = Endpoint::from_shared(url)
+        .map_err(|e| Error::config(format!("PluginAPI target {target}: {e}")).with_source(e))?
+        .connect_timeout(options.connect_timeout)
+        .tcp_nodelay(true)
+        .tcp_keepalive(options.tcp_keepalive);
+    if let Some(interval) = options.http2_keepalive {
+        endpoint = endpoint
+            .http2_keep_alive_interval(interval)
+            .keep_alive_timeout(Duration::from_secs(20))
+            .keep_alive_while_idle(false);
+    }
+    Ok(endpoint)
+}
+
+/// Connects now; fails if the server cannot be reached.
+pub(crate) async fn connect(target: &Target, options: &ChannelOptions) -> Result<Channel> {
+    let endpoint = endpoint(target, options)?;
+    let result = match &target.0 {
+        TargetKind::Http(_) => endpoint.connect().await,
+        TargetKind::Unix(path) => endpoint.connect_with_connector(unix_connector(path.clone())).await,
+    };
+    result.map_err(|e| {
+        Error::new(crate::ErrorKind::Transport, format!("cannot connect to the PluginAPI at {target}: {e}"))
+            .with_source(e)
+    })
+}
+
+/// Connects on first use (and reconnects after failures); needs a tokio runtime.
+pub(crate) fn connect_lazy(target: &Target, options: &ChannelOptions) -> Result<Channel> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(Error::config(
+            "a lazily connected client must be built inside a tokio runtime (use the blocking client otherwise)",
+        ));
+    }
+    let endpoint = endpoint(target, options)?;
+    Ok(match &target.0 {
+        TargetKind::Http(_) => endpoint.connect_lazy(),
+        TargetKind::Unix(path) => endpoint.connect_with_connector_lazy(unix_connector(path.clone())),
+    })
+}
+
+#[cfg(unix)]
+fn unix_connector(
+    path: String,
+) -> impl tower::Service<
+    Uri,
+    Response = hyper_util::rt::TokioIo<tokio::net::UnixStream>,
+    Error = std::io::Error,
+    Future = impl Future<Output = std::io::Result<hyper_util::rt::TokioIo<tokio::net::UnixStream>>> + Send,
+> + Clone
++ Send
++ 'static {
+    tower::service_fn(move |_: Uri| {
+        let path = path.clone();
+        async move { tokio::net::UnixStream::connect(path).await.map(hyper_util::rt::TokioIo::new) }
+    })
+}
+
+#[cfg(not(unix))]
+fn unix_connector(
+    _path: String,
+) -> impl tower::Service<
+    Uri,
+    Response = hyper_util::rt::TokioIo<tokio::net::TcpStream>,
+    Error = std::io::Error,
+    Future = impl Future<Output = std::io::Result<hyper_util::rt::TokioIo<tokio::net::TcpStream>>> + Send,
+> + Clone
++ Send
++ 'static {
+    tower::service_fn(move |_: Uri| async move {
+        Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "Unix sockets are not supported here"))
+    })
+}
+
+/// Sends already-encoded messages as they are and hands back the response bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = Bytes;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = Bytes;
+    type Error = tonic::Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, tonic::Status> {
+        Ok(Some(src.copy_to_bytes(src.remaining())))
+    }
+}
+
+/// The innermost [`RpcService`](crate::RpcService): one gRPC unary call per request.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    channel: Channel,
+    max_request: usize,
+    max_response: usize,
+}
+
+impl Transport {
+    pub(crate) fn new(channel: Channel, max_request: usize, max_response: usize) -> Self {
+        Transport { channel, max_request, max_response }
+    }
+}
+
+impl tower::Service<RpcRequest> for Transport {
+    type Response = RpcResponse;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<RpcResponse>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<()>> {
+        // Readiness is awaited inside the call, on a clone of the channel.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: RpcRequest) -> Self::Future {
+        let channel = self.channel.clone();
+        let (max_request, max_response) = (self.max_request, self.max_response);
+        Box::pin(async move {
+            let method = request.method;
+            let mut grpc = tonic::client::Grpc::new(channel)
+                .max_encoding_message_size(max_request)
+                .max_decoding_message_size(max_response);
+            grpc.ready().await.map_err(|e| {
+                Error::new(crate::ErrorKind::Transport, format!("the channel is not ready: {e}"))
+                    .with_source(e)
+            })?;
+            let mut call = tonic::Request::new(request.body);
+            *call.metadata_mut() = tonic::metadata::MetadataMap::from_headers(request.metadata);
+            if let Some(remaining) =
+                request.deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()))
+            {
+                // Sent as the `grpc-timeout` header: the server stops working on the call then.
+                call.set_timeout(remaining);
+            }
+            let path = PathAndQuery::from_static(method.path);
+            match grpc.unary(call, path, RawCodec).await {
+                Ok(response) => {
+                    let (metadata, body, _) = response.into_parts();
+                    Ok(RpcResponse { body, metadata: metadata.into_headers() })
+                }
+                Err(status) => Err(Error::from_status(status)),
+            }
+        })
+    }
+}
