@@ -366,3 +366,33 @@ impl Host {
         PluginContext { request_id: Some(RequestId::generate()), ..PluginContext::default() }
     }
 }
+
+impl From<&crate::supervisor::PluginConnection> for HookCaller {
+    fn from(connection: &crate::supervisor::PluginConnection) -> Self {
+        HookCaller::new(connection.id(), connection.hooks(), connection.implemented().iter().cloned())
+    }
+}
+
+/// The supervisor asks the host for each plugin's PluginAPI listener and tells it which
+/// plugins run, so that events call their hooks.
+impl crate::supervisor::PluginRegistry for Host {
+    fn api_target<'a>(
+        &'a self,
+        plugin_id: &'a str,
+    ) -> crate::supervisor::BoxFuture<'a, std::io::Result<String>> {
+        Box::pin(async move {
+            Host::api_target(self, plugin_id)
+                .await
+                .map(|addr| addr.to_string())
+                .map_err(std::io::Error::other)
+        })
+    }
+
+    fn register(&self, connection: crate::supervisor::PluginConnection) {
+        self.register_plugin(HookCaller::from(&connection));
+    }
+
+    fn unregister(&self, plugin_id: &str) {
+        self.unregister_plugin(plugin_id);
+    }
+}

@@ -8,6 +8,7 @@
 
 #[macro_use]
 mod not_implemented;
+mod inter_plugin;
 mod replies;
 mod service;
 

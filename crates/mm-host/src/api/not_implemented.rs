@@ -11,7 +11,6 @@ macro_rules! not_implemented_list {
             disable_plugin(DisablePluginRequest, DisablePluginResponse) = "DisablePlugin";
             remove_plugin(RemovePluginRequest, RemovePluginResponse) = "RemovePlugin";
             install_plugin(InstallPluginRequest, InstallPluginResponse) = "InstallPlugin";
-            plugin_http(PluginHttpRequest, PluginHttpResponse) = "PluginHTTP";
             request_trial_license(RequestTrialLicenseRequest, RequestTrialLicenseResponse) = "RequestTrialLicense";
             create_o_auth_app(CreateOAuthAppRequest, CreateOAuthAppResponse) = "CreateOAuthApp";
             get_o_auth_app(GetOAuthAppRequest, GetOAuthAppResponse) = "GetOAuthApp";

@@ -1198,6 +1198,10 @@ impl PluginApi for ApiService {
         Err(Status::unimplemented("GetPluginID is not available over gRPC: the plugin knows its own id"))
     }
 
+    async fn plugin_http(&self, r: Request<wire::PluginHttpRequest>) -> Reply<wire::PluginHttpResponse> {
+        Ok(Response::new(super::inter_plugin::forward(&self.host, &self.plugin_id, r.into_inner()).await))
+    }
+
     // --- logging ---
 
     async fn log_debug(&self, r: Request<wire::LogDebugRequest>) -> Reply<wire::LogDebugResponse> {

@@ -7,28 +7,55 @@
 //! and all the hooks it caused (and whatever the plugins did from them) have finished.
 //!
 //! ```
+//! use mm_hooks::{Context, HookError, Plugin, PostDecision};
 //! use mm_host::testkit::TestHost;
+//! use mm_types::{CommandArgs, CommandResponse, Post};
+//!
+//! /// Replaces a banned word and answers `/hello`.
+//! struct Polite;
+//!
+//! #[mm_hooks::plugin]
+//! impl Plugin for Polite {
+//!     async fn on_activate(&self, cx: &Context) -> Result<(), HookError> {
+//!         cx.client().commands().register(mm_types::Command::new("hello")).await?;
+//!         Ok(())
+//!     }
+//!
+//!     async fn message_will_be_posted(&self, _cx: &Context, post: Post) -> PostDecision {
+//!         match post.message.contains("darn") {
+//!             true => PostDecision::Replace(Post { message: post.message.replace("darn", "****"), ..post }),
+//!             false => PostDecision::Allow,
+//!         }
+//!     }
+//!
+//!     async fn execute_command(&self, _cx: &Context, args: CommandArgs) -> Result<CommandResponse, HookError> {
+//!         Ok(CommandResponse::ephemeral(format!("Hello, {}!", args.text())))
+//!     }
+//! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let host = TestHost::start().await?;
+//! host.start_plugin("com.example.polite", Polite).await?;
 //! let alice = host.alice().id.clone();
 //! let town_square = host.town_square().id.clone();
 //!
-//! host.create_post(&alice, &town_square, "hello").await?;
-//! let messages: Vec<String> = host.posts_in_channel(&town_square).into_iter().map(|p| p.message).collect();
-//! assert_eq!(messages, ["hello"]);
+//! let post = host.create_post(&alice, &town_square, "well darn").await?;
+//! assert_eq!(post.message, "well ****");
 //!
-//! let reply = host.execute_command(&alice, &town_square, "/echo hi").await?;
-//! assert_eq!(reply.text, "hi");
+//! let reply = host.execute_command(&alice, &town_square, "/hello world").await?;
+//! assert_eq!(reply.text, "Hello, world!");
+//! assert_eq!(host.ephemeral_posts(&alice).len(), 1);
 //!
 //! let ping = host.http_get("/api/v4/system/ping").await?;
 //! assert_eq!(ping.status, 200);
+//! host.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```
 
 mod http;
+mod plugins;
 
 use bytes::Bytes;
 use mm_types::{
@@ -38,23 +65,25 @@ use mm_types::{
 
 pub use self::http::{HttpCall, HttpResponse};
 use crate::store::LogEntry;
+use crate::supervisor::{PluginConnection, PluginSpec};
 use crate::{HookCaller, Host, HostError};
 
 /// A host for tests: seeded, with its HTTP front on a free loopback port, shut down when dropped.
 #[derive(Debug)]
 pub struct TestHost {
     host: Host,
+    plugins: plugins::Started,
 }
 
 impl TestHost {
     /// Starts a seeded host.
     pub async fn start() -> Result<TestHost, HostError> {
-        Ok(TestHost { host: Host::start().await? })
+        Ok(TestHost { host: Host::start().await?, plugins: plugins::Started::default() })
     }
 
     /// Wraps a host started with custom settings ([`Host::builder`]).
     pub fn from_host(host: Host) -> TestHost {
-        TestHost { host }
+        TestHost { host, plugins: plugins::Started::default() }
     }
 
     /// The host (for operations the test kit does not wrap).
@@ -95,6 +124,53 @@ impl TestHost {
     /// Registers a plugin that is already running (its hooks run from now on).
     pub fn register_plugin(&self, plugin: HookCaller) {
         self.host.register_plugin(plugin);
+    }
+
+    /// Starts `plugin` in this process, as the server starts a plugin: its hooks are served
+    /// on a loopback listener by the `mm-hooks` runtime with a PluginAPI client for
+    /// `plugin_id`; the host checks its health, asks `Implemented`, calls `OnActivate` and
+    /// registers it. An `OnActivate` error fails the start.
+    pub async fn start_plugin<P: mm_hooks::Plugin>(
+        &self,
+        plugin_id: &str,
+        plugin: P,
+    ) -> Result<PluginConnection, HostError> {
+        let connection = self.plugins.start_in_process(&self.host, plugin_id, plugin).await?;
+        self.host.settle().await;
+        Ok(connection)
+    }
+
+    /// Starts a plugin binary (a `plugin.json` or a plugin folder also work) the way the
+    /// server does, through the [`Supervisor`](crate::supervisor::Supervisor).
+    pub async fn start_plugin_binary(
+        &self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<PluginConnection, HostError> {
+        let spec = PluginSpec::from_path(path.as_ref()).map_err(|e| HostError::Plugin {
+            plugin_id: path.as_ref().display().to_string(),
+            message: e.to_string(),
+        })?;
+        self.start_plugin_spec(spec).await
+    }
+
+    /// Starts a plugin described by a spec (extra environment, another id...) through the
+    /// supervisor.
+    pub async fn start_plugin_spec(&self, spec: PluginSpec) -> Result<PluginConnection, HostError> {
+        let connection = self.plugins.start_binary(&self.host, spec).await?;
+        self.host.settle().await;
+        Ok(connection)
+    }
+
+    /// Stops a plugin (`OnDeactivate` when listed, then shutdown); its hooks stop running.
+    pub async fn stop_plugin(&self, plugin_id: &str) -> Result<(), HostError> {
+        self.plugins.stop(&self.host, plugin_id).await
+    }
+
+    /// Stops every plugin and the host. Dropping the test host also stops everything, but
+    /// without waiting for `OnDeactivate`.
+    pub async fn shutdown(self) {
+        self.plugins.stop_all(&self.host).await;
+        self.host.shutdown();
     }
 
     // --- events ---
@@ -268,6 +344,7 @@ impl TestHost {
 
 impl Drop for TestHost {
     fn drop(&mut self) {
+        self.plugins.shutdown_now();
         self.host.shutdown();
     }
 }
