@@ -169,7 +169,11 @@ async fn a_plugin_binary_runs_under_the_supervisor_against_the_host() {
     let id = spec.plugin_id().to_string();
     let connection = host.start_plugin_spec(spec).await.unwrap();
     assert_eq!(connection.id(), id);
-    assert_eq!(host.host().plugin_ids(), [id.clone()], "the supervisor registered it with the host");
+    assert_eq!(
+        host.host().plugin_ids(),
+        std::slice::from_ref(&id),
+        "the supervisor registered it with the host"
+    );
 
     let recorded = std::fs::read_to_string(&record).unwrap();
     let target = host.host().api_target(&id).await.unwrap();
