@@ -951,3 +951,47 @@ async fn sessions_and_access_tokens() {
     assert!(host.store().user_for_token(&token.token).is_none());
     host.shutdown();
 }
+
+#[tokio::test]
+async fn oauth_apps_are_registered_updated_and_deleted() {
+    let (host, mut api) = support::host_and_api("com.example.oauth").await;
+    let app = wire::OAuthApp {
+        name: "Dashboard".into(),
+        callback_urls: "https://dash.example.com/callback".into(),
+        homepage: "https://dash.example.com".into(),
+        creator_id: host.seed().admin.id.to_string(),
+        ..Default::default()
+    };
+    let created = api
+        .create_o_auth_app(wire::CreateOAuthAppRequest { app: Some(app.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .app
+        .unwrap();
+    assert!(!created.id.is_empty() && !created.client_secret.is_empty());
+    let bad = api
+        .create_o_auth_app(wire::CreateOAuthAppRequest {
+            app: Some(wire::OAuthApp { callback_urls: String::new(), ..app }),
+        })
+        .await
+        .unwrap_err();
+    assert!(bad.message().starts_with("model.oauth.is_valid.callback.app_error"), "{}", bad.message());
+
+    let renamed = wire::OAuthApp { name: "Board".into(), client_secret: "ignored".into(), ..created.clone() };
+    let updated = api
+        .update_o_auth_app(wire::UpdateOAuthAppRequest { app: Some(renamed) })
+        .await
+        .unwrap()
+        .into_inner()
+        .app
+        .unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.client_secret.as_str()),
+        ("Board", created.client_secret.as_str())
+    );
+    api.delete_o_auth_app(wire::DeleteOAuthAppRequest { app_id: created.id.clone() }).await.unwrap();
+    let gone = api.get_o_auth_app(wire::GetOAuthAppRequest { app_id: created.id }).await.unwrap_err();
+    assert_eq!(gone.code(), Code::NotFound);
+    host.shutdown();
+}

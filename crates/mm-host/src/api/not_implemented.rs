@@ -12,10 +12,6 @@ macro_rules! not_implemented_list {
             remove_plugin(RemovePluginRequest, RemovePluginResponse) = "RemovePlugin";
             install_plugin(InstallPluginRequest, InstallPluginResponse) = "InstallPlugin";
             request_trial_license(RequestTrialLicenseRequest, RequestTrialLicenseResponse) = "RequestTrialLicense";
-            create_o_auth_app(CreateOAuthAppRequest, CreateOAuthAppResponse) = "CreateOAuthApp";
-            get_o_auth_app(GetOAuthAppRequest, GetOAuthAppResponse) = "GetOAuthApp";
-            update_o_auth_app(UpdateOAuthAppRequest, UpdateOAuthAppResponse) = "UpdateOAuthApp";
-            delete_o_auth_app(DeleteOAuthAppRequest, DeleteOAuthAppResponse) = "DeleteOAuthApp";
             get_group(GetGroupRequest, GetGroupResponse) = "GetGroup";
             get_group_by_name(GetGroupByNameRequest, GetGroupByNameResponse) = "GetGroupByName";
             get_group_member_users(GetGroupMemberUsersRequest, GetGroupMemberUsersResponse) = "GetGroupMemberUsers";

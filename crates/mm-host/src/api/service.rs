@@ -6,7 +6,7 @@ use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
-    CustomStatus, GetFileInfosOptions, Id, JsonMap, KvSetOptions, Post, Preference, Reaction,
+    CustomStatus, GetFileInfosOptions, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, Reaction,
     SearchParameter, SearchParams, ServerConfig, Session, SidebarCategoryWithChannels, Team,
     TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
 };
@@ -1595,6 +1595,39 @@ impl PluginApi for ApiService {
         let preferences: Vec<Preference> = domain(r.preferences)?;
         let result = self.host.delete_preferences(&id(r.user_id), preferences).await;
         by_status(result, |()| wire::DeletePreferencesForUserResponse { error: None })
+    }
+
+    // --- OAuth apps ---
+
+    async fn create_o_auth_app(
+        &self,
+        r: Request<wire::CreateOAuthAppRequest>,
+    ) -> Reply<wire::CreateOAuthAppResponse> {
+        let app: OAuthApp = domain(required(r.into_inner().app, "app")?)?;
+        let app = self.with(|s| s.create_oauth_app(app));
+        by_status(app, |a| wire::CreateOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn get_o_auth_app(&self, r: Request<wire::GetOAuthAppRequest>) -> Reply<wire::GetOAuthAppResponse> {
+        let app = self.with(|s| s.oauth_app(&id(r.into_inner().app_id)));
+        by_status(app, |a| wire::GetOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn update_o_auth_app(
+        &self,
+        r: Request<wire::UpdateOAuthAppRequest>,
+    ) -> Reply<wire::UpdateOAuthAppResponse> {
+        let app: OAuthApp = domain(required(r.into_inner().app, "app")?)?;
+        let app = self.with(|s| s.update_oauth_app(app));
+        by_status(app, |a| wire::UpdateOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn delete_o_auth_app(
+        &self,
+        r: Request<wire::DeleteOAuthAppRequest>,
+    ) -> Reply<wire::DeleteOAuthAppResponse> {
+        let result = self.with(|s| s.delete_oauth_app(&id(r.into_inner().app_id)));
+        by_status(result, |()| wire::DeleteOAuthAppResponse { error: None })
     }
 
     // --- realtime, notifications, dialogs: recorded in the outbox ---

@@ -14,6 +14,7 @@ mod config;
 pub(crate) mod errors;
 mod files;
 mod kv;
+mod oauth;
 mod outbox;
 mod posts;
 mod preferences;
@@ -88,6 +89,7 @@ pub(crate) struct State {
     pub(crate) kv: HashMap<String, BTreeMap<String, KvEntry>>,
     pub(crate) config: serde_json::Value,
     pub(crate) bots: HashMap<UserId, Bot>,
+    pub(crate) oauth_apps: HashMap<mm_types::OAuthAppId, mm_types::OAuthApp>,
     pub(crate) plugin_commands: Vec<PluginCommand>,
     pub(crate) custom_commands: HashMap<CommandId, Command>,
     pub(crate) preferences: BTreeMap<(UserId, String, String), String>,
