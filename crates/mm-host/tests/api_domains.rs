@@ -995,3 +995,137 @@ async fn oauth_apps_are_registered_updated_and_deleted() {
     assert_eq!(gone.code(), Code::NotFound);
     host.shutdown();
 }
+
+#[tokio::test]
+async fn groups_members_syncables_and_memberships() {
+    let (host, mut api) = support::host_and_api("com.example.groups").await;
+    let group = wire::Group {
+        name: "devs".into(),
+        display_name: "Developers".into(),
+        source: "custom".into(),
+        allow_reference: true,
+        ..Default::default()
+    };
+    let devs = api
+        .create_group(wire::CreateGroupRequest { group: Some(group.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    let dup = api.create_group(wire::CreateGroupRequest { group: Some(group) }).await.unwrap_err();
+    assert_eq!(dup.code(), Code::InvalidArgument);
+    let synced = api
+        .create_group(wire::CreateGroupRequest {
+            group: Some(wire::Group {
+                display_name: "LDAP ops".into(),
+                source: "plugin_com.example.groups".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        synced.message().starts_with("model.group.remote_id.app_error"),
+        "a synced group needs a remote id"
+    );
+
+    let carol = create_user(&mut api, "carol").await;
+    let alice = host.seed().alice.id.to_string();
+    api.upsert_group_members(wire::UpsertGroupMembersRequest {
+        group_id: devs.id.clone(),
+        user_ids: vec![carol.id.clone(), alice.clone()],
+    })
+    .await
+    .unwrap();
+    let users = api
+        .get_group_member_users(wire::GetGroupMemberUsersRequest {
+            group_id: devs.id.clone(),
+            page: 0,
+            per_page: 10,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .users;
+    assert_eq!(users.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["alice", "carol"]);
+    let for_carol =
+        api.get_groups_for_user(wire::GetGroupsForUserRequest { user_id: carol.id.clone() }).await.unwrap();
+    assert_eq!(for_carol.into_inner().groups.len(), 1);
+
+    // Carol is in no team; syncing the group to the team with auto-add brings her in.
+    let team = host.seed().team.id.to_string();
+    api.upsert_group_syncable(wire::UpsertGroupSyncableRequest {
+        group_syncable: Some(wire::GroupSyncable {
+            group_id: devs.id.clone(),
+            syncable_id: team.clone(),
+            syncable_type: "Team".into(),
+            auto_add: true,
+            ..Default::default()
+        }),
+    })
+    .await
+    .unwrap();
+    api.create_default_syncable_memberships(wire::CreateDefaultSyncableMembershipsRequest {
+        params: Some(Default::default()),
+    })
+    .await
+    .unwrap();
+    assert!(host.store().is_team_member(&host.seed().team.id, &mm_types::UserId::from_raw(carol.id.clone())));
+
+    // A group-constrained team keeps only members of its groups.
+    let mut constrained = host.seed().team.clone();
+    constrained.group_constrained = Some(true);
+    api.update_team(wire::UpdateTeamRequest { team: Some(constrained.into()) }).await.unwrap();
+    api.delete_group_constrained_memberships(wire::DeleteGroupConstrainedMembershipsRequest {})
+        .await
+        .unwrap();
+    let store = host.store();
+    assert!(!store.is_team_member(&host.seed().team.id, &host.seed().bob.id), "bob is in no group");
+    assert!(store.is_team_member(&host.seed().team.id, &host.seed().alice.id), "alice is in devs");
+
+    let found = api
+        .get_groups(wire::GetGroupsRequest {
+            page: 0,
+            per_page: 10,
+            opts: Some(wire::GroupSearchOpts { q: "dev".into(), ..Default::default() }),
+            view_restrictions: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .groups;
+    assert_eq!(found.len(), 1);
+    let archived = api
+        .delete_group(wire::DeleteGroupRequest { group_id: devs.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_ne!(archived.delete_at, 0);
+    let restored = api
+        .restore_group(wire::RestoreGroupRequest { group_id: devs.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_eq!(restored.delete_at, 0);
+    api.delete_group_member(wire::DeleteGroupMemberRequest { group_id: devs.id.clone(), user_id: carol.id })
+        .await
+        .unwrap();
+    let removed = api
+        .delete_group_syncable(wire::DeleteGroupSyncableRequest {
+            group_id: devs.id,
+            syncable_id: team,
+            syncable_type: "Team".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .group_syncable
+        .unwrap();
+    assert_ne!(removed.delete_at, 0);
+    host.shutdown();
+}

@@ -6,7 +6,8 @@ use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
-    CustomStatus, GetFileInfosOptions, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, Reaction,
+    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, Group, GroupSearchOpts, GroupSource,
+    GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, Reaction,
     SearchParameter, SearchParams, ServerConfig, Session, SidebarCategoryWithChannels, Team,
     TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
 };
@@ -1628,6 +1629,205 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::DeleteOAuthAppResponse> {
         let result = self.with(|s| s.delete_oauth_app(&id(r.into_inner().app_id)));
         by_status(result, |()| wire::DeleteOAuthAppResponse { error: None })
+    }
+
+    // --- groups ---
+
+    async fn get_group(&self, r: Request<wire::GetGroupRequest>) -> Reply<wire::GetGroupResponse> {
+        let group = self.with(|s| s.group(&id(r.into_inner().group_id)));
+        by_status(group, |g| wire::GetGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_group_by_name(
+        &self,
+        r: Request<wire::GetGroupByNameRequest>,
+    ) -> Reply<wire::GetGroupByNameResponse> {
+        let group = self.with(|s| s.group_by_name(&r.into_inner().name));
+        by_status(group, |g| wire::GetGroupByNameResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_group_member_users(
+        &self,
+        r: Request<wire::GetGroupMemberUsersRequest>,
+    ) -> Reply<wire::GetGroupMemberUsersResponse> {
+        let r = r.into_inner();
+        let users = self.with(|s| s.group_member_users(&id(r.group_id), r.page, r.per_page));
+        by_status(users, |u| wire::GetGroupMemberUsersResponse { error: None, users: wires(u) })
+    }
+
+    async fn get_groups_by_source(
+        &self,
+        r: Request<wire::GetGroupsBySourceRequest>,
+    ) -> Reply<wire::GetGroupsBySourceResponse> {
+        let source = GroupSource::from(r.into_inner().group_source);
+        let groups = self.with(|s| s.groups_by_source(&source));
+        Ok(Response::new(wire::GetGroupsBySourceResponse { error: None, groups: wires(groups) }))
+    }
+
+    async fn get_groups_for_user(
+        &self,
+        r: Request<wire::GetGroupsForUserRequest>,
+    ) -> Reply<wire::GetGroupsForUserResponse> {
+        let groups = self.with(|s| s.groups_for_user(&id(r.into_inner().user_id)));
+        by_status(groups, |g| wire::GetGroupsForUserResponse { error: None, groups: wires(g) })
+    }
+
+    async fn upsert_group_member(
+        &self,
+        r: Request<wire::UpsertGroupMemberRequest>,
+    ) -> Reply<wire::UpsertGroupMemberResponse> {
+        let r = r.into_inner();
+        let member = self.with(|s| s.upsert_group_member(&id(r.group_id), &id(r.user_id)));
+        by_status(member, |m| wire::UpsertGroupMemberResponse { error: None, group_member: Some(m.into()) })
+    }
+
+    async fn upsert_group_members(
+        &self,
+        r: Request<wire::UpsertGroupMembersRequest>,
+    ) -> Reply<wire::UpsertGroupMembersResponse> {
+        let r = r.into_inner();
+        let group = id(r.group_id);
+        let members = self.with(|s| {
+            let users: Vec<mm_types::UserId> = ids(r.user_ids);
+            // All or nothing: every user must exist before any is added.
+            for user in &users {
+                s.user(user)?;
+            }
+            users.iter().map(|u| s.upsert_group_member(&group, u)).collect::<AppResult<Vec<_>>>()
+        });
+        by_status(members, |m| wire::UpsertGroupMembersResponse { error: None, group_members: wires(m) })
+    }
+
+    async fn get_group_by_remote_id(
+        &self,
+        r: Request<wire::GetGroupByRemoteIdRequest>,
+    ) -> Reply<wire::GetGroupByRemoteIdResponse> {
+        let r = r.into_inner();
+        let group = self.with(|s| s.group_by_remote_id(&r.remote_id, &GroupSource::from(r.group_source)));
+        by_status(group, |g| wire::GetGroupByRemoteIdResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn create_group(&self, r: Request<wire::CreateGroupRequest>) -> Reply<wire::CreateGroupResponse> {
+        let group: Group = domain(required(r.into_inner().group, "group")?)?;
+        let group = self.with(|s| s.create_group(group));
+        by_status(group, |g| wire::CreateGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn update_group(&self, r: Request<wire::UpdateGroupRequest>) -> Reply<wire::UpdateGroupResponse> {
+        let group: Group = domain(required(r.into_inner().group, "group")?)?;
+        let group = self.with(|s| s.update_group(group));
+        by_status(group, |g| wire::UpdateGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn delete_group(&self, r: Request<wire::DeleteGroupRequest>) -> Reply<wire::DeleteGroupResponse> {
+        let group = self.with(|s| s.set_group_archived(&id(r.into_inner().group_id), true));
+        by_status(group, |g| wire::DeleteGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn restore_group(
+        &self,
+        r: Request<wire::RestoreGroupRequest>,
+    ) -> Reply<wire::RestoreGroupResponse> {
+        let group = self.with(|s| s.set_group_archived(&id(r.into_inner().group_id), false));
+        by_status(group, |g| wire::RestoreGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn delete_group_member(
+        &self,
+        r: Request<wire::DeleteGroupMemberRequest>,
+    ) -> Reply<wire::DeleteGroupMemberResponse> {
+        let r = r.into_inner();
+        let member = self.with(|s| s.delete_group_member(&id(r.group_id), &id(r.user_id)));
+        by_status(member, |m| wire::DeleteGroupMemberResponse { error: None, group_member: Some(m.into()) })
+    }
+
+    async fn get_group_syncable(
+        &self,
+        r: Request<wire::GetGroupSyncableRequest>,
+    ) -> Reply<wire::GetGroupSyncableResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncable = self.with(|s| s.group_syncable(&id(r.group_id), &r.syncable_id, &kind));
+        by_status(syncable, |g| wire::GetGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn get_group_syncables(
+        &self,
+        r: Request<wire::GetGroupSyncablesRequest>,
+    ) -> Reply<wire::GetGroupSyncablesResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncables = self.with(|s| s.group_syncables(&id(r.group_id), &kind));
+        by_status(syncables, |g| wire::GetGroupSyncablesResponse { error: None, group_syncables: wires(g) })
+    }
+
+    async fn upsert_group_syncable(
+        &self,
+        r: Request<wire::UpsertGroupSyncableRequest>,
+    ) -> Reply<wire::UpsertGroupSyncableResponse> {
+        let syncable: GroupSyncable = domain(required(r.into_inner().group_syncable, "group_syncable")?)?;
+        let syncable = self.with(|s| s.upsert_group_syncable(syncable));
+        by_status(syncable, |g| wire::UpsertGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn update_group_syncable(
+        &self,
+        r: Request<wire::UpdateGroupSyncableRequest>,
+    ) -> Reply<wire::UpdateGroupSyncableResponse> {
+        let syncable: GroupSyncable = domain(required(r.into_inner().group_syncable, "group_syncable")?)?;
+        let syncable = self.with(|s| s.update_group_syncable(syncable));
+        by_status(syncable, |g| wire::UpdateGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn delete_group_syncable(
+        &self,
+        r: Request<wire::DeleteGroupSyncableRequest>,
+    ) -> Reply<wire::DeleteGroupSyncableResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncable = self.with(|s| s.delete_group_syncable(&id(r.group_id), &r.syncable_id, &kind));
+        by_status(syncable, |g| wire::DeleteGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn get_groups(&self, r: Request<wire::GetGroupsRequest>) -> Reply<wire::GetGroupsResponse> {
+        let r = r.into_inner();
+        let opts: GroupSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let groups = self.with(|s| s.search_groups(r.page, r.per_page, &opts));
+        Ok(Response::new(wire::GetGroupsResponse { error: None, groups: wires(groups) }))
+    }
+
+    async fn create_default_syncable_memberships(
+        &self,
+        r: Request<wire::CreateDefaultSyncableMembershipsRequest>,
+    ) -> Reply<wire::CreateDefaultSyncableMembershipsResponse> {
+        let params: CreateDefaultMembershipParams = domain(r.into_inner().params.unwrap_or_default())?;
+        // The server reads "no scope" as "both scopes".
+        let (teams, channels) = match (params.scope_teams, params.scope_channels) {
+            (false, false) => (true, true),
+            scopes => scopes,
+        };
+        let result = self.host.create_default_syncable_memberships(teams, channels).await;
+        by_status(result, |()| wire::CreateDefaultSyncableMembershipsResponse { error: None })
+    }
+
+    async fn delete_group_constrained_memberships(
+        &self,
+        _r: Request<wire::DeleteGroupConstrainedMembershipsRequest>,
+    ) -> Reply<wire::DeleteGroupConstrainedMembershipsResponse> {
+        let result = self.host.delete_group_constrained_memberships().await;
+        by_status(result, |()| wire::DeleteGroupConstrainedMembershipsResponse { error: None })
     }
 
     // --- realtime, notifications, dialogs: recorded in the outbox ---

@@ -13,6 +13,7 @@ mod commands;
 mod config;
 pub(crate) mod errors;
 mod files;
+mod groups;
 mod kv;
 mod oauth;
 mod outbox;
@@ -89,6 +90,9 @@ pub(crate) struct State {
     pub(crate) kv: HashMap<String, BTreeMap<String, KvEntry>>,
     pub(crate) config: serde_json::Value,
     pub(crate) bots: HashMap<UserId, Bot>,
+    pub(crate) groups: HashMap<mm_types::GroupId, mm_types::Group>,
+    pub(crate) group_members: HashMap<(mm_types::GroupId, UserId), mm_types::GroupMember>,
+    pub(crate) group_syncables: HashMap<groups::SyncableKey, mm_types::GroupSyncable>,
     pub(crate) oauth_apps: HashMap<mm_types::OAuthAppId, mm_types::OAuthApp>,
     pub(crate) plugin_commands: Vec<PluginCommand>,
     pub(crate) custom_commands: HashMap<CommandId, Command>,
