@@ -1,10 +1,15 @@
 //! The blocking client: the same methods as [`crate::Client`], returning results directly.
 //!
-//! For synchronous plugins and tools. Each client owns a small tokio runtime (one worker
-//! thread, shared by its clones) that drives the connection; calls block the calling thread.
-//! Called from inside an async runtime, a method returns an
-//! [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) error instead of
-//! blocking the runtime.
+//! For synchronous plugins and tools. A client made with [`Client::connect`] or
+//! [`Client::from_env`] owns a small tokio runtime (one worker thread, shared by its clones)
+//! that drives the connection; one made with
+//! [`to_blocking`](crate::ApiClient::to_blocking) shares an async client's connection and
+//! runtime. Calls block the calling thread.
+//!
+//! On a thread that runs async tasks, blocking would stall the runtime (and deadlock if the
+//! server answering is on the same runtime), so a call there returns an
+//! [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) error. Run sync code that
+//! lives inside an async program with [`spawn_blocking`]: its closure may make blocking calls.
 //!
 //! ```no_run
 //! let client = mm_client::blocking::Client::from_env()?;
@@ -15,3 +20,29 @@
 
 /// A blocking PluginAPI client: [`crate::Client`] in [`Blocking`](crate::Blocking) mode.
 pub type Client = crate::ApiClient<crate::Blocking>;
+
+/// Runs sync code on tokio's blocking thread pool, where this crate's blocking calls are
+/// allowed (like `tokio::task::spawn_blocking`, which it wraps). Must be called inside a tokio
+/// runtime.
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+/// let blocking = client.to_blocking()?;
+/// let count = mm_client::blocking::spawn_blocking(move || -> mm_client::Result<usize> {
+///     let keys = blocking.kv().list(0, 100)?;
+///     Ok(keys.len())
+/// })
+/// .await
+/// .expect("the closure did not panic")?;
+/// # Ok(()) }
+/// ```
+pub fn spawn_blocking<F, R>(f: F) -> tokio::task::JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let _allowed = crate::mode::AllowBlocking::enter();
+        f()
+    })
+}

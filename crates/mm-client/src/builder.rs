@@ -254,11 +254,13 @@ impl ClientBuilder {
     }
 
     /// Connects now and returns the blocking client. Must not be called from async code
-    /// ([`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync)).
+    /// ([`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync)), except inside
+    /// [`blocking::spawn_blocking`](crate::blocking::spawn_blocking).
     pub fn connect_blocking(self) -> Result<ApiClient<Blocking>> {
         let target = self.require_target()?;
         let mode = Blocking::new()?;
-        let channel = mode.block_on(async { transport::connect(&target, &self.channel).await })?;
+        let (connect_target, options) = (target.clone(), self.channel.clone());
+        let channel = mode.block_on(async move { transport::connect(&connect_target, &options).await })?;
         let shared = self.assemble(target, channel);
         Ok(ApiClient::from_parts(shared, mode, self.timeout))
     }

@@ -97,6 +97,34 @@ impl ApiClient<Async> {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
+
+    /// A blocking client sharing this client's connection, for sync code inside an async
+    /// program (a plugin's hooks, for example). Its calls run on the current tokio runtime and
+    /// block the calling thread, so use it in
+    /// [`blocking::spawn_blocking`](crate::blocking::spawn_blocking) or a thread of your own;
+    /// on the runtime's own threads its calls fail with
+    /// [`ErrorKind::BlockingInAsync`] instead of stalling the runtime.
+    ///
+    /// Must be called from inside a tokio runtime (it records the current one); elsewhere
+    /// it fails with [`ErrorKind::Configuration`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// let blocking = client.to_blocking()?;
+    /// let version = mm_client::blocking::spawn_blocking(move || blocking.system().server_version())
+    ///     .await
+    ///     .expect("the closure did not panic")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn to_blocking(&self) -> Result<ApiClient<Blocking>> {
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::config("Client::to_blocking must be called inside a tokio runtime"))?;
+        Ok(ApiClient {
+            shared: Arc::clone(&self.shared),
+            mode: Blocking::shared(handle),
+            timeout: self.timeout,
+        })
+    }
 }
 
 impl ApiClient<Blocking> {

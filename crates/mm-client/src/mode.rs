@@ -78,15 +78,30 @@ impl Mode for Async {
     }
 }
 
-/// Calls block the current thread until they finish, driven by a runtime owned by the
-/// client (shared by its clones).
+/// Calls block the current thread until they finish.
 ///
-/// From a thread that runs a tokio runtime (an `async fn`, a `spawn`ed task) a blocking call
-/// would stall the runtime; it returns an [`ErrorKind::BlockingInAsync`] error instead. Use
-/// the async client there, or `tokio::task::spawn_blocking`.
+/// A blocking client either owns a small runtime (one worker thread, shared by its clones)
+/// that drives its connection, or shares the runtime of the async client it was made from
+/// ([`Client::to_blocking`](crate::ApiClient::to_blocking)).
+///
+/// Blocking a thread that runs async tasks would stall its runtime, and deadlock when the
+/// server answering the call runs on that same runtime. So a call made from a runtime's worker
+/// thread (inside an `async fn` or a spawned task) returns an [`ErrorKind::BlockingInAsync`]
+/// error instead. Sync code that runs inside an async program goes in
+/// [`blocking::spawn_blocking`](crate::blocking::spawn_blocking) (or a thread of its own),
+/// where blocking calls are allowed.
 #[derive(Clone)]
 pub struct Blocking {
-    runtime: Arc<OwnedRuntime>,
+    driver: Driver,
+}
+
+/// What drives a blocking client's calls.
+#[derive(Clone)]
+enum Driver {
+    /// A runtime of its own.
+    Owned(Arc<OwnedRuntime>),
+    /// The runtime of the async client it was made from.
+    Shared(tokio::runtime::Handle),
 }
 
 /// The private runtime; shut down without blocking when the last client is dropped inside
@@ -108,8 +123,31 @@ impl Drop for OwnedRuntime {
     }
 }
 
+thread_local! {
+    /// Set on threads where sync code may block although a runtime is current (the threads
+    /// of [`crate::blocking::spawn_blocking`]).
+    static BLOCKING_ALLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the current thread as one where blocking calls are allowed, until dropped.
+pub(crate) struct AllowBlocking {
+    previous: bool,
+}
+
+impl AllowBlocking {
+    pub(crate) fn enter() -> Self {
+        AllowBlocking { previous: BLOCKING_ALLOWED.with(|a| a.replace(true)) }
+    }
+}
+
+impl Drop for AllowBlocking {
+    fn drop(&mut self) {
+        BLOCKING_ALLOWED.with(|a| a.set(self.previous));
+    }
+}
+
 impl Blocking {
-    /// Starts the private runtime (one worker thread, for the connection's background work).
+    /// Starts a private runtime (one worker thread, for the connection's background work).
     pub(crate) fn new() -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -119,20 +157,52 @@ impl Blocking {
             .map_err(|e| {
                 Error::config(format!("cannot start the blocking client's runtime: {e}")).with_source(e)
             })?;
-        Ok(Blocking { runtime: Arc::new(OwnedRuntime(Some(runtime))) })
+        Ok(Blocking { driver: Driver::Owned(Arc::new(OwnedRuntime(Some(runtime)))) })
     }
 
-    /// Runs a future to completion on the private runtime, unless called from async code.
-    pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
-        if tokio::runtime::Handle::try_current().is_ok() {
+    /// Drives calls on an existing runtime (the one an async client's connection lives on).
+    pub(crate) fn shared(handle: tokio::runtime::Handle) -> Self {
+        Blocking { driver: Driver::Shared(handle) }
+    }
+
+    /// Runs a future to completion, unless called from a thread that runs async tasks.
+    pub(crate) fn block_on<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let in_runtime = tokio::runtime::Handle::try_current().is_ok();
+        if in_runtime && !BLOCKING_ALLOWED.with(|a| a.get()) {
             return Err(Error::new(
                 ErrorKind::BlockingInAsync,
-                "the blocking client was called from inside an async runtime, where blocking would \
-                 stall it; use mm_client::Client (async) there, or tokio::task::spawn_blocking",
+                "the blocking client was called from async code, where blocking would stall the \
+                 runtime; use mm_client::Client (async) there, or run the sync code in \
+                 mm_client::blocking::spawn_blocking",
             ));
         }
-        self.runtime.get().block_on(future)
+        match &self.driver {
+            Driver::Owned(runtime) if !in_runtime => runtime.get().block_on(future),
+            Driver::Owned(runtime) => spawn_and_wait(runtime.get().handle(), future),
+            Driver::Shared(handle) => spawn_and_wait(handle, future),
+        }
     }
+}
+
+/// Runs `future` as a task of `handle`'s runtime and blocks this (non-worker) thread until it
+/// finishes; the runtime's own threads do the I/O, so this cannot stall it.
+fn spawn_and_wait<T: Send + 'static>(
+    handle: &tokio::runtime::Handle,
+    future: impl Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    let (done, result) = std::sync::mpsc::sync_channel(1);
+    handle.spawn(async move {
+        let _ = done.send(future.await);
+    });
+    result.recv().unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::Cancelled,
+            "the runtime driving the blocking client shut down during the call",
+        ))
+    })
 }
 
 impl fmt::Debug for Blocking {

@@ -315,9 +315,38 @@ fn a_blocking_client_inside_a_runtime_is_an_error_not_a_deadlock() {
     // Used from async code: a clear error.
     let err = runtime.block_on(async { blocking.users().get(&user_id()) }).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BlockingInAsync);
-    assert!(err.to_string().contains("async"), "{err}");
+    assert!(err.to_string().contains("spawn_blocking"), "{err}");
+    // Sync code in the crate's spawn_blocking may block, even with a runtime current.
+    let inside = blocking.clone();
+    let answer = runtime
+        .block_on(async { mm_client::blocking::spawn_blocking(move || inside.users().get(&user_id())).await })
+        .unwrap();
+    assert!(answer.is_ok(), "{answer:?}");
     // Built from async code: the same error, and dropping it there does not panic.
     let err = runtime.block_on(async { mm_client::blocking::Client::connect(&target) }).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BlockingInAsync);
     runtime.block_on(async move { drop(blocking) });
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_blocking_twin_of_an_async_client_shares_its_connection_without_deadlock() {
+    // The server runs on this same single-threaded runtime: blocking its thread would
+    // deadlock, so the twin refuses there and works in spawn_blocking.
+    let server = ApiServer::start().await;
+    let client = client(&server).await;
+    let blocking = client.to_blocking().unwrap();
+    let err = blocking.users().get(&user_id()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BlockingInAsync);
+    let answer = mm_client::blocking::spawn_blocking(move || blocking.users().get(&user_id())).await.unwrap();
+    assert!(answer.is_ok(), "{answer:?}");
+    assert_eq!(server.calls("GetUser").len(), 1);
+}
+
+#[test]
+fn to_blocking_outside_a_runtime_is_a_configuration_error() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(ApiServer::start());
+    let client = runtime.block_on(client(&server));
+    let err = client.to_blocking().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Configuration);
 }

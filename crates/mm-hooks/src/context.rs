@@ -88,6 +88,20 @@ impl Context {
         &self.client
     }
 
+    /// A blocking twin of [`client`](Self::client) sharing its connection, for sync code run
+    /// with [`spawn_blocking`](Self::spawn_blocking) (on the async workers its calls fail with
+    /// `BlockingInAsync` instead of stalling them).
+    ///
+    /// ```no_run
+    /// # async fn hook(cx: &mm_hooks::Context) -> Result<String, mm_hooks::HookError> {
+    /// let api = cx.blocking_client()?;
+    /// let version = cx.spawn_blocking(move || api.system().server_version()).await??;
+    /// # Ok(version) }
+    /// ```
+    pub fn blocking_client(&self) -> Result<mm_client::blocking::Client, HookError> {
+        Ok(self.client.to_blocking()?)
+    }
+
     pub(crate) fn with_hook(mut self, hook: Hook) -> Self {
         self.hook = hook;
         self
@@ -144,12 +158,13 @@ impl Context {
     ///
     /// A panic in `work` becomes an error. The work is not stopped when the call is cancelled
     /// (threads cannot be interrupted); pass it [`cancellation`](Self::cancellation) to check.
+    /// The work may use the [`blocking_client`](Self::blocking_client).
     pub async fn spawn_blocking<F, T>(&self, work: F) -> Result<T, HookError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        tokio::task::spawn_blocking(work).await.map_err(|e| match e.try_into_panic() {
+        mm_client::blocking::spawn_blocking(work).await.map_err(|e| match e.try_into_panic() {
             Ok(payload) => HookError::msg(format!("blocking task panicked: {}", panic_message(&*payload))),
             Err(e) => HookError::msg(format!("blocking task failed: {e}")),
         })

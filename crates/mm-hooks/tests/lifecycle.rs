@@ -423,3 +423,38 @@ async fn the_builder_serves_a_plugin_in_process() {
     // Once stopped, the hooks are refused.
     assert!(hooks.implemented(req(wire::ImplementedRequest { context: None })).await.is_err());
 }
+
+/// Sync code in a hook: the blocking twin of the API client inside `cx.spawn_blocking`.
+struct SyncWriter;
+
+#[mm_hooks::plugin]
+impl mm_hooks::Plugin for SyncWriter {
+    async fn on_activate(&self, cx: &Context) -> Result<(), HookError> {
+        // On the async worker the twin refuses instead of stalling the runtime...
+        let api = cx.blocking_client()?;
+        let refused = api.kv().set("sync", "no").unwrap_err();
+        assert_eq!(refused.kind(), mm_client::ErrorKind::BlockingInAsync);
+        // ...and in the blocking section it works.
+        cx.spawn_blocking(move || api.kv().set("sync", "yes")).await??;
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sync_code_in_a_hook_uses_the_blocking_client_without_stalling_the_runtime() {
+    // One thread runs the fake API server, the plugin and the test: blocking it would deadlock.
+    let api = start_fake_api().await;
+    let client = mm_hooks::Client::connect(&api.addr.to_string()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let serving = Runtime::builder().listener(listener).client(client).serve(SyncWriter).unwrap();
+    let line = serving.local_addr().handshake_line();
+    let addr = line.split('|').nth(3).unwrap().to_owned();
+    let channel =
+        tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
+    let mut hooks = PluginHooksClient::new(channel);
+    let r = hooks.on_activate(req(wire::OnActivateRequest { context: None })).await.unwrap().into_inner();
+    assert_eq!(r.error, None);
+    assert_eq!(api.log.calls(), ["KVSet sync=yes"]);
+    serving.shutdown_handle().shutdown();
+    serving.wait().await.unwrap();
+}
