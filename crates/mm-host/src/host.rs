@@ -198,7 +198,43 @@ fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
 /// operations that trigger hooks ([`create_post`](Host::create_post),
 /// [`execute_command`](Host::execute_command), [`join_channel`](Host::join_channel)...) are what the
 /// REST front, the test kit and the PluginAPI itself call, so a post made by a plugin runs the
-/// hooks too, as on a real server.
+/// hooks too, as on a real server (a plugin that answers every post, its own included, loops
+/// as it would on a server).
+///
+/// # Plugins
+///
+/// Each plugin gets its own PluginAPI listener ([`api_target`](Host::api_target)): requests
+/// carry no plugin id, so the listener is how the host knows who calls (KV store, bot owner,
+/// registered commands). A running plugin is [registered](Host::register_plugin) with a
+/// [`HookCaller`]; the supervisor does both through [`PluginRegistry`](crate::supervisor::PluginRegistry),
+/// and the [test kit](crate::testkit) for in-process plugins. Of the 236 PluginAPI RPCs, those
+/// in [`UNIMPLEMENTED_RPCS`](crate::UNIMPLEMENTED_RPCS) answer UNIMPLEMENTED naming themselves.
+///
+/// # HTTP front
+///
+/// On `127.0.0.1` ([`http_url`](Host::http_url)), authenticated with
+/// `Authorization: Bearer <token>`: a session token, a personal access token, or the seeded
+/// admin's [`DEFAULT_ADMIN_TOKEN`] (see [`HostBuilder::admin_token`]). Errors use Mattermost's
+/// JSON error shape (`id`, `message`, `detailed_error`, `request_id`, `status_code`).
+///
+/// | method and path | what |
+/// |---|---|
+/// | `GET /api/v4/system/ping` | `{"status":"OK"}` (no token needed) |
+/// | `POST /api/v4/posts` | create a post as the caller (runs the hooks) |
+/// | `GET /api/v4/posts/{id}` | a post |
+/// | `GET /api/v4/channels/{id}/posts?page=&per_page=` | a page of a channel's posts (`PostList`) |
+/// | `POST /api/v4/commands/execute` | run a slash command: `{"channel_id", "command"}` |
+/// | `GET /api/v4/users?page=&per_page=&in_team=&in_channel=` | users |
+/// | `GET /api/v4/users/me`, `GET /api/v4/users/{id}` | a user |
+/// | `GET /api/v4/channels`, `POST /api/v4/channels` | every channel; create one |
+/// | `GET /api/v4/channels/{id}` | a channel |
+/// | `POST /api/v4/channels/{id}/members` | add a user to a channel: `{"user_id"}` |
+/// | `GET /api/v4/teams` | teams |
+/// | any method, `/plugins/{plugin_id}/...` | the plugin's `ServeHTTP` (404 for unknown plugins and plugins without it); `Mattermost-User-Id` is set only for requests with a valid token |
+///
+/// ```text
+/// curl -H 'Authorization: Bearer mmhostadmintoken0000000000' http://127.0.0.1:<port>/api/v4/users/me
+/// ```
 #[derive(Clone)]
 pub struct Host {
     pub(crate) inner: Arc<Inner>,

@@ -951,3 +951,318 @@ async fn sessions_and_access_tokens() {
     assert!(host.store().user_for_token(&token.token).is_none());
     host.shutdown();
 }
+
+#[tokio::test]
+async fn oauth_apps_are_registered_updated_and_deleted() {
+    let (host, mut api) = support::host_and_api("com.example.oauth").await;
+    let app = wire::OAuthApp {
+        name: "Dashboard".into(),
+        callback_urls: "https://dash.example.com/callback".into(),
+        homepage: "https://dash.example.com".into(),
+        creator_id: host.seed().admin.id.to_string(),
+        ..Default::default()
+    };
+    let created = api
+        .create_o_auth_app(wire::CreateOAuthAppRequest { app: Some(app.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .app
+        .unwrap();
+    assert!(!created.id.is_empty() && !created.client_secret.is_empty());
+    let bad = api
+        .create_o_auth_app(wire::CreateOAuthAppRequest {
+            app: Some(wire::OAuthApp { callback_urls: String::new(), ..app }),
+        })
+        .await
+        .unwrap_err();
+    assert!(bad.message().starts_with("model.oauth.is_valid.callback.app_error"), "{}", bad.message());
+
+    let renamed = wire::OAuthApp { name: "Board".into(), client_secret: "ignored".into(), ..created.clone() };
+    let updated = api
+        .update_o_auth_app(wire::UpdateOAuthAppRequest { app: Some(renamed) })
+        .await
+        .unwrap()
+        .into_inner()
+        .app
+        .unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.client_secret.as_str()),
+        ("Board", created.client_secret.as_str())
+    );
+    api.delete_o_auth_app(wire::DeleteOAuthAppRequest { app_id: created.id.clone() }).await.unwrap();
+    let gone = api.get_o_auth_app(wire::GetOAuthAppRequest { app_id: created.id }).await.unwrap_err();
+    assert_eq!(gone.code(), Code::NotFound);
+    host.shutdown();
+}
+
+#[tokio::test]
+async fn groups_members_syncables_and_memberships() {
+    let (host, mut api) = support::host_and_api("com.example.groups").await;
+    let group = wire::Group {
+        name: "devs".into(),
+        display_name: "Developers".into(),
+        source: "custom".into(),
+        allow_reference: true,
+        ..Default::default()
+    };
+    let devs = api
+        .create_group(wire::CreateGroupRequest { group: Some(group.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    let dup = api.create_group(wire::CreateGroupRequest { group: Some(group) }).await.unwrap_err();
+    assert_eq!(dup.code(), Code::InvalidArgument);
+    let synced = api
+        .create_group(wire::CreateGroupRequest {
+            group: Some(wire::Group {
+                display_name: "LDAP ops".into(),
+                source: "plugin_com.example.groups".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        synced.message().starts_with("model.group.remote_id.app_error"),
+        "a synced group needs a remote id"
+    );
+
+    let carol = create_user(&mut api, "carol").await;
+    let alice = host.seed().alice.id.to_string();
+    api.upsert_group_members(wire::UpsertGroupMembersRequest {
+        group_id: devs.id.clone(),
+        user_ids: vec![carol.id.clone(), alice.clone()],
+    })
+    .await
+    .unwrap();
+    let users = api
+        .get_group_member_users(wire::GetGroupMemberUsersRequest {
+            group_id: devs.id.clone(),
+            page: 0,
+            per_page: 10,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .users;
+    assert_eq!(users.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(), ["alice", "carol"]);
+    let for_carol =
+        api.get_groups_for_user(wire::GetGroupsForUserRequest { user_id: carol.id.clone() }).await.unwrap();
+    assert_eq!(for_carol.into_inner().groups.len(), 1);
+
+    // Carol is in no team; syncing the group to the team with auto-add brings her in.
+    let team = host.seed().team.id.to_string();
+    api.upsert_group_syncable(wire::UpsertGroupSyncableRequest {
+        group_syncable: Some(wire::GroupSyncable {
+            group_id: devs.id.clone(),
+            syncable_id: team.clone(),
+            syncable_type: "Team".into(),
+            auto_add: true,
+            ..Default::default()
+        }),
+    })
+    .await
+    .unwrap();
+    api.create_default_syncable_memberships(wire::CreateDefaultSyncableMembershipsRequest {
+        params: Some(Default::default()),
+    })
+    .await
+    .unwrap();
+    assert!(host.store().is_team_member(&host.seed().team.id, &mm_types::UserId::from_raw(carol.id.clone())));
+
+    // A group-constrained team keeps only members of its groups.
+    let mut constrained = host.seed().team.clone();
+    constrained.group_constrained = Some(true);
+    api.update_team(wire::UpdateTeamRequest { team: Some(constrained.into()) }).await.unwrap();
+    api.delete_group_constrained_memberships(wire::DeleteGroupConstrainedMembershipsRequest {})
+        .await
+        .unwrap();
+    let store = host.store();
+    assert!(!store.is_team_member(&host.seed().team.id, &host.seed().bob.id), "bob is in no group");
+    assert!(store.is_team_member(&host.seed().team.id, &host.seed().alice.id), "alice is in devs");
+
+    let found = api
+        .get_groups(wire::GetGroupsRequest {
+            page: 0,
+            per_page: 10,
+            opts: Some(wire::GroupSearchOpts { q: "dev".into(), ..Default::default() }),
+            view_restrictions: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .groups;
+    assert_eq!(found.len(), 1);
+    let archived = api
+        .delete_group(wire::DeleteGroupRequest { group_id: devs.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_ne!(archived.delete_at, 0);
+    let restored = api
+        .restore_group(wire::RestoreGroupRequest { group_id: devs.id.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_eq!(restored.delete_at, 0);
+    api.delete_group_member(wire::DeleteGroupMemberRequest { group_id: devs.id.clone(), user_id: carol.id })
+        .await
+        .unwrap();
+    let removed = api
+        .delete_group_syncable(wire::DeleteGroupSyncableRequest {
+            group_id: devs.id,
+            syncable_id: team,
+            syncable_type: "Team".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .group_syncable
+        .unwrap();
+    assert_ne!(removed.delete_at, 0);
+    host.shutdown();
+}
+
+#[tokio::test]
+async fn property_fields_and_values() {
+    let (host, mut api) = support::host_and_api("com.example.props").await;
+    let group = api
+        .register_property_group(wire::RegisterPropertyGroupRequest { name: "tickets".into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    let again = api
+        .register_property_group(wire::RegisterPropertyGroupRequest { name: "tickets".into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_eq!(again.id, group.id, "registering twice gives the same group");
+
+    let field = wire::PropertyField {
+        group_id: group.id.clone(),
+        name: "severity".into(),
+        r#type: "select".into(),
+        target_type: "post".into(),
+        ..Default::default()
+    };
+    let severity = api
+        .create_property_field(wire::CreatePropertyFieldRequest { field: Some(field.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .field
+        .unwrap();
+    let dup =
+        api.create_property_field(wire::CreatePropertyFieldRequest { field: Some(field) }).await.unwrap_err();
+    assert_eq!(dup.code(), Code::InvalidArgument);
+    let bad_type = wire::PropertyField {
+        group_id: group.id.clone(),
+        name: "x".into(),
+        r#type: "colour".into(),
+        ..Default::default()
+    };
+    assert!(
+        api.create_property_field(wire::CreatePropertyFieldRequest { field: Some(bad_type) }).await.is_err()
+    );
+    let by_name = api
+        .get_property_field_by_name(wire::GetPropertyFieldByNameRequest {
+            group_id: group.id.clone(),
+            target_id: String::new(),
+            name: "severity".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .field
+        .unwrap();
+    assert_eq!(by_name.id, severity.id);
+
+    let value = |v: &str| wire::PropertyValue {
+        group_id: group.id.clone(),
+        field_id: severity.id.clone(),
+        target_type: "post".into(),
+        target_id: "p".repeat(26),
+        value: Some(mm_proto::prost_types::Value {
+            kind: Some(mm_proto::prost_types::value::Kind::StringValue(v.into())),
+        }),
+        ..Default::default()
+    };
+    let high = api
+        .create_property_value(wire::CreatePropertyValueRequest { value: Some(value("high")) })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert!(
+        api.create_property_value(wire::CreatePropertyValueRequest { value: Some(value("low")) })
+            .await
+            .is_err(),
+        "one value per target"
+    );
+    let upserted = api
+        .upsert_property_value(wire::UpsertPropertyValueRequest { value: Some(value("low")) })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert_eq!(upserted.id, high.id, "upsert replaces the target's value");
+    let found = api
+        .search_property_values(wire::SearchPropertyValuesRequest {
+            group_id: group.id.clone(),
+            opts: Some(wire::PropertyValueSearchOpts {
+                per_page: 10,
+                target_id: "p".repeat(26),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .values;
+    assert_eq!(found.len(), 1);
+    let count = api
+        .count_property_fields(wire::CountPropertyFieldsRequest {
+            group_id: group.id.clone(),
+            include_deleted: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(count.into_inner().count, 1);
+
+    api.delete_property_field(wire::DeletePropertyFieldRequest {
+        group_id: group.id.clone(),
+        field_id: severity.id,
+    })
+    .await
+    .unwrap();
+    let value_after = api
+        .get_property_value(wire::GetPropertyValueRequest { group_id: group.id.clone(), value_id: high.id })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert_ne!(value_after.delete_at, 0, "deleting a field deletes its values");
+    let count = api
+        .count_property_fields(wire::CountPropertyFieldsRequest {
+            group_id: group.id,
+            include_deleted: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(count.into_inner().count, 0);
+    host.shutdown();
+}

@@ -6,9 +6,11 @@ use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
-    CustomStatus, GetFileInfosOptions, Id, JsonMap, KvSetOptions, Post, Preference, Reaction,
-    SearchParameter, SearchParams, ServerConfig, Session, SidebarCategoryWithChannels, Team,
-    TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
+    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, Group, GroupSearchOpts, GroupSource,
+    GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, PropertyField,
+    PropertyFieldSearchOpts, PropertyValue, PropertyValueSearchOpts, Reaction, SearchParameter, SearchParams,
+    ServerConfig, Session, SidebarCategoryWithChannels, Team, TeamMemberWithError, UploadSession, User,
+    UserAccessToken, UserAuth,
 };
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
@@ -1595,6 +1597,462 @@ impl PluginApi for ApiService {
         let preferences: Vec<Preference> = domain(r.preferences)?;
         let result = self.host.delete_preferences(&id(r.user_id), preferences).await;
         by_status(result, |()| wire::DeletePreferencesForUserResponse { error: None })
+    }
+
+    // --- OAuth apps ---
+
+    async fn create_o_auth_app(
+        &self,
+        r: Request<wire::CreateOAuthAppRequest>,
+    ) -> Reply<wire::CreateOAuthAppResponse> {
+        let app: OAuthApp = domain(required(r.into_inner().app, "app")?)?;
+        let app = self.with(|s| s.create_oauth_app(app));
+        by_status(app, |a| wire::CreateOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn get_o_auth_app(&self, r: Request<wire::GetOAuthAppRequest>) -> Reply<wire::GetOAuthAppResponse> {
+        let app = self.with(|s| s.oauth_app(&id(r.into_inner().app_id)));
+        by_status(app, |a| wire::GetOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn update_o_auth_app(
+        &self,
+        r: Request<wire::UpdateOAuthAppRequest>,
+    ) -> Reply<wire::UpdateOAuthAppResponse> {
+        let app: OAuthApp = domain(required(r.into_inner().app, "app")?)?;
+        let app = self.with(|s| s.update_oauth_app(app));
+        by_status(app, |a| wire::UpdateOAuthAppResponse { error: None, app: Some(a.into()) })
+    }
+
+    async fn delete_o_auth_app(
+        &self,
+        r: Request<wire::DeleteOAuthAppRequest>,
+    ) -> Reply<wire::DeleteOAuthAppResponse> {
+        let result = self.with(|s| s.delete_oauth_app(&id(r.into_inner().app_id)));
+        by_status(result, |()| wire::DeleteOAuthAppResponse { error: None })
+    }
+
+    // --- groups ---
+
+    async fn get_group(&self, r: Request<wire::GetGroupRequest>) -> Reply<wire::GetGroupResponse> {
+        let group = self.with(|s| s.group(&id(r.into_inner().group_id)));
+        by_status(group, |g| wire::GetGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_group_by_name(
+        &self,
+        r: Request<wire::GetGroupByNameRequest>,
+    ) -> Reply<wire::GetGroupByNameResponse> {
+        let group = self.with(|s| s.group_by_name(&r.into_inner().name));
+        by_status(group, |g| wire::GetGroupByNameResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_group_member_users(
+        &self,
+        r: Request<wire::GetGroupMemberUsersRequest>,
+    ) -> Reply<wire::GetGroupMemberUsersResponse> {
+        let r = r.into_inner();
+        let users = self.with(|s| s.group_member_users(&id(r.group_id), r.page, r.per_page));
+        by_status(users, |u| wire::GetGroupMemberUsersResponse { error: None, users: wires(u) })
+    }
+
+    async fn get_groups_by_source(
+        &self,
+        r: Request<wire::GetGroupsBySourceRequest>,
+    ) -> Reply<wire::GetGroupsBySourceResponse> {
+        let source = GroupSource::from(r.into_inner().group_source);
+        let groups = self.with(|s| s.groups_by_source(&source));
+        Ok(Response::new(wire::GetGroupsBySourceResponse { error: None, groups: wires(groups) }))
+    }
+
+    async fn get_groups_for_user(
+        &self,
+        r: Request<wire::GetGroupsForUserRequest>,
+    ) -> Reply<wire::GetGroupsForUserResponse> {
+        let groups = self.with(|s| s.groups_for_user(&id(r.into_inner().user_id)));
+        by_status(groups, |g| wire::GetGroupsForUserResponse { error: None, groups: wires(g) })
+    }
+
+    async fn upsert_group_member(
+        &self,
+        r: Request<wire::UpsertGroupMemberRequest>,
+    ) -> Reply<wire::UpsertGroupMemberResponse> {
+        let r = r.into_inner();
+        let member = self.with(|s| s.upsert_group_member(&id(r.group_id), &id(r.user_id)));
+        by_status(member, |m| wire::UpsertGroupMemberResponse { error: None, group_member: Some(m.into()) })
+    }
+
+    async fn upsert_group_members(
+        &self,
+        r: Request<wire::UpsertGroupMembersRequest>,
+    ) -> Reply<wire::UpsertGroupMembersResponse> {
+        let r = r.into_inner();
+        let group = id(r.group_id);
+        let members = self.with(|s| {
+            let users: Vec<mm_types::UserId> = ids(r.user_ids);
+            // All or nothing: every user must exist before any is added.
+            for user in &users {
+                s.user(user)?;
+            }
+            users.iter().map(|u| s.upsert_group_member(&group, u)).collect::<AppResult<Vec<_>>>()
+        });
+        by_status(members, |m| wire::UpsertGroupMembersResponse { error: None, group_members: wires(m) })
+    }
+
+    async fn get_group_by_remote_id(
+        &self,
+        r: Request<wire::GetGroupByRemoteIdRequest>,
+    ) -> Reply<wire::GetGroupByRemoteIdResponse> {
+        let r = r.into_inner();
+        let group = self.with(|s| s.group_by_remote_id(&r.remote_id, &GroupSource::from(r.group_source)));
+        by_status(group, |g| wire::GetGroupByRemoteIdResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn create_group(&self, r: Request<wire::CreateGroupRequest>) -> Reply<wire::CreateGroupResponse> {
+        let group: Group = domain(required(r.into_inner().group, "group")?)?;
+        let group = self.with(|s| s.create_group(group));
+        by_status(group, |g| wire::CreateGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn update_group(&self, r: Request<wire::UpdateGroupRequest>) -> Reply<wire::UpdateGroupResponse> {
+        let group: Group = domain(required(r.into_inner().group, "group")?)?;
+        let group = self.with(|s| s.update_group(group));
+        by_status(group, |g| wire::UpdateGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn delete_group(&self, r: Request<wire::DeleteGroupRequest>) -> Reply<wire::DeleteGroupResponse> {
+        let group = self.with(|s| s.set_group_archived(&id(r.into_inner().group_id), true));
+        by_status(group, |g| wire::DeleteGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn restore_group(
+        &self,
+        r: Request<wire::RestoreGroupRequest>,
+    ) -> Reply<wire::RestoreGroupResponse> {
+        let group = self.with(|s| s.set_group_archived(&id(r.into_inner().group_id), false));
+        by_status(group, |g| wire::RestoreGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn delete_group_member(
+        &self,
+        r: Request<wire::DeleteGroupMemberRequest>,
+    ) -> Reply<wire::DeleteGroupMemberResponse> {
+        let r = r.into_inner();
+        let member = self.with(|s| s.delete_group_member(&id(r.group_id), &id(r.user_id)));
+        by_status(member, |m| wire::DeleteGroupMemberResponse { error: None, group_member: Some(m.into()) })
+    }
+
+    async fn get_group_syncable(
+        &self,
+        r: Request<wire::GetGroupSyncableRequest>,
+    ) -> Reply<wire::GetGroupSyncableResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncable = self.with(|s| s.group_syncable(&id(r.group_id), &r.syncable_id, &kind));
+        by_status(syncable, |g| wire::GetGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn get_group_syncables(
+        &self,
+        r: Request<wire::GetGroupSyncablesRequest>,
+    ) -> Reply<wire::GetGroupSyncablesResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncables = self.with(|s| s.group_syncables(&id(r.group_id), &kind));
+        by_status(syncables, |g| wire::GetGroupSyncablesResponse { error: None, group_syncables: wires(g) })
+    }
+
+    async fn upsert_group_syncable(
+        &self,
+        r: Request<wire::UpsertGroupSyncableRequest>,
+    ) -> Reply<wire::UpsertGroupSyncableResponse> {
+        let syncable: GroupSyncable = domain(required(r.into_inner().group_syncable, "group_syncable")?)?;
+        let syncable = self.with(|s| s.upsert_group_syncable(syncable));
+        by_status(syncable, |g| wire::UpsertGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn update_group_syncable(
+        &self,
+        r: Request<wire::UpdateGroupSyncableRequest>,
+    ) -> Reply<wire::UpdateGroupSyncableResponse> {
+        let syncable: GroupSyncable = domain(required(r.into_inner().group_syncable, "group_syncable")?)?;
+        let syncable = self.with(|s| s.update_group_syncable(syncable));
+        by_status(syncable, |g| wire::UpdateGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn delete_group_syncable(
+        &self,
+        r: Request<wire::DeleteGroupSyncableRequest>,
+    ) -> Reply<wire::DeleteGroupSyncableResponse> {
+        let r = r.into_inner();
+        let kind = GroupSyncableType::from(r.syncable_type);
+        let syncable = self.with(|s| s.delete_group_syncable(&id(r.group_id), &r.syncable_id, &kind));
+        by_status(syncable, |g| wire::DeleteGroupSyncableResponse {
+            error: None,
+            group_syncable: Some(g.into()),
+        })
+    }
+
+    async fn get_groups(&self, r: Request<wire::GetGroupsRequest>) -> Reply<wire::GetGroupsResponse> {
+        let r = r.into_inner();
+        let opts: GroupSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let groups = self.with(|s| s.search_groups(r.page, r.per_page, &opts));
+        Ok(Response::new(wire::GetGroupsResponse { error: None, groups: wires(groups) }))
+    }
+
+    async fn create_default_syncable_memberships(
+        &self,
+        r: Request<wire::CreateDefaultSyncableMembershipsRequest>,
+    ) -> Reply<wire::CreateDefaultSyncableMembershipsResponse> {
+        let params: CreateDefaultMembershipParams = domain(r.into_inner().params.unwrap_or_default())?;
+        // The server reads "no scope" as "both scopes".
+        let (teams, channels) = match (params.scope_teams, params.scope_channels) {
+            (false, false) => (true, true),
+            scopes => scopes,
+        };
+        let result = self.host.create_default_syncable_memberships(teams, channels).await;
+        by_status(result, |()| wire::CreateDefaultSyncableMembershipsResponse { error: None })
+    }
+
+    async fn delete_group_constrained_memberships(
+        &self,
+        _r: Request<wire::DeleteGroupConstrainedMembershipsRequest>,
+    ) -> Reply<wire::DeleteGroupConstrainedMembershipsResponse> {
+        let result = self.host.delete_group_constrained_memberships().await;
+        by_status(result, |()| wire::DeleteGroupConstrainedMembershipsResponse { error: None })
+    }
+
+    // --- properties ---
+
+    async fn create_property_field(
+        &self,
+        r: Request<wire::CreatePropertyFieldRequest>,
+    ) -> Reply<wire::CreatePropertyFieldResponse> {
+        let field: PropertyField = domain(required(r.into_inner().field, "field")?)?;
+        let field = self.with(|s| s.create_property_field(field));
+        by_status(field, |f| wire::CreatePropertyFieldResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn get_property_field(
+        &self,
+        r: Request<wire::GetPropertyFieldRequest>,
+    ) -> Reply<wire::GetPropertyFieldResponse> {
+        let r = r.into_inner();
+        let field = self.with(|s| s.property_field(&id(r.group_id), &id(r.field_id)));
+        by_status(field, |f| wire::GetPropertyFieldResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn get_property_fields(
+        &self,
+        r: Request<wire::GetPropertyFieldsRequest>,
+    ) -> Reply<wire::GetPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let fields = self.with(|s| s.property_fields_by_ids(&id(r.group_id), &ids(r.ids)));
+        by_status(fields, |f| wire::GetPropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn update_property_field(
+        &self,
+        r: Request<wire::UpdatePropertyFieldRequest>,
+    ) -> Reply<wire::UpdatePropertyFieldResponse> {
+        let r = r.into_inner();
+        let field: PropertyField = domain(required(r.field, "field")?)?;
+        let fields = self.with(|s| s.update_property_fields(&id(r.group_id), vec![field]));
+        by_status(fields, |f| wire::UpdatePropertyFieldResponse {
+            error: None,
+            field: f.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn delete_property_field(
+        &self,
+        r: Request<wire::DeletePropertyFieldRequest>,
+    ) -> Reply<wire::DeletePropertyFieldResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_field(&id(r.group_id), &id(r.field_id)));
+        by_status(result, |()| wire::DeletePropertyFieldResponse { error: None })
+    }
+
+    async fn search_property_fields(
+        &self,
+        r: Request<wire::SearchPropertyFieldsRequest>,
+    ) -> Reply<wire::SearchPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let opts: PropertyFieldSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let fields = self.with(|s| s.search_property_fields(&id(r.group_id), &opts));
+        by_status(fields, |f| wire::SearchPropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn count_property_fields(
+        &self,
+        r: Request<wire::CountPropertyFieldsRequest>,
+    ) -> Reply<wire::CountPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let count = self.with(|s| s.count_property_fields(&id(r.group_id), None, r.include_deleted));
+        by_status(count, |count| wire::CountPropertyFieldsResponse { error: None, count })
+    }
+
+    async fn count_property_fields_for_target(
+        &self,
+        r: Request<wire::CountPropertyFieldsForTargetRequest>,
+    ) -> Reply<wire::CountPropertyFieldsForTargetResponse> {
+        let r = r.into_inner();
+        let target = Some((r.target_type.as_str(), r.target_id.as_str()));
+        let count = self.with(|s| s.count_property_fields(&id(r.group_id), target, r.include_deleted));
+        by_status(count, |count| wire::CountPropertyFieldsForTargetResponse { error: None, count })
+    }
+
+    async fn create_property_value(
+        &self,
+        r: Request<wire::CreatePropertyValueRequest>,
+    ) -> Reply<wire::CreatePropertyValueResponse> {
+        let value: PropertyValue = domain(required(r.into_inner().value, "value")?)?;
+        let value = self.with(|s| s.create_property_value(value));
+        by_status(value, |v| wire::CreatePropertyValueResponse { error: None, value: Some(v.into()) })
+    }
+
+    async fn get_property_value(
+        &self,
+        r: Request<wire::GetPropertyValueRequest>,
+    ) -> Reply<wire::GetPropertyValueResponse> {
+        let r = r.into_inner();
+        let value = self.with(|s| s.property_value(&id(r.group_id), &id(r.value_id)));
+        by_status(value, |v| wire::GetPropertyValueResponse { error: None, value: Some(v.into()) })
+    }
+
+    async fn get_property_values(
+        &self,
+        r: Request<wire::GetPropertyValuesRequest>,
+    ) -> Reply<wire::GetPropertyValuesResponse> {
+        let r = r.into_inner();
+        let values = self.with(|s| s.property_values_by_ids(&id(r.group_id), &ids(r.ids)));
+        by_status(values, |v| wire::GetPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn update_property_value(
+        &self,
+        r: Request<wire::UpdatePropertyValueRequest>,
+    ) -> Reply<wire::UpdatePropertyValueResponse> {
+        let r = r.into_inner();
+        let value: PropertyValue = domain(required(r.value, "value")?)?;
+        let values = self.with(|s| s.update_property_values(&id(r.group_id), vec![value]));
+        by_status(values, |v| wire::UpdatePropertyValueResponse {
+            error: None,
+            value: v.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn upsert_property_value(
+        &self,
+        r: Request<wire::UpsertPropertyValueRequest>,
+    ) -> Reply<wire::UpsertPropertyValueResponse> {
+        let value: PropertyValue = domain(required(r.into_inner().value, "value")?)?;
+        let values = self.with(|s| s.upsert_property_values(vec![value]));
+        by_status(values, |v| wire::UpsertPropertyValueResponse {
+            error: None,
+            value: v.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn delete_property_value(
+        &self,
+        r: Request<wire::DeletePropertyValueRequest>,
+    ) -> Reply<wire::DeletePropertyValueResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_value(&id(r.group_id), &id(r.value_id)));
+        by_status(result, |()| wire::DeletePropertyValueResponse { error: None })
+    }
+
+    async fn search_property_values(
+        &self,
+        r: Request<wire::SearchPropertyValuesRequest>,
+    ) -> Reply<wire::SearchPropertyValuesResponse> {
+        let r = r.into_inner();
+        let opts: PropertyValueSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let values = self.with(|s| s.search_property_values(&id(r.group_id), &opts));
+        by_status(values, |v| wire::SearchPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn register_property_group(
+        &self,
+        r: Request<wire::RegisterPropertyGroupRequest>,
+    ) -> Reply<wire::RegisterPropertyGroupResponse> {
+        let group = self.with(|s| s.register_property_group(&r.into_inner().name));
+        by_status(group, |g| wire::RegisterPropertyGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_property_group(
+        &self,
+        r: Request<wire::GetPropertyGroupRequest>,
+    ) -> Reply<wire::GetPropertyGroupResponse> {
+        let group = self.with(|s| s.property_group(&r.into_inner().name));
+        by_status(group, |g| wire::GetPropertyGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_property_field_by_name(
+        &self,
+        r: Request<wire::GetPropertyFieldByNameRequest>,
+    ) -> Reply<wire::GetPropertyFieldByNameResponse> {
+        let r = r.into_inner();
+        let field = self.with(|s| s.property_field_by_name(&id(r.group_id), &r.target_id, &r.name));
+        by_status(field, |f| wire::GetPropertyFieldByNameResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn update_property_fields(
+        &self,
+        r: Request<wire::UpdatePropertyFieldsRequest>,
+    ) -> Reply<wire::UpdatePropertyFieldsResponse> {
+        let r = r.into_inner();
+        let fields: Vec<PropertyField> = domain(r.fields)?;
+        let fields = self.with(|s| s.update_property_fields(&id(r.group_id), fields));
+        by_status(fields, |f| wire::UpdatePropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn update_property_values(
+        &self,
+        r: Request<wire::UpdatePropertyValuesRequest>,
+    ) -> Reply<wire::UpdatePropertyValuesResponse> {
+        let r = r.into_inner();
+        let values: Vec<PropertyValue> = domain(r.values)?;
+        let values = self.with(|s| s.update_property_values(&id(r.group_id), values));
+        by_status(values, |v| wire::UpdatePropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn upsert_property_values(
+        &self,
+        r: Request<wire::UpsertPropertyValuesRequest>,
+    ) -> Reply<wire::UpsertPropertyValuesResponse> {
+        let values: Vec<PropertyValue> = domain(r.into_inner().values)?;
+        let values = self.with(|s| s.upsert_property_values(values));
+        by_status(values, |v| wire::UpsertPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn delete_property_values_for_target(
+        &self,
+        r: Request<wire::DeletePropertyValuesForTargetRequest>,
+    ) -> Reply<wire::DeletePropertyValuesForTargetResponse> {
+        let r = r.into_inner();
+        let result =
+            self.with(|s| s.delete_property_values_for_target(&id(r.group_id), &r.target_type, &r.target_id));
+        by_status(result, |()| wire::DeletePropertyValuesForTargetResponse { error: None })
+    }
+
+    async fn delete_property_values_for_field(
+        &self,
+        r: Request<wire::DeletePropertyValuesForFieldRequest>,
+    ) -> Reply<wire::DeletePropertyValuesForFieldResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_values_for_field(&id(r.group_id), &id(r.field_id)));
+        by_status(result, |()| wire::DeletePropertyValuesForFieldResponse { error: None })
     }
 
     // --- realtime, notifications, dialogs: recorded in the outbox ---

@@ -146,3 +146,44 @@ impl Host {
         Ok(())
     }
 }
+
+impl Host {
+    /// Adds the members of auto-add groups to the teams and channels the groups are synced to
+    /// (running the join hooks), as `CreateDefaultSyncableMemberships` does.
+    pub async fn create_default_syncable_memberships(
+        &self,
+        teams: bool,
+        channels: bool,
+    ) -> Result<(), AppError> {
+        let wanted = self.store().with(|s| s.default_syncable_memberships(teams, channels));
+        for (syncable, user) in wanted {
+            match syncable.syncable_type {
+                mm_types::GroupSyncableType::Team => {
+                    self.join_team(&TeamId::from_raw(syncable.syncable_id.clone()), &user, None).await?;
+                }
+                _ => {
+                    let channel = ChannelId::from_raw(syncable.syncable_id.clone());
+                    // A channel member must be in the channel's team first, as on the server.
+                    if let Some(team) = self.store().channel(&channel).and_then(|c| c.team_id) {
+                        self.join_team(&team, &user, None).await?;
+                    }
+                    self.join_channel(&channel, &user, None).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes members of group-constrained teams and channels who are in none of their
+    /// groups (running the leave hooks), as `DeleteGroupConstrainedMemberships` does.
+    pub async fn delete_group_constrained_memberships(&self) -> Result<(), AppError> {
+        let (teams, channels) = self.store().with(|s| s.unconstrained_members());
+        for (channel, user) in channels {
+            self.leave_channel(&channel, &user, None).await?;
+        }
+        for (team, user) in teams {
+            self.leave_team(&team, &user, None).await?;
+        }
+        Ok(())
+    }
+}

@@ -6,20 +6,8 @@
 //! unless the host was built with another. Errors use Mattermost's JSON error shape
 //! (`{"id", "message", "detailed_error", "request_id", "status_code"}`).
 //!
-//! | method and path | what |
-//! |---|---|
-//! | `GET /api/v4/system/ping` | `{"status":"OK"}` (no authentication) |
-//! | `POST /api/v4/posts` | create a post as the caller (runs the hooks) |
-//! | `GET /api/v4/posts/{id}` | a post |
-//! | `GET /api/v4/channels/{id}/posts?page=&per_page=` | a page of a channel's posts |
-//! | `POST /api/v4/commands/execute` | run a slash command (`{"channel_id", "command"}`) |
-//! | `GET /api/v4/users?page=&per_page=&in_team=&in_channel=` | users |
-//! | `GET /api/v4/users/me`, `GET /api/v4/users/{id}` | a user |
-//! | `GET /api/v4/channels`, `POST /api/v4/channels` | all channels; create one |
-//! | `GET /api/v4/channels/{id}` | a channel |
-//! | `POST /api/v4/channels/{id}/members` | add a user (`{"user_id"}`) to a channel |
-//! | `GET /api/v4/teams` | teams |
-//! | `ANY /plugins/{plugin_id}/...` | the plugin's ServeHTTP |
+//!
+//! The routes are listed in the docs of [`Host`](crate::Host).
 
 mod auth;
 mod plugins;

@@ -13,10 +13,13 @@ mod commands;
 mod config;
 pub(crate) mod errors;
 mod files;
+mod groups;
 mod kv;
+mod oauth;
 mod outbox;
 mod posts;
 mod preferences;
+mod properties;
 mod sessions;
 mod sha1;
 mod teams;
@@ -88,6 +91,13 @@ pub(crate) struct State {
     pub(crate) kv: HashMap<String, BTreeMap<String, KvEntry>>,
     pub(crate) config: serde_json::Value,
     pub(crate) bots: HashMap<UserId, Bot>,
+    pub(crate) groups: HashMap<mm_types::GroupId, mm_types::Group>,
+    pub(crate) group_members: HashMap<(mm_types::GroupId, UserId), mm_types::GroupMember>,
+    pub(crate) group_syncables: HashMap<groups::SyncableKey, mm_types::GroupSyncable>,
+    pub(crate) property_groups: HashMap<String, mm_types::PropertyGroup>,
+    pub(crate) property_fields: HashMap<mm_types::PropertyFieldId, mm_types::PropertyField>,
+    pub(crate) property_values: HashMap<mm_types::PropertyValueId, mm_types::PropertyValue>,
+    pub(crate) oauth_apps: HashMap<mm_types::OAuthAppId, mm_types::OAuthApp>,
     pub(crate) plugin_commands: Vec<PluginCommand>,
     pub(crate) custom_commands: HashMap<CommandId, Command>,
     pub(crate) preferences: BTreeMap<(UserId, String, String), String>,

@@ -50,17 +50,24 @@ pub struct LogEntry {
     pub time: Timestamp,
 }
 
+impl LogEntry {
+    /// The message followed by the fields: `message key="text" n=3`.
+    pub fn text(&self) -> String {
+        let mut text = self.message.clone();
+        for (key, value) in &self.fields {
+            match value {
+                Value::String(s) => text.push_str(&format!(" {key}={s:?}")),
+                other => text.push_str(&format!(" {key}={other}")),
+            }
+        }
+        text
+    }
+}
+
 impl fmt::Display for LogEntry {
     /// `[plugin-id] level message key=value ...`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {:<5} {}", self.plugin_id, self.level, self.message)?;
-        for (key, value) in &self.fields {
-            match value {
-                Value::String(text) => write!(f, " {key}={text:?}")?,
-                other => write!(f, " {key}={other}")?,
-            }
-        }
-        Ok(())
+        write!(f, "[{}] {:<5} {}", self.plugin_id, self.level, self.text())
     }
 }
 
