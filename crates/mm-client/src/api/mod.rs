@@ -62,13 +62,19 @@ pub(crate) fn opt_id<T>(id: Option<&mm_types::Id<T>>) -> String {
 }
 
 mod channels;
+mod dialogs;
 mod kv;
 mod kv_json;
+mod notifications;
 mod posts;
+mod realtime;
 mod users;
 
 pub use channels::Channels;
+pub use dialogs::Dialogs;
 pub use kv::{Kv, KvSetOptions};
 pub use kv_json::{KvJson, MODIFY_ATTEMPTS};
+pub use notifications::Notifications;
 pub use posts::Posts;
+pub use realtime::Realtime;
 pub use users::{GetUsers, SearchUsers, Users};

@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 pub mod channels;
+pub mod dialogs;
 pub mod kv;
+pub mod notifications;
 pub mod posts;
+pub mod realtime;
 pub mod users;
 
 use std::collections::BTreeSet;
