@@ -28,7 +28,6 @@ const PENDING_GROUPS: &[&str] = &[
     "oauth",
     "groups",
     "shared_channels",
-    "properties",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -43,6 +42,7 @@ async fn the_client_reaches_every_plugin_api_method_with_its_arguments() {
     reach::channels::run(&mut reach).await;
     reach::dialogs::run(&mut reach).await;
     reach::notifications::run(&mut reach).await;
+    reach::properties::run(&mut reach).await;
     reach::realtime::run(&mut reach).await;
 
     let all: BTreeSet<String> = support::plugin_api().methods().map(|m| m.name().to_string()).collect();

@@ -67,6 +67,7 @@ mod kv;
 mod kv_json;
 mod notifications;
 mod posts;
+mod properties;
 mod realtime;
 mod users;
 
@@ -76,5 +77,6 @@ pub use kv::{Kv, KvSetOptions};
 pub use kv_json::{KvJson, MODIFY_ATTEMPTS};
 pub use notifications::Notifications;
 pub use posts::Posts;
+pub use properties::{Properties, SearchPropertyFields, SearchPropertyValues};
 pub use realtime::Realtime;
 pub use users::{GetUsers, SearchUsers, Users};

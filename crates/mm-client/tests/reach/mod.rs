@@ -7,6 +7,7 @@ pub mod dialogs;
 pub mod kv;
 pub mod notifications;
 pub mod posts;
+pub mod properties;
 pub mod realtime;
 pub mod users;
 
