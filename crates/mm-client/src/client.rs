@@ -274,3 +274,18 @@ pub(crate) fn payload<D: mm_types::convert::FromWire<W>, W>(
 ) -> Result<D> {
     from_wire(required(value, what)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    fn sendable<T: Send + 'static>() {}
+
+    #[test]
+    fn clients_are_cheap_shareable_handles_and_calls_are_send() {
+        shareable::<Client>();
+        shareable::<crate::blocking::Client>();
+        sendable::<ApiCall<mm_types::User>>();
+    }
+}

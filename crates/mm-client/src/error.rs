@@ -49,8 +49,10 @@ pub enum ErrorKind {
     /// JSON, a key that is too long...).
     InvalidInput,
     /// A helper gave up because other writers kept changing the same data
-    /// (compare-and-set retries exhausted, a lock held by someone else).
+    /// (compare-and-set retries exhausted).
     Contention,
+    /// The caller cancelled the operation (such as waiting for a cluster mutex).
+    Cancelled,
 }
 
 /// A gRPC status code, as this crate reports it.
@@ -280,6 +282,14 @@ impl Error {
                 err = err.with_source(TransportCause { chain: String::new(), never_sent: true });
             }
             return err;
+        }
+        // tonic refuses, on our side, a response above `max_response_size`.
+        if status.message().starts_with("Error, decoded message length too large") {
+            return Error::malformed(format!(
+                "the response is larger than the client accepts (see ClientBuilder::max_response_size): {}",
+                status.message()
+            ))
+            .with_code(code);
         }
         match code {
             Code::DeadlineExceeded => {

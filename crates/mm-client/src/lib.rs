@@ -26,8 +26,11 @@
 //! - **A tower stack** on every call: a tracing span, a time budget (default 30 s, sent as
 //!   the gRPC deadline), retries only where safe (see [`RetryPolicy`]), the 4 MiB request
 //!   limit checked before sending, and your own layers ([`ClientBuilder::layer`]).
-//! - **Helpers**: typed JSON KV with atomic updates ([`KvJson`](api::KvJson)), direct
-//!   messages ([`send_direct_message`](api::Posts::send_direct_message)).
+//! - **Helpers**: typed JSON KV with atomic updates ([`KvJson`](api::KvJson)), a
+//!   [`ClusterMutex`] safe across plugin instances, the plugin configuration in your own
+//!   struct ([`load_plugin_configuration`](api::Config::load_plugin_configuration)),
+//!   [`ensure`](api::Bots::ensure) for the plugin's bot, and direct messages
+//!   ([`send_direct_message`](api::Posts::send_direct_message)).
 
 pub mod api;
 pub mod blocking;
@@ -36,6 +39,7 @@ mod client;
 mod error;
 pub mod methods;
 mod mode;
+mod mutex;
 mod responses;
 mod rpc;
 mod stack;
@@ -48,6 +52,7 @@ pub use client::{ApiClient, Client, TARGET_ENV};
 pub use error::{Code, Error, ErrorKind, Result};
 pub use methods::{RpcMethod, Safety};
 pub use mode::{ApiCall, Async, Blocking, Mode};
+pub use mutex::{ClusterMutex, ClusterMutexGuard, DEFAULT_LEASE};
 pub use rpc::{RpcRequest, RpcResponse, RpcService};
 pub use stack::RetryPolicy;
 pub use transport::Target;

@@ -252,6 +252,20 @@ async fn a_missing_payload_or_undecodable_answer_is_a_malformed_response() {
 }
 
 #[tokio::test]
+async fn a_response_above_the_client_limit_is_refused_as_malformed() {
+    let server = ApiServer::start().await;
+    server.on(
+        "GetProfileImage",
+        message(wire::GetProfileImageResponse { error: None, image: Bytes::from(vec![1u8; 4096]) }),
+    );
+    let client =
+        Client::builder().target(&server.target()).unwrap().max_response_size(1024).connect().await.unwrap();
+    let err = client.users().profile_image(&user_id()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MalformedResponse, "{err:?}");
+    assert!(err.to_string().contains("max_response_size"), "{err}");
+}
+
+#[tokio::test]
 async fn bad_targets_are_configuration_errors() {
     for target in
         ["", "not an address", "127.0.0.1", "https://127.0.0.1:1", "unix:", "http://127.0.0.1:80/path"]

@@ -8,3 +8,7 @@
 // --- In-memory server: store, PluginAPI, events -> hooks, HTTP front, test kit. ---
 
 // --- Plugin processes: supervisor, manifest, CLI. ---
+pub mod manifest;
+pub mod supervisor;
+
+pub use supervisor::PluginConnection;

@@ -1,5 +1,81 @@
 //! ServeHTTP as real streaming HTTP for Mattermost plugins.
 //!
-//! `mm-http` will bridge the ServeHTTP gRPC stream to `http::Request` / `http::Response` with
-//! streaming bodies, so any tower service (an `axum::Router`, for example) can serve a plugin's
-//! routes under `/plugins/<id>/...`, in both directions (plugin side and server side).
+//! The Mattermost server forwards the HTTP requests for `/plugins/<id>/...` to the plugin as a
+//! ServeHTTP gRPC stream. `mm-http` turns that stream into an `http::Request` whose [`Body`]
+//! streams the request body as it arrives, runs any tower service on it (an `axum::Router`
+//! plugs in directly), and streams the `http::Response` back, so a plugin can take a 1 GiB
+//! upload or push server-sent events with flat memory.
+//!
+//! # Plugin side
+//!
+//! In the plugin's ServeHTTP hook, hand the request stream and a service to [`serve`]:
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use mm_hooks::HookError;
+//! use mm_hooks::http::{HttpRequestStream, HttpResponseStream};
+//!
+//! struct MyPlugin {
+//!     router: Router,
+//! }
+//!
+//! impl MyPlugin {
+//!     // The body of the plugin's `serve_http` hook.
+//!     async fn serve_http(&self, request: HttpRequestStream) -> Result<HttpResponseStream, HookError> {
+//!         mm_http::serve(self.router.clone(), request).await
+//!     }
+//! }
+//!
+//! let plugin = MyPlugin { router: Router::new().route("/hello", get(|| async { "hello" })) };
+//! # let _ = plugin;
+//! ```
+//!
+//! What the handler gets:
+//!
+//! - the method, the URI *inside* the plugin (`/hello?x=1`, without `/plugins/<id>`), the
+//!   headers (with `Host`), and a streaming [`Body`] that reads the call only as fast as the
+//!   handler does (memory stays flat for any body size);
+//! - in the extensions: the [`PluginContext`](mm_types::PluginContext) (session id, request
+//!   id, IP, user agent, accept language), the client's [`RemoteAddr`] and the original
+//!   [`RequestUri`]; with the `axum` feature also `ConnectInfo<SocketAddr>` and `OriginalUri`;
+//! - the authenticated user: [`MattermostUserId`] as an axum extractor (401 when absent,
+//!   `Option<MattermostUserId>` for optional), or [`RequestExt::mattermost_user_id`] /
+//!   [`mattermost_user_id`] on a plain `http::Request`.
+//!
+//! What goes back: the head as soon as the handler returns it, then the body in chunks of at
+//! most 64 KiB ([`mm_proto::SERVE_HTTP_CHUNK_SIZE`]). Errors and panics become HTTP 500 while
+//! the head is unsent; a bad request head becomes HTTP 400; see [`serve`] for every case.
+//!
+//! ## Flushing
+//!
+//! A response part is sent with `flush` when the handler's body has nothing more ready at that
+//! moment: the head of a response whose body is not ready yet, each burst of a server-sent
+//! event stream, the answer of a long poll. Parts followed by data that is already available
+//! are not flushed, so bulk downloads are not slowed down, and the last part needs no flush
+//! because it ends the response.
+//!
+//! # Server side
+//!
+//! [`host`] does what the Mattermost server does with such a stream: it forwards an
+//! `http::Request` to a plugin's `PluginHooks` client and turns the answer into an
+//! `http::Response` with a streaming body, following the server's rules. A local host and the
+//! tests of this crate use it.
+
+mod body;
+mod error;
+mod extensions;
+#[cfg(feature = "axum")]
+mod extract;
+mod headers;
+pub mod host;
+mod request;
+mod response;
+mod serve;
+
+pub use body::Body;
+pub use error::{BoxError, Error, ErrorKind};
+pub use extensions::{RemoteAddr, RequestExt, RequestUri, mattermost_user_id};
+#[cfg(feature = "axum")]
+pub use extract::{MattermostUserId, MissingUserId};
+pub use headers::MATTERMOST_USER_ID;
+pub use serve::{serve, serve_with_context};

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use mm_types::wire;
+use mm_types::convert::IntoWire;
+use mm_types::{KvSetOptions, wire};
 
 use crate::client::{ApiClient, from_wire};
 use crate::methods;
@@ -22,56 +23,6 @@ impl<M: Mode> ApiClient<M> {
     /// The plugin's key-value store.
     pub fn kv(&self) -> Kv<'_, M> {
         Kv { client: self }
-    }
-}
-
-/// Options of [`Kv::set_with_options`].
-///
-/// ```
-/// use std::time::Duration;
-/// use mm_client::api::KvSetOptions;
-/// // Set only if the key does not exist yet, for one minute.
-/// let options = KvSetOptions::new().if_absent().expire_in(Duration::from_secs(60));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KvSetOptions {
-    atomic: bool,
-    old_value: Option<Bytes>,
-    expire_in_seconds: i64,
-}
-
-impl KvSetOptions {
-    /// Plain set, no expiry.
-    pub fn new() -> Self {
-        KvSetOptions::default()
-    }
-
-    /// Set only if the current value is `old_value` (compare-and-set).
-    pub fn if_value(mut self, old_value: impl Into<Bytes>) -> Self {
-        self.atomic = true;
-        self.old_value = Some(old_value.into());
-        self
-    }
-
-    /// Set only if the key has no value.
-    pub fn if_absent(mut self) -> Self {
-        self.atomic = true;
-        self.old_value = None;
-        self
-    }
-
-    /// The value expires after `ttl` (rounded down to seconds; at least one second).
-    pub fn expire_in(mut self, ttl: Duration) -> Self {
-        self.expire_in_seconds = i64::try_from(ttl.as_secs().max(1)).unwrap_or(i64::MAX);
-        self
-    }
-
-    pub(crate) fn into_wire(self) -> wire::PluginKvSetOptions {
-        wire::PluginKvSetOptions {
-            atomic: self.atomic,
-            old_value: self.old_value.unwrap_or_default(),
-            expire_in_seconds: self.expire_in_seconds,
-        }
     }
 }
 
@@ -118,7 +69,7 @@ impl<'a, M: Mode> Kv<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
-    /// use mm_client::api::KvSetOptions;
+    /// use mm_types::KvSetOptions;
     /// let first = client.kv().set_with_options("greeted:alice", "yes", KvSetOptions::new().if_absent()).await?;
     /// # Ok(()) }
     /// ```

@@ -61,22 +61,48 @@ pub(crate) fn opt_id<T>(id: Option<&mm_types::Id<T>>) -> String {
     id.map(|id| id.as_str().to_owned()).unwrap_or_default()
 }
 
+mod bots;
 mod channels;
+mod commands;
+mod config;
 mod dialogs;
+mod emoji;
+mod files;
+mod groups;
 mod kv;
 mod kv_json;
+mod logging;
 mod notifications;
+mod oauth;
+mod plugins;
 mod posts;
+mod preferences;
 mod properties;
 mod realtime;
+mod shared_channels;
+mod system;
+mod teams;
 mod users;
 
+pub use bots::{Bots, GetBots};
 pub use channels::Channels;
+pub use commands::Commands;
+pub use config::Config;
 pub use dialogs::Dialogs;
-pub use kv::{Kv, KvSetOptions};
+pub use emoji::{EmojiImage, Emojis};
+pub use files::{Files, GetFileInfos};
+pub use groups::{GetGroups, Groups};
+pub use kv::Kv;
 pub use kv_json::{KvJson, MODIFY_ATTEMPTS};
+pub use logging::Logs;
 pub use notifications::Notifications;
+pub use oauth::OAuthApps;
+pub use plugins::Plugins;
 pub use posts::Posts;
+pub use preferences::Preferences;
 pub use properties::{Properties, SearchPropertyFields, SearchPropertyValues};
 pub use realtime::Realtime;
+pub use shared_channels::SharedChannels;
+pub use system::System;
+pub use teams::Teams;
 pub use users::{GetUsers, SearchUsers, Users};

@@ -84,5 +84,6 @@ fn outcome_name(kind: ErrorKind) -> &'static str {
         ErrorKind::BlockingInAsync => "blocking_in_async",
         ErrorKind::InvalidInput => "invalid_input",
         ErrorKind::Contention => "contention",
+        ErrorKind::Cancelled => "cancelled",
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use mm_client::api::KvSetOptions;
+use mm_types::KvSetOptions;
 use mm_types::wire;
 
 use super::Reach;

@@ -2,14 +2,30 @@
 
 #![allow(dead_code)]
 
+pub mod bots;
 pub mod channels;
+pub mod commands;
+pub mod config;
 pub mod dialogs;
+pub mod emoji;
+pub mod files;
+pub mod fixtures;
+pub mod groups;
 pub mod kv;
+pub mod logging;
 pub mod notifications;
+pub mod oauth;
+pub mod plugins;
 pub mod posts;
+pub mod preferences;
 pub mod properties;
 pub mod realtime;
+pub mod shared_channels;
+pub mod system;
+pub mod teams;
 pub mod users;
+
+pub use fixtures as fx;
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;

@@ -1,0 +1,158 @@
+//! Bot accounts.
+
+use mm_types::convert::IntoWire;
+use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
+
+use crate::client::{ApiClient, from_wire, payload};
+use crate::error::Error;
+use crate::methods;
+use crate::mode::Mode;
+
+/// Bot accounts: `client.bots()`.
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
+/// use mm_types::Bot;
+/// let bot_id = client.bots().ensure(Bot::new("helper")).await?;
+/// let bot = client.bots().get(&bot_id, false).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Bots<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+}
+
+impl<M: Mode> ApiClient<M> {
+    /// Bot accounts.
+    pub fn bots(&self) -> Bots<'_, M> {
+        Bots { client: self }
+    }
+}
+
+impl<'a, M: Mode> Bots<'a, M> {
+    /// Creates a bot account (`CreateBot`).
+    pub fn create(&self, bot: Bot) -> M::Output<Bot> {
+        let request = wire::CreateBotRequest { bot: Some(bot.into_wire()) };
+        self.client.call(&methods::CREATE_BOT, request, |r: wire::CreateBotResponse| payload(r.bot, "bot"))
+    }
+
+    /// Changes some fields of a bot (`PatchBot`).
+    pub fn patch(&self, bot_user_id: &UserId, patch: BotPatch) -> M::Output<Bot> {
+        let request = wire::PatchBotRequest {
+            bot_user_id: bot_user_id.to_string(),
+            bot_patch: Some(patch.into_wire()),
+        };
+        self.client.call(&methods::PATCH_BOT, request, |r: wire::PatchBotResponse| payload(r.bot, "bot"))
+    }
+
+    /// A bot by user id (`GetBot`).
+    pub fn get(&self, bot_user_id: &UserId, include_deleted: bool) -> M::Output<Bot> {
+        let request = wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted };
+        self.client.call(&methods::GET_BOT, request, |r: wire::GetBotResponse| payload(r.bot, "bot"))
+    }
+
+    /// Activates or deactivates a bot (`UpdateBotActive`).
+    pub fn update_active(&self, bot_user_id: &UserId, active: bool) -> M::Output<Bot> {
+        let request = wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active };
+        self.client.call(&methods::UPDATE_BOT_ACTIVE, request, |r: wire::UpdateBotActiveResponse| {
+            payload(r.bot, "bot")
+        })
+    }
+
+    /// Deletes a bot and its user for good (`PermanentDeleteBot`).
+    pub fn delete_permanently(&self, bot_user_id: &UserId) -> M::Output<()> {
+        let request = wire::PermanentDeleteBotRequest { bot_user_id: bot_user_id.to_string() };
+        self.client.call(
+            &methods::PERMANENT_DELETE_BOT,
+            request,
+            |_: wire::PermanentDeleteBotResponse| Ok(()),
+        )
+    }
+
+    /// Lists bots with filters and paging (`GetBots`); finish with `.send()` or `.await`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// let mine = client.bots().list().owner("com.example.plugin").include_deleted(true).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self) -> GetBots<'a, M> {
+        GetBots { client: self.client, options: BotGetOptions::page(0, 60) }
+    }
+
+    /// Makes sure the bot exists and is active, creating it (or updating and reactivating
+    /// the plugin's bot with the same username) as needed, and returns its user id
+    /// (`EnsureBotUser`). Call it when the plugin activates.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// use mm_types::Bot;
+    /// let bot_id = client.bots().ensure(Bot::new("reminder-bot").with_display_name("Reminders")).await?;
+    /// client.posts().send_direct_message(&bot_id, &"user-id".parse()?, "Hello!").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn ensure(&self, bot: Bot) -> M::Output<UserId> {
+        let request = wire::EnsureBotUserRequest { bot: Some(bot.into_wire()) };
+        self.client.call(&methods::ENSURE_BOT_USER, request, |r: wire::EnsureBotUserResponse| {
+            if r.bot_user_id.is_empty() {
+                return Err(Error::malformed("the response has no bot_user_id"));
+            }
+            Ok(UserId::from_raw(r.bot_user_id))
+        })
+    }
+}
+
+/// Filters and paging for [`Bots::list`] (`GetBots`). Defaults: page 0, 60 per page, active
+/// bots of every owner.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until sent"]
+pub struct GetBots<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+    options: BotGetOptions,
+}
+
+impl<M: Mode> GetBots<'_, M> {
+    /// Only bots of this owner (a user id or a plugin id).
+    pub fn owner(mut self, owner_id: &str) -> Self {
+        self.options.owner_id = owner_id.to_owned();
+        self
+    }
+
+    /// Whether deactivated bots are listed.
+    pub fn include_deleted(mut self, yes: bool) -> Self {
+        self.options.include_deleted = yes;
+        self
+    }
+
+    /// Only bots whose owner was deactivated.
+    pub fn only_orphaned(mut self, yes: bool) -> Self {
+        self.options.only_orphaned = yes;
+        self
+    }
+
+    /// All the options at once.
+    pub fn options(mut self, options: BotGetOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The page, from 0.
+    pub fn page(mut self, page: i32) -> Self {
+        self.options.page = page;
+        self
+    }
+
+    /// Bots per page.
+    pub fn per_page(mut self, per_page: i32) -> Self {
+        self.options.per_page = per_page;
+        self
+    }
+
+    /// Sends the query.
+    pub fn send(self) -> M::Output<Vec<Bot>> {
+        let request = wire::GetBotsRequest { options: Some(self.options.into_wire()) };
+        self.client.call(&methods::GET_BOTS, request, |r: wire::GetBotsResponse| from_wire(r.bots))
+    }
+}
+
+awaitable_builder!(GetBots, Vec<Bot>);

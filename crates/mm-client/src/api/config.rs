@@ -1,0 +1,102 @@
+//! Server configuration and the plugin's own configuration.
+
+use mm_types::convert::IntoWire;
+use mm_types::{JsonMap, RawJson, ServerConfig, wire};
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{ApiClient, payload};
+use crate::error::Error;
+use crate::methods;
+use crate::mode::Mode;
+
+/// Server configuration and the plugin's own configuration: `client.config()`.
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
+/// let config = client.config().get().await?;
+/// println!("site URL: {:?}", config.site_url()?);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Config<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+}
+
+impl<M: Mode> ApiClient<M> {
+    /// Server configuration and the plugin's own configuration.
+    pub fn config(&self) -> Config<'_, M> {
+        Config { client: self }
+    }
+}
+
+impl<M: Mode> Config<'_, M> {
+    /// The server configuration, with secrets removed (`GetConfig`).
+    pub fn get(&self) -> M::Output<ServerConfig> {
+        let request = wire::GetConfigRequest {};
+        self.client.call(&methods::GET_CONFIG, request, |r: wire::GetConfigResponse| {
+            Ok(ServerConfig::new(RawJson::from_bytes(r.config_json)))
+        })
+    }
+
+    /// The server configuration with its secrets (passwords, keys): handle with care (`GetUnsanitizedConfig`).
+    pub fn get_unsanitized(&self) -> M::Output<ServerConfig> {
+        let request = wire::GetUnsanitizedConfigRequest {};
+        self.client.call(
+            &methods::GET_UNSANITIZED_CONFIG,
+            request,
+            |r: wire::GetUnsanitizedConfigResponse| Ok(ServerConfig::new(RawJson::from_bytes(r.config_json))),
+        )
+    }
+
+    /// Replaces the server configuration (`SaveConfig`).
+    pub fn save(&self, config: &ServerConfig) -> M::Output<()> {
+        let request = wire::SaveConfigRequest { config_json: config.as_bytes().clone() };
+        self.client.call(&methods::SAVE_CONFIG, request, |_: wire::SaveConfigResponse| Ok(()))
+    }
+
+    /// The plugin's settings as stored in the server configuration (`PluginSettings.Plugins.<id>`) (`GetPluginConfig`).
+    pub fn plugin_config(&self) -> M::Output<JsonMap> {
+        let request = wire::GetPluginConfigRequest {};
+        self.client.call(&methods::GET_PLUGIN_CONFIG, request, |r: wire::GetPluginConfigResponse| {
+            payload(r.config, "config")
+        })
+    }
+
+    /// Replaces the plugin's settings in the server configuration (`SavePluginConfig`).
+    pub fn save_plugin_config(&self, config: JsonMap) -> M::Output<()> {
+        let request = wire::SavePluginConfigRequest { config: Some(config.into_wire()) };
+        self.client.call(&methods::SAVE_PLUGIN_CONFIG, request, |_: wire::SavePluginConfigResponse| Ok(()))
+    }
+
+    /// Reads the plugin's settings into your own serde type (`LoadPluginConfiguration`): the
+    /// values of the settings declared in the plugin manifest, keyed by setting key. No
+    /// settings read as `{}`, so a struct whose fields have defaults always loads.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// #[derive(serde::Deserialize, Default)]
+    /// #[serde(default, rename_all = "PascalCase")]
+    /// struct Configuration { greeting: String, enable_reminders: bool }
+    ///
+    /// let config: Configuration = client.config().load_plugin_configuration().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn load_plugin_configuration<T: DeserializeOwned + Send + 'static>(&self) -> M::Output<T> {
+        let request = wire::LoadPluginConfigurationRequest {};
+        self.client.call(
+            &methods::LOAD_PLUGIN_CONFIGURATION,
+            request,
+            |r: wire::LoadPluginConfigurationResponse| {
+                let json: &[u8] = if r.config_json.is_empty() { b"{}" } else { &r.config_json };
+                serde_json::from_slice(json).map_err(|e| {
+                    Error::malformed(format!(
+                        "the plugin configuration does not fit {}: {e}",
+                        std::any::type_name::<T>()
+                    ))
+                    .with_source(e)
+                })
+            },
+        )
+    }
+}

@@ -1,0 +1,204 @@
+//! File infos, file contents and resumable upload sessions.
+
+use bytes::Bytes;
+use mm_types::convert::IntoWire;
+use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, UploadSession, UserId, wire};
+
+use super::ids;
+use crate::client::{ApiClient, from_wire, payload};
+use crate::methods;
+use crate::mode::Mode;
+
+/// File infos, file contents and resumable upload sessions: `client.files()`.
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
+/// let info = client.files().upload(&channel, "report.csv", "a,b\n1,2\n").await?;
+/// let bytes = client.files().get(&info.id).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Files<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+}
+
+impl<M: Mode> ApiClient<M> {
+    /// File infos, file contents and resumable upload sessions.
+    pub fn files(&self) -> Files<'_, M> {
+        Files { client: self }
+    }
+}
+
+impl<'a, M: Mode> Files<'a, M> {
+    /// Copies file infos for `user_id` (to attach the same files to another post); returns the new file ids (`CopyFileInfos`).
+    pub fn copy_infos(&self, user_id: &UserId, file_ids: &[FileId]) -> M::Output<Vec<FileId>> {
+        let request = wire::CopyFileInfosRequest { user_id: user_id.to_string(), file_ids: ids(file_ids) };
+        self.client
+            .call(&methods::COPY_FILE_INFOS, request, |r: wire::CopyFileInfosResponse| from_wire(r.file_ids))
+    }
+
+    /// A file's metadata (`GetFileInfo`).
+    pub fn info(&self, file_id: &FileId) -> M::Output<FileInfo> {
+        let request = wire::GetFileInfoRequest { file_id: file_id.to_string() };
+        self.client.call(&methods::GET_FILE_INFO, request, |r: wire::GetFileInfoResponse| {
+            payload(r.file_info, "file_info")
+        })
+    }
+
+    /// Sets the text a file is found by in search (`SetFileSearchableContent`).
+    pub fn set_searchable_content(&self, file_id: &FileId, content: &str) -> M::Output<()> {
+        let request = wire::SetFileSearchableContentRequest {
+            file_id: file_id.to_string(),
+            content: content.to_owned(),
+        };
+        self.client.call(
+            &methods::SET_FILE_SEARCHABLE_CONTENT,
+            request,
+            |_: wire::SetFileSearchableContentResponse| Ok(()),
+        )
+    }
+
+    /// A file's contents (`GetFile`).
+    pub fn get(&self, file_id: &FileId) -> M::Output<Bytes> {
+        let request = wire::GetFileRequest { file_id: file_id.to_string() };
+        self.client.call(&methods::GET_FILE, request, |r: wire::GetFileResponse| Ok(r.data))
+    }
+
+    /// A public link to a file (public links must be enabled) (`GetFileLink`).
+    pub fn link(&self, file_id: &FileId) -> M::Output<String> {
+        let request = wire::GetFileLinkRequest { file_id: file_id.to_string() };
+        self.client.call(&methods::GET_FILE_LINK, request, |r: wire::GetFileLinkResponse| Ok(r.link))
+    }
+
+    /// Reads a file from the server's file store, by path (`ReadFile`).
+    pub fn read(&self, path: &str) -> M::Output<Bytes> {
+        let request = wire::ReadFileRequest { path: path.to_owned() };
+        self.client.call(&methods::READ_FILE, request, |r: wire::ReadFileResponse| Ok(r.data))
+    }
+
+    /// Uploads a file to a channel (at most 4 MiB per request); attach it to a post with its id (`UploadFile`).
+    pub fn upload(
+        &self,
+        channel_id: &ChannelId,
+        filename: &str,
+        data: impl Into<Bytes>,
+    ) -> M::Output<FileInfo> {
+        let request = wire::UploadFileRequest {
+            channel_id: channel_id.to_string(),
+            filename: filename.to_owned(),
+            data: data.into(),
+        };
+        self.client.call(&methods::UPLOAD_FILE, request, |r: wire::UploadFileResponse| {
+            payload(r.file_info, "file_info")
+        })
+    }
+
+    /// Starts a resumable upload (`CreateUploadSession`).
+    pub fn create_upload_session(&self, session: UploadSession) -> M::Output<UploadSession> {
+        let request = wire::CreateUploadSessionRequest { upload_session: Some(session.into_wire()) };
+        self.client.call(&methods::CREATE_UPLOAD_SESSION, request, |r: wire::CreateUploadSessionResponse| {
+            payload(r.upload_session, "upload_session")
+        })
+    }
+
+    /// Sends the next part of a resumable upload; returns the file once it is complete (`UploadData`).
+    pub fn upload_data(&self, session: UploadSession, data: impl Into<Bytes>) -> M::Output<Option<FileInfo>> {
+        let request =
+            wire::UploadDataRequest { upload_session: Some(session.into_wire()), data: data.into() };
+        self.client.call(&methods::UPLOAD_DATA, request, |r: wire::UploadDataResponse| from_wire(r.file_info))
+    }
+
+    /// A resumable upload in progress (`GetUploadSession`).
+    pub fn upload_session(&self, upload_id: &UploadId) -> M::Output<UploadSession> {
+        let request = wire::GetUploadSessionRequest { upload_id: upload_id.to_string() };
+        self.client.call(&methods::GET_UPLOAD_SESSION, request, |r: wire::GetUploadSessionResponse| {
+            payload(r.upload_session, "upload_session")
+        })
+    }
+
+    /// Lists file infos with filters, sort order and paging (`GetFileInfos`); finish with
+    /// `.send()` or `.await`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
+    /// let recent = client.files().infos().in_channel(&channel).sort_by("CreateAt").sort_order("desc").per_page(20).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn infos(&self) -> GetFileInfos<'a, M> {
+        GetFileInfos { client: self.client, page: 0, per_page: 60, options: GetFileInfosOptions::default() }
+    }
+}
+
+/// Filters, sort order and paging for [`Files::infos`] (`GetFileInfos`). Defaults: page 0,
+/// 60 per page, the server's sort order.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until sent"]
+pub struct GetFileInfos<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+    page: i32,
+    per_page: i32,
+    options: GetFileInfosOptions,
+}
+
+impl<M: Mode> GetFileInfos<'_, M> {
+    /// Only files uploaded by this user.
+    pub fn by_user(mut self, user_id: &UserId) -> Self {
+        self.options.user_id = Some(user_id.clone());
+        self
+    }
+
+    /// Only files in this channel.
+    pub fn in_channel(mut self, channel_id: &ChannelId) -> Self {
+        self.options.channel_id = Some(channel_id.clone());
+        self
+    }
+
+    /// Whether deleted files are included.
+    pub fn include_deleted(mut self, yes: bool) -> Self {
+        self.options.include_deleted = yes;
+        self
+    }
+
+    /// The sort field (`"CreateAt"`, `"Size"`...).
+    pub fn sort_by(mut self, field: &str) -> Self {
+        self.options.sort_by = field.to_owned();
+        self
+    }
+
+    /// `"asc"` or `"desc"`.
+    pub fn sort_order(mut self, order: &str) -> Self {
+        self.options.sort_order = order.to_owned();
+        self
+    }
+
+    /// All the options at once.
+    pub fn options(mut self, options: GetFileInfosOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The page, from 0.
+    pub fn page(mut self, page: i32) -> Self {
+        self.page = page;
+        self
+    }
+
+    /// File infos per page.
+    pub fn per_page(mut self, per_page: i32) -> Self {
+        self.per_page = per_page;
+        self
+    }
+
+    /// Sends the query.
+    pub fn send(self) -> M::Output<Vec<FileInfo>> {
+        let request = wire::GetFileInfosRequest {
+            page: self.page,
+            per_page: self.per_page,
+            options: Some(self.options.into_wire()),
+        };
+        self.client
+            .call(&methods::GET_FILE_INFOS, request, |r: wire::GetFileInfosResponse| from_wire(r.file_infos))
+    }
+}
+
+awaitable_builder!(GetFileInfos, Vec<FileInfo>);

@@ -1,0 +1,132 @@
+//! Shared channels and remote clusters.
+
+use mm_types::convert::IntoWire;
+use mm_types::{
+    ChannelId, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId, SharedChannel, UserId, wire,
+};
+
+use crate::client::{ApiClient, payload};
+use crate::methods;
+use crate::mode::Mode;
+
+/// Shared channels and remote clusters: `client.shared_channels()`.
+///
+/// ```no_run
+/// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
+/// let was_shared = client.shared_channels().unshare(&channel).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct SharedChannels<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+}
+
+impl<M: Mode> ApiClient<M> {
+    /// Shared channels and remote clusters.
+    pub fn shared_channels(&self) -> SharedChannels<'_, M> {
+        SharedChannels { client: self }
+    }
+}
+
+impl<M: Mode> SharedChannels<'_, M> {
+    /// Registers this plugin as a shared-channels remote; returns its remote id (`RegisterPluginForSharedChannels`).
+    pub fn register_plugin(&self, options: RegisterPluginOpts) -> M::Output<RemoteId> {
+        let request = wire::RegisterPluginForSharedChannelsRequest { opts: Some(options.into_wire()) };
+        self.client.call(
+            &methods::REGISTER_PLUGIN_FOR_SHARED_CHANNELS,
+            request,
+            |r: wire::RegisterPluginForSharedChannelsResponse| Ok(RemoteId::from_raw(r.remote_id)),
+        )
+    }
+
+    /// Unregisters a plugin as a shared-channels remote (`UnregisterPluginForSharedChannels`).
+    pub fn unregister_plugin(&self, plugin_id: &str) -> M::Output<()> {
+        let request = wire::UnregisterPluginForSharedChannelsRequest { plugin_id: plugin_id.to_owned() };
+        self.client.call(
+            &methods::UNREGISTER_PLUGIN_FOR_SHARED_CHANNELS,
+            request,
+            |_: wire::UnregisterPluginForSharedChannelsResponse| Ok(()),
+        )
+    }
+
+    /// Shares a channel (`ShareChannel`).
+    pub fn share(&self, channel: SharedChannel) -> M::Output<SharedChannel> {
+        let request = wire::ShareChannelRequest { shared_channel: Some(channel.into_wire()) };
+        self.client.call(&methods::SHARE_CHANNEL, request, |r: wire::ShareChannelResponse| {
+            payload(r.shared_channel, "shared_channel")
+        })
+    }
+
+    /// Updates a shared channel (`UpdateSharedChannel`).
+    pub fn update(&self, channel: SharedChannel) -> M::Output<SharedChannel> {
+        let request = wire::UpdateSharedChannelRequest { shared_channel: Some(channel.into_wire()) };
+        self.client.call(&methods::UPDATE_SHARED_CHANNEL, request, |r: wire::UpdateSharedChannelResponse| {
+            payload(r.shared_channel, "shared_channel")
+        })
+    }
+
+    /// Stops sharing a channel; returns whether it was shared (`UnshareChannel`).
+    pub fn unshare(&self, channel_id: &ChannelId) -> M::Output<bool> {
+        let request = wire::UnshareChannelRequest { channel_id: channel_id.to_string() };
+        self.client.call(&methods::UNSHARE_CHANNEL, request, |r: wire::UnshareChannelResponse| Ok(r.unshared))
+    }
+
+    /// Moves the sync cursor of a remote in a shared channel (`UpdateSharedChannelCursor`).
+    pub fn update_cursor(
+        &self,
+        channel_id: &ChannelId,
+        remote_id: &RemoteId,
+        cursor: GetPostsSinceForSyncCursor,
+    ) -> M::Output<()> {
+        let request = wire::UpdateSharedChannelCursorRequest {
+            channel_id: channel_id.to_string(),
+            remote_id: remote_id.to_string(),
+            cursor: Some(cursor.into_wire()),
+        };
+        self.client.call(
+            &methods::UPDATE_SHARED_CHANNEL_CURSOR,
+            request,
+            |_: wire::UpdateSharedChannelCursorResponse| Ok(()),
+        )
+    }
+
+    /// Starts a sync of a shared channel now (`SyncSharedChannel`).
+    pub fn sync(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::SyncSharedChannelRequest { channel_id: channel_id.to_string() };
+        self.client.call(&methods::SYNC_SHARED_CHANNEL, request, |_: wire::SyncSharedChannelResponse| Ok(()))
+    }
+
+    /// Invites a remote cluster to a channel, on behalf of `user_id` (`InviteRemoteToChannel`).
+    pub fn invite_remote(
+        &self,
+        channel_id: &ChannelId,
+        remote_id: &RemoteId,
+        user_id: &UserId,
+        share_if_not_shared: bool,
+    ) -> M::Output<()> {
+        let request = wire::InviteRemoteToChannelRequest {
+            channel_id: channel_id.to_string(),
+            remote_id: remote_id.to_string(),
+            user_id: user_id.to_string(),
+            share_if_not_shared,
+        };
+        self.client.call(
+            &methods::INVITE_REMOTE_TO_CHANNEL,
+            request,
+            |_: wire::InviteRemoteToChannelResponse| Ok(()),
+        )
+    }
+
+    /// Removes a remote cluster from a shared channel (`UninviteRemoteFromChannel`).
+    pub fn uninvite_remote(&self, channel_id: &ChannelId, remote_id: &RemoteId) -> M::Output<()> {
+        let request = wire::UninviteRemoteFromChannelRequest {
+            channel_id: channel_id.to_string(),
+            remote_id: remote_id.to_string(),
+        };
+        self.client.call(
+            &methods::UNINVITE_REMOTE_FROM_CHANNEL,
+            request,
+            |_: wire::UninviteRemoteFromChannelResponse| Ok(()),
+        )
+    }
+}

@@ -1,0 +1,374 @@
+//! The plugin manifest (`plugin.json`): what a Mattermost server reads before it starts a plugin.
+//!
+//! Only the parts the local host and the bundler need are typed (id, name, version, server
+//! executables and runtime, settings schema); every other key is kept in
+//! [`Manifest::extra`] so a manifest read and written back loses nothing.
+//!
+//! ```
+//! use mm_host::manifest::Manifest;
+//!
+//! let manifest = Manifest::from_json(r#"{
+//!     "id": "com.example.hello",
+//!     "name": "Hello",
+//!     "version": "0.1.0",
+//!     "server": { "executable": "server/dist/plugin" }
+//! }"#).unwrap();
+//! assert_eq!(manifest.id, "com.example.hello");
+//! assert_eq!(manifest.server_executable().unwrap(), "server/dist/plugin");
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The file name of a plugin manifest inside a plugin folder.
+pub const MANIFEST_FILE_NAME: &str = "plugin.json";
+
+/// A plugin manifest (`plugin.json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The plugin id, such as `com.example.hello`.
+    pub id: String,
+    /// The display name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// A one-line description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The plugin version (semantic versioning).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    /// The oldest server version the plugin supports.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub min_server_version: String,
+    /// The server part of the plugin; absent for webapp-only plugins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ManifestServer>,
+    /// The settings shown in the System Console.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_schema: Option<SettingsSchema>,
+    /// Every other key of the manifest (webapp, props, icon, ...), kept as it was.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `server` section of a manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManifestServer {
+    /// Executables per platform, keyed `<os>-<arch>` as Go names them (`linux-amd64`,
+    /// `darwin-arm64`, `windows-amd64`, ...), paths relative to the plugin folder.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub executables: BTreeMap<String, String>,
+    /// The executable for any platform without an entry in `executables`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub executable: String,
+    /// The runtime that starts the plugin (`"python"` selects the gRPC protocol on the server).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub runtime: String,
+    /// Every other key of the section, kept as it was.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The `settings_schema` section: the plugin's settings in the System Console.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsSchema {
+    /// Text above the settings.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub header: String,
+    /// Text below the settings.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub footer: String,
+    /// The settings, in display order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<PluginSetting>,
+    /// Every other key of the section (sections, ...), kept as it was.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One plugin setting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PluginSetting {
+    /// The key in the plugin configuration.
+    #[serde(default)]
+    pub key: String,
+    /// The label.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub display_name: String,
+    /// The kind of input: `bool`, `dropdown`, `generated`, `radio`, `text`, `longtext`,
+    /// `number`, `username`, `custom`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// Help shown under the input.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub help_text: String,
+    /// Placeholder of text inputs.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub placeholder: String,
+    /// The value used until an administrator sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Every other key of the setting (options, secret, ...), kept as it was.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Why a manifest could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManifestError {
+    /// The file could not be read.
+    #[error("cannot read plugin manifest {path}: {source}")]
+    Io {
+        /// The manifest's path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a JSON manifest.
+    #[error("plugin manifest {origin} is not valid JSON: {source}")]
+    Json {
+        /// Where the manifest came from (a path, or `<string>`).
+        origin: String,
+        /// The parse error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The manifest is well-formed but breaks a rule of the server.
+    #[error("plugin manifest {origin} is invalid: {reason}")]
+    Invalid {
+        /// Where the manifest came from.
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl Manifest {
+    /// Parses and validates a manifest from JSON text.
+    pub fn from_json(json: &str) -> Result<Manifest, ManifestError> {
+        Self::parse(json, "<string>")
+    }
+
+    /// Reads and validates `path` (a `plugin.json` file).
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Manifest, ManifestError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ManifestError::Io { path: path.to_path_buf(), source })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Reads `<dir>/plugin.json`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Manifest, ManifestError> {
+        Self::from_file(dir.as_ref().join(MANIFEST_FILE_NAME))
+    }
+
+    fn parse(json: &str, origin: &str) -> Result<Manifest, ManifestError> {
+        let manifest: Manifest = serde_json::from_str(json)
+            .map_err(|source| ManifestError::Json { origin: origin.to_owned(), source })?;
+        manifest.validate().map_err(|reason| ManifestError::Invalid { origin: origin.to_owned(), reason })?;
+        Ok(manifest)
+    }
+
+    /// Checks the rules the server applies before starting a plugin: a valid id and, when
+    /// there is a server section, at least one executable.
+    pub fn validate(&self) -> Result<(), String> {
+        validate_plugin_id(&self.id)?;
+        if let Some(server) = &self.server
+            && server.executable.is_empty()
+            && server.executables.is_empty()
+        {
+            return Err("`server` has neither `executable` nor `executables`".to_owned());
+        }
+        Ok(())
+    }
+
+    /// The executable for this machine, relative to the plugin folder, chosen as the server
+    /// does: `server.executables["<os>-<arch>"]`, else `server.executable`.
+    pub fn server_executable(&self) -> Option<&str> {
+        self.server_executable_for(&current_platform())
+    }
+
+    /// The executable for a platform key such as `linux-amd64`.
+    pub fn server_executable_for(&self, platform: &str) -> Option<&str> {
+        let server = self.server.as_ref()?;
+        if let Some(path) = server.executables.get(platform).filter(|p| !p.is_empty()) {
+            return Some(path);
+        }
+        Some(server.executable.as_str()).filter(|p| !p.is_empty())
+    }
+
+    /// The plugin settings' default values, as the plugin configuration starts out.
+    pub fn default_settings(&self) -> Map<String, Value> {
+        let mut defaults = Map::new();
+        for setting in self.settings_schema.iter().flat_map(|s| &s.settings) {
+            if let (false, Some(value)) = (setting.key.is_empty(), &setting.default) {
+                defaults.insert(setting.key.clone(), value.clone());
+            }
+        }
+        defaults
+    }
+
+    /// The manifest as pretty JSON (what a bundler writes into the plugin folder).
+    pub fn to_json_pretty(&self) -> String {
+        // Serializing plain maps and strings cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Manifest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.name.is_empty(), self.version.is_empty()) {
+            (true, true) => f.write_str(&self.id),
+            (true, false) => write!(f, "{} {}", self.id, self.version),
+            (false, true) => write!(f, "{} ({})", self.name, self.id),
+            (false, false) => write!(f, "{} {} ({})", self.name, self.version, self.id),
+        }
+    }
+}
+
+/// Checks a plugin id the way the server does: 3 to 190 characters from `a-z A-Z 0-9 . _ -`.
+pub fn validate_plugin_id(id: &str) -> Result<(), String> {
+    const MIN: usize = 3;
+    const MAX: usize = 190;
+    if id.len() < MIN || id.len() > MAX {
+        return Err(format!("plugin id {id:?} must be {MIN} to {MAX} characters long"));
+    }
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(format!(
+            "plugin id {id:?} contains {bad:?}; allowed are letters, digits, '.', '_' and '-'"
+        ));
+    }
+    Ok(())
+}
+
+/// This machine's platform key in Go's naming (`linux-amd64`, `darwin-arm64`, ...), the key of
+/// [`ManifestServer::executables`].
+pub fn current_platform() -> String {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        other => other,
+    };
+    format!("{os}-{arch}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"{
+        "id": "com.example.full",
+        "name": "Full",
+        "description": "Every section",
+        "version": "1.2.3",
+        "min_server_version": "9.0.0",
+        "icon_path": "assets/icon.svg",
+        "server": {
+            "executables": {"linux-amd64": "server/dist/plugin-linux-amd64", "darwin-arm64": "server/dist/plugin-darwin-arm64"},
+            "executable": "server/dist/plugin",
+            "runtime": "python"
+        },
+        "webapp": {"bundle_path": "webapp/dist/main.js"},
+        "settings_schema": {
+            "header": "Settings",
+            "settings": [
+                {"key": "BannedWord", "display_name": "Banned word", "type": "text", "default": "darn"},
+                {"key": "Enabled", "type": "bool", "default": true},
+                {"key": "Mode", "type": "dropdown", "options": [{"display_name": "A", "value": "a"}]}
+            ]
+        }
+    }"#;
+
+    #[test]
+    fn reads_every_typed_field_and_keeps_the_rest() {
+        let m = Manifest::from_json(FULL).unwrap();
+        assert_eq!(m.id, "com.example.full");
+        assert_eq!(m.name, "Full");
+        assert_eq!(m.version, "1.2.3");
+        assert_eq!(m.min_server_version, "9.0.0");
+        let server = m.server.as_ref().unwrap();
+        assert_eq!(server.runtime, "python");
+        assert_eq!(server.executables.len(), 2);
+        assert_eq!(m.extra["icon_path"], "assets/icon.svg");
+        assert_eq!(m.extra["webapp"]["bundle_path"], "webapp/dist/main.js");
+        let schema = m.settings_schema.as_ref().unwrap();
+        assert_eq!(schema.settings[0].kind, "text");
+        assert_eq!(schema.settings[2].extra["options"][0]["value"], "a");
+        assert_eq!(m.to_string(), "Full 1.2.3 (com.example.full)");
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let m = Manifest::from_json(FULL).unwrap();
+        let again = Manifest::from_json(&m.to_json_pretty()).unwrap();
+        assert_eq!(m, again);
+        let original: Value = serde_json::from_str(FULL).unwrap();
+        let written: Value = serde_json::from_str(&m.to_json_pretty()).unwrap();
+        assert_eq!(original, written);
+    }
+
+    #[test]
+    fn picks_the_platform_executable_then_the_generic_one() {
+        let m = Manifest::from_json(FULL).unwrap();
+        assert_eq!(m.server_executable_for("linux-amd64"), Some("server/dist/plugin-linux-amd64"));
+        assert_eq!(m.server_executable_for("darwin-arm64"), Some("server/dist/plugin-darwin-arm64"));
+        assert_eq!(m.server_executable_for("windows-amd64"), Some("server/dist/plugin"));
+        let only_map =
+            Manifest::from_json(r#"{"id":"abc","server":{"executables":{"linux-amd64":"x"}}}"#).unwrap();
+        assert_eq!(only_map.server_executable_for("darwin-arm64"), None);
+    }
+
+    #[test]
+    fn collects_default_settings() {
+        let m = Manifest::from_json(FULL).unwrap();
+        let defaults = m.default_settings();
+        assert_eq!(defaults.len(), 2);
+        assert_eq!(defaults["BannedWord"], "darn");
+        assert_eq!(defaults["Enabled"], true);
+    }
+
+    #[test]
+    fn rejects_bad_ids_and_missing_executables() {
+        for (json, needle) in [
+            (r#"{"id":"ab"}"#, "3 to 190"),
+            (r#"{"id":"has space"}"#, "' '"),
+            (r#"{"id":"ok.id","server":{}}"#, "neither"),
+        ] {
+            let err = Manifest::from_json(json).unwrap_err();
+            assert!(matches!(err, ManifestError::Invalid { .. }), "{err}");
+            assert!(err.to_string().contains(needle), "{err}");
+        }
+        let err = Manifest::from_json("{").unwrap_err();
+        assert!(matches!(err, ManifestError::Json { .. }), "{err}");
+        let err = Manifest::from_json(r#"{"name":"no id"}"#).unwrap_err();
+        assert!(matches!(err, ManifestError::Json { .. }), "{err}");
+    }
+
+    #[test]
+    fn reads_from_a_folder_and_reports_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE_NAME), FULL).unwrap();
+        assert_eq!(Manifest::from_dir(dir.path()).unwrap().id, "com.example.full");
+        let err = Manifest::from_dir(dir.path().join("nope")).unwrap_err();
+        assert!(matches!(err, ManifestError::Io { .. }));
+        assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn names_this_platform_like_go() {
+        let platform = current_platform();
+        assert!(platform.contains('-'));
+        assert!(!platform.contains("x86_64") && !platform.contains("macos"), "{platform}");
+    }
+}

@@ -1,0 +1,50 @@
+//! How the supervisor meets the host: where a plugin's PluginAPI listener is, and which
+//! plugins are running (so events can call their hooks).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use super::connection::PluginConnection;
+
+/// A boxed future, for the object-safe [`PluginRegistry`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The host side the supervisor works with (`mm_host::Host` implements it).
+///
+/// The supervisor asks for the PluginAPI address before each launch (the server gives each
+/// plugin its own listener, so the host knows who calls), registers the plugin once it is
+/// activated and unregisters it when it stops or fails.
+pub trait PluginRegistry: Send + Sync + fmt::Debug + 'static {
+    /// The `host:port` of the PluginAPI listener for `plugin_id`, passed to the plugin as
+    /// `MATTERMOST_PLUGIN_API_TARGET`.
+    fn api_target<'a>(&'a self, plugin_id: &'a str) -> BoxFuture<'a, std::io::Result<String>>;
+
+    /// The plugin is activated; hooks may be called through `connection`.
+    fn register(&self, connection: PluginConnection);
+
+    /// The plugin stopped or failed; its connection must not be used any more.
+    fn unregister(&self, plugin_id: &str);
+}
+
+/// A registry with one fixed PluginAPI address for every plugin that keeps no record of
+/// running plugins: for running plugins against a PluginAPI served elsewhere (tests, tools).
+#[derive(Debug, Clone)]
+pub struct FixedApiTarget(String);
+
+impl FixedApiTarget {
+    /// Every plugin gets `target` (`127.0.0.1:<port>`).
+    pub fn new(target: impl Into<String>) -> Self {
+        FixedApiTarget(target.into())
+    }
+}
+
+impl PluginRegistry for FixedApiTarget {
+    fn api_target<'a>(&'a self, _plugin_id: &'a str) -> BoxFuture<'a, std::io::Result<String>> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+
+    fn register(&self, _connection: PluginConnection) {}
+
+    fn unregister(&self, _plugin_id: &str) {}
+}

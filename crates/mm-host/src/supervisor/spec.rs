@@ -1,0 +1,300 @@
+//! What to launch: a plugin binary, a `plugin.json`, or a plugin folder.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+use crate::manifest::{MANIFEST_FILE_NAME, Manifest, validate_plugin_id};
+
+use super::error::{SupervisorError, SupervisorErrorKind};
+
+/// A plugin to launch: the program, its one argument, its folder and id.
+///
+/// The server starts a plugin from its folder with the manifest's executable path as the one
+/// argument; [`PluginSpec::from_path`] does the same for a folder or a `plugin.json`, and for
+/// a bare binary uses the binary's folder and its path.
+///
+/// ```no_run
+/// use mm_host::supervisor::PluginSpec;
+///
+/// let spec = PluginSpec::from_path("target/debug/mm-example-hello")?
+///     .with_plugin_id("com.example.hello")?
+///     .env("RUST_LOG", "debug");
+/// assert_eq!(spec.plugin_id(), "com.example.hello");
+/// # Ok::<(), mm_host::supervisor::SupervisorError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PluginSpec {
+    id: String,
+    program: PathBuf,
+    argument: OsString,
+    dir: PathBuf,
+    env: Vec<(OsString, OsString)>,
+    manifest: Option<Manifest>,
+}
+
+impl PluginSpec {
+    /// A binary, a `plugin.json` file or a plugin folder (one holding `plugin.json`).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<PluginSpec, SupervisorError> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| {
+            SupervisorError::new(SupervisorErrorKind::Spec, &label, format!("cannot open {label}"))
+                .with_source(e)
+        })?;
+        if meta.is_dir() {
+            Self::from_dir(path)
+        } else if path.file_name() == Some(OsStr::new(MANIFEST_FILE_NAME))
+            || path.extension().is_some_and(|e| e == "json")
+        {
+            Self::from_manifest_file(path)
+        } else {
+            Self::from_binary(path)
+        }
+    }
+
+    /// A bare plugin binary. Its id is the file name (made a valid plugin id) unless set with
+    /// [`with_plugin_id`](Self::with_plugin_id); its folder is the binary's folder.
+    pub fn from_binary(path: impl AsRef<Path>) -> Result<PluginSpec, SupervisorError> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let program = absolute(path, &label)?;
+        check_executable(&program, &label)?;
+        let dir = program.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let stem = program.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(PluginSpec {
+            id: id_from_file_name(&stem),
+            argument: program.clone().into_os_string(),
+            program,
+            dir,
+            env: Vec::new(),
+            manifest: None,
+        })
+    }
+
+    /// A plugin folder holding `plugin.json`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<PluginSpec, SupervisorError> {
+        Self::from_manifest_file(dir.as_ref().join(MANIFEST_FILE_NAME))
+    }
+
+    /// A `plugin.json`; the plugin folder is the file's folder.
+    pub fn from_manifest_file(path: impl AsRef<Path>) -> Result<PluginSpec, SupervisorError> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let manifest = Manifest::from_file(path).map_err(|e| SupervisorError::manifest(&label, e))?;
+        let manifest_path = absolute(path, &label)?;
+        let dir = manifest_path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        Self::from_manifest(manifest, dir)
+    }
+
+    /// A manifest already read, with its plugin folder.
+    pub fn from_manifest(manifest: Manifest, dir: impl Into<PathBuf>) -> Result<PluginSpec, SupervisorError> {
+        let dir = dir.into();
+        let id = manifest.id.clone();
+        let Some(executable) = manifest.server_executable() else {
+            return Err(SupervisorError::new(
+                SupervisorErrorKind::Spec,
+                &id,
+                format!(
+                    "the manifest has no server executable for {} (set `server.executable` or `server.executables`)",
+                    crate::manifest::current_platform()
+                ),
+            ));
+        };
+        let argument = OsString::from(executable);
+        let program = dir.join(executable);
+        check_executable(&program, &id)?;
+        Ok(PluginSpec { id, program, argument, dir, env: Vec::new(), manifest: Some(manifest) })
+    }
+
+    /// Sets the plugin id (checked like the server checks ids).
+    pub fn with_plugin_id(mut self, id: impl Into<String>) -> Result<PluginSpec, SupervisorError> {
+        let id = id.into();
+        validate_plugin_id(&id)
+            .map_err(|reason| SupervisorError::new(SupervisorErrorKind::Spec, &id, reason))?;
+        self.id = id;
+        Ok(self)
+    }
+
+    /// Adds an environment variable for the plugin process (after the server's own and the
+    /// protocol's, so it can override them, e.g. in tests).
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> PluginSpec {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The plugin id.
+    pub fn plugin_id(&self) -> &str {
+        &self.id
+    }
+
+    /// The program that is executed.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// The one argument the program gets (the manifest's executable path, as the server passes it).
+    pub fn argument(&self) -> &OsStr {
+        &self.argument
+    }
+
+    /// The working directory (the plugin folder).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Extra environment variables.
+    pub fn extra_env(&self) -> &[(OsString, OsString)] {
+        &self.env
+    }
+
+    /// The manifest, when the plugin was given as a folder or `plugin.json`.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref()
+    }
+}
+
+fn absolute(path: &Path, label: &str) -> Result<PathBuf, SupervisorError> {
+    std::path::absolute(path).map_err(|e| {
+        SupervisorError::new(SupervisorErrorKind::Spec, label, format!("cannot resolve {}", path.display()))
+            .with_source(e)
+    })
+}
+
+fn check_executable(program: &Path, label: &str) -> Result<(), SupervisorError> {
+    let meta = std::fs::metadata(program).map_err(|e| {
+        SupervisorError::new(
+            SupervisorErrorKind::Spec,
+            label,
+            format!("plugin executable {} not found", program.display()),
+        )
+        .with_source(e)
+    })?;
+    if !meta.is_file() {
+        return Err(SupervisorError::new(
+            SupervisorErrorKind::Spec,
+            label,
+            format!("plugin executable {} is not a file", program.display()),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o111 == 0 {
+            return Err(SupervisorError::new(
+                SupervisorErrorKind::Spec,
+                label,
+                format!("plugin executable {} is not executable (chmod +x it)", program.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A valid plugin id from a file name: other characters become `-`, short names get a prefix.
+fn id_from_file_name(stem: &str) -> String {
+    let mut id: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .collect();
+    if id.len() < 3 {
+        id = format!("plugin-{id}");
+    }
+    id.truncate(190);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_executable(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "#!/bin/sh\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_binary_runs_from_its_folder_with_its_path_as_argument() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("my plugin");
+        write_executable(&bin);
+        let spec = PluginSpec::from_path(&bin).unwrap();
+        assert_eq!(spec.plugin_id(), "my-plugin");
+        assert_eq!(spec.program(), bin);
+        assert_eq!(spec.argument(), bin.as_os_str());
+        assert_eq!(spec.dir(), dir.path());
+        assert!(spec.manifest().is_none());
+        let spec = spec.with_plugin_id("com.example.x").unwrap().env("A", "1");
+        assert_eq!(spec.plugin_id(), "com.example.x");
+        assert_eq!(spec.extra_env(), &[("A".into(), "1".into())]);
+    }
+
+    #[test]
+    fn a_folder_uses_the_manifest_executable() {
+        let dir = tempfile::tempdir().unwrap();
+        let platform = crate::manifest::current_platform();
+        let manifest = format!(
+            r#"{{"id":"com.example.folder","server":{{"executables":{{"{platform}":"server/dist/plugin-native"}},"executable":"server/dist/other"}}}}"#
+        );
+        std::fs::write(dir.path().join("plugin.json"), manifest).unwrap();
+        write_executable(&dir.path().join("server/dist/plugin-native"));
+        for spec in [
+            PluginSpec::from_path(dir.path()).unwrap(),
+            PluginSpec::from_path(dir.path().join("plugin.json")).unwrap(),
+        ] {
+            assert_eq!(spec.plugin_id(), "com.example.folder");
+            assert_eq!(spec.argument(), "server/dist/plugin-native");
+            assert_eq!(spec.program(), dir.path().join("server/dist/plugin-native"));
+            assert_eq!(spec.dir(), dir.path());
+            assert_eq!(spec.manifest().unwrap().id, "com.example.folder");
+        }
+    }
+
+    #[test]
+    fn clear_errors_for_missing_or_bad_plugins() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = PluginSpec::from_path(dir.path().join("absent")).unwrap_err();
+        assert_eq!(err.kind(), SupervisorErrorKind::Spec);
+        assert!(err.to_string().contains("absent"), "{err}");
+
+        let err = PluginSpec::from_path(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("plugin.json"), "{err}");
+
+        std::fs::write(
+            dir.path().join("plugin.json"),
+            r#"{"id":"com.example.nobin","server":{"executable":"bin/x"}}"#,
+        )
+        .unwrap();
+        let err = PluginSpec::from_path(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("not found"), "{err}");
+
+        std::fs::write(dir.path().join("plugin.json"), r#"{"id":"com.example.webapp"}"#).unwrap();
+        let err = PluginSpec::from_path(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("no server executable"), "{err}");
+
+        #[cfg(unix)]
+        {
+            let plain = dir.path().join("not-exec");
+            std::fs::write(&plain, "x").unwrap();
+            let err = PluginSpec::from_path(&plain).unwrap_err();
+            assert!(err.to_string().contains("not executable"), "{err}");
+        }
+
+        let bin = dir.path().join("ok");
+        write_executable(&bin);
+        let err = PluginSpec::from_path(&bin).unwrap().with_plugin_id("a b").unwrap_err();
+        assert!(err.to_string().contains("' '"), "{err}");
+    }
+
+    #[test]
+    fn ids_from_file_names_are_valid() {
+        for stem in ["x", "my plugin", "ok-name", "ünï"] {
+            let id = id_from_file_name(stem);
+            assert!(validate_plugin_id(&id).is_ok(), "{stem} -> {id}");
+        }
+    }
+}
