@@ -121,3 +121,21 @@ impl fmt::Debug for HttpRequestStream {
 /// The runtime sends each part as soon as the stream yields it. An error item ends the call
 /// with that error (before the first part: a gRPC error status; after: the stream is cut).
 pub type HttpResponseStream = Pin<Box<dyn Stream<Item = Result<HttpResponsePart, HookError>> + Send>>;
+
+/// The response of a plugin without an HTTP handler: `404 Not Found`, as the server answers
+/// when ServeHTTP is not implemented.
+pub fn not_found() -> HttpResponseStream {
+    let part = HttpResponsePart {
+        init: Some(HttpResponseInit {
+            status_code: 404,
+            headers: vec![mm_types::HttpHeader {
+                key: "Content-Type".into(),
+                values: vec!["text/plain; charset=utf-8".into()],
+            }],
+        }),
+        body_chunk: Bytes::from_static(b"404 page not found\n"),
+        body_complete: true,
+        flush: false,
+    };
+    Box::pin(futures_util::stream::once(async move { Ok(part) }))
+}
