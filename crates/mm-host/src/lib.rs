@@ -5,7 +5,24 @@
 //! server does, calls their hooks when things happen, and exposes their HTTP routes (and a
 //! small REST API) on a local port. Its test kit lets plugin authors test a plugin end to end.
 
+// Store and host operations answer the server's `AppError` by value (160 bytes), as the
+// server does; they are not on hot paths, so boxing it everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
 // --- In-memory server: store, PluginAPI, events -> hooks, HTTP front, test kit. ---
+mod api;
+mod error;
+pub mod events;
+mod front;
+mod host;
+pub mod store;
+pub mod testkit;
+
+pub use api::UNIMPLEMENTED_RPCS;
+pub use error::HostError;
+pub use events::HookCaller;
+pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
+pub use store::Store;
 
 // --- Plugin processes: supervisor, manifest, CLI. ---
 pub mod manifest;

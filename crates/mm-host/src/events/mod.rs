@@ -1,0 +1,36 @@
+//! Server-side operations that trigger hooks, as on a real server: creating a post runs
+//! `MessageWillBePosted` then `MessageHasBeenPosted`, joining a channel runs
+//! `UserHasJoinedChannel`, running a slash command runs `ExecuteCommand`, and so on.
+//!
+//! "Will be" hooks run in registration order before the change and may replace or reject it;
+//! "has been" hooks run in the background after it (as the server runs them in goroutines);
+//! [`Host::settle`](crate::Host::settle) waits for them.
+
+mod commands;
+mod config;
+mod files;
+mod hook_caller;
+mod membership;
+mod posts;
+mod tracker;
+
+use std::future::Future;
+
+pub(crate) use hook_caller::Verdict;
+pub use hook_caller::{DISMISS_POST_REASON, HOOK_TIMEOUT, HookCaller};
+pub(crate) use tracker::Tracker;
+
+use crate::Host;
+
+impl Host {
+    /// Runs `hook` for every running plugin in the background, counted by [`Host::settle`].
+    pub(crate) fn after_each<F, Fut>(&self, hook: F)
+    where
+        F: Fn(HookCaller) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        for plugin in self.plugins() {
+            self.inner.tracker.spawn(hook(plugin));
+        }
+    }
+}
