@@ -1129,3 +1129,140 @@ async fn groups_members_syncables_and_memberships() {
     assert_ne!(removed.delete_at, 0);
     host.shutdown();
 }
+
+#[tokio::test]
+async fn property_fields_and_values() {
+    let (host, mut api) = support::host_and_api("com.example.props").await;
+    let group = api
+        .register_property_group(wire::RegisterPropertyGroupRequest { name: "tickets".into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    let again = api
+        .register_property_group(wire::RegisterPropertyGroupRequest { name: "tickets".into() })
+        .await
+        .unwrap()
+        .into_inner()
+        .group
+        .unwrap();
+    assert_eq!(again.id, group.id, "registering twice gives the same group");
+
+    let field = wire::PropertyField {
+        group_id: group.id.clone(),
+        name: "severity".into(),
+        r#type: "select".into(),
+        target_type: "post".into(),
+        ..Default::default()
+    };
+    let severity = api
+        .create_property_field(wire::CreatePropertyFieldRequest { field: Some(field.clone()) })
+        .await
+        .unwrap()
+        .into_inner()
+        .field
+        .unwrap();
+    let dup =
+        api.create_property_field(wire::CreatePropertyFieldRequest { field: Some(field) }).await.unwrap_err();
+    assert_eq!(dup.code(), Code::InvalidArgument);
+    let bad_type = wire::PropertyField {
+        group_id: group.id.clone(),
+        name: "x".into(),
+        r#type: "colour".into(),
+        ..Default::default()
+    };
+    assert!(
+        api.create_property_field(wire::CreatePropertyFieldRequest { field: Some(bad_type) }).await.is_err()
+    );
+    let by_name = api
+        .get_property_field_by_name(wire::GetPropertyFieldByNameRequest {
+            group_id: group.id.clone(),
+            target_id: String::new(),
+            name: "severity".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .field
+        .unwrap();
+    assert_eq!(by_name.id, severity.id);
+
+    let value = |v: &str| wire::PropertyValue {
+        group_id: group.id.clone(),
+        field_id: severity.id.clone(),
+        target_type: "post".into(),
+        target_id: "p".repeat(26),
+        value: Some(mm_proto::prost_types::Value {
+            kind: Some(mm_proto::prost_types::value::Kind::StringValue(v.into())),
+        }),
+        ..Default::default()
+    };
+    let high = api
+        .create_property_value(wire::CreatePropertyValueRequest { value: Some(value("high")) })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert!(
+        api.create_property_value(wire::CreatePropertyValueRequest { value: Some(value("low")) })
+            .await
+            .is_err(),
+        "one value per target"
+    );
+    let upserted = api
+        .upsert_property_value(wire::UpsertPropertyValueRequest { value: Some(value("low")) })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert_eq!(upserted.id, high.id, "upsert replaces the target's value");
+    let found = api
+        .search_property_values(wire::SearchPropertyValuesRequest {
+            group_id: group.id.clone(),
+            opts: Some(wire::PropertyValueSearchOpts {
+                per_page: 10,
+                target_id: "p".repeat(26),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .values;
+    assert_eq!(found.len(), 1);
+    let count = api
+        .count_property_fields(wire::CountPropertyFieldsRequest {
+            group_id: group.id.clone(),
+            include_deleted: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(count.into_inner().count, 1);
+
+    api.delete_property_field(wire::DeletePropertyFieldRequest {
+        group_id: group.id.clone(),
+        field_id: severity.id,
+    })
+    .await
+    .unwrap();
+    let value_after = api
+        .get_property_value(wire::GetPropertyValueRequest { group_id: group.id.clone(), value_id: high.id })
+        .await
+        .unwrap()
+        .into_inner()
+        .value
+        .unwrap();
+    assert_ne!(value_after.delete_at, 0, "deleting a field deletes its values");
+    let count = api
+        .count_property_fields(wire::CountPropertyFieldsRequest {
+            group_id: group.id,
+            include_deleted: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(count.into_inner().count, 0);
+    host.shutdown();
+}

@@ -12,38 +12,6 @@ macro_rules! not_implemented_list {
             remove_plugin(RemovePluginRequest, RemovePluginResponse) = "RemovePlugin";
             install_plugin(InstallPluginRequest, InstallPluginResponse) = "InstallPlugin";
             request_trial_license(RequestTrialLicenseRequest, RequestTrialLicenseResponse) = "RequestTrialLicense";
-            register_plugin_for_shared_channels(RegisterPluginForSharedChannelsRequest, RegisterPluginForSharedChannelsResponse) = "RegisterPluginForSharedChannels";
-            unregister_plugin_for_shared_channels(UnregisterPluginForSharedChannelsRequest, UnregisterPluginForSharedChannelsResponse) = "UnregisterPluginForSharedChannels";
-            share_channel(ShareChannelRequest, ShareChannelResponse) = "ShareChannel";
-            update_shared_channel(UpdateSharedChannelRequest, UpdateSharedChannelResponse) = "UpdateSharedChannel";
-            unshare_channel(UnshareChannelRequest, UnshareChannelResponse) = "UnshareChannel";
-            update_shared_channel_cursor(UpdateSharedChannelCursorRequest, UpdateSharedChannelCursorResponse) = "UpdateSharedChannelCursor";
-            sync_shared_channel(SyncSharedChannelRequest, SyncSharedChannelResponse) = "SyncSharedChannel";
-            invite_remote_to_channel(InviteRemoteToChannelRequest, InviteRemoteToChannelResponse) = "InviteRemoteToChannel";
-            uninvite_remote_from_channel(UninviteRemoteFromChannelRequest, UninviteRemoteFromChannelResponse) = "UninviteRemoteFromChannel";
-            create_property_field(CreatePropertyFieldRequest, CreatePropertyFieldResponse) = "CreatePropertyField";
-            get_property_field(GetPropertyFieldRequest, GetPropertyFieldResponse) = "GetPropertyField";
-            get_property_fields(GetPropertyFieldsRequest, GetPropertyFieldsResponse) = "GetPropertyFields";
-            update_property_field(UpdatePropertyFieldRequest, UpdatePropertyFieldResponse) = "UpdatePropertyField";
-            delete_property_field(DeletePropertyFieldRequest, DeletePropertyFieldResponse) = "DeletePropertyField";
-            search_property_fields(SearchPropertyFieldsRequest, SearchPropertyFieldsResponse) = "SearchPropertyFields";
-            count_property_fields(CountPropertyFieldsRequest, CountPropertyFieldsResponse) = "CountPropertyFields";
-            count_property_fields_for_target(CountPropertyFieldsForTargetRequest, CountPropertyFieldsForTargetResponse) = "CountPropertyFieldsForTarget";
-            create_property_value(CreatePropertyValueRequest, CreatePropertyValueResponse) = "CreatePropertyValue";
-            get_property_value(GetPropertyValueRequest, GetPropertyValueResponse) = "GetPropertyValue";
-            get_property_values(GetPropertyValuesRequest, GetPropertyValuesResponse) = "GetPropertyValues";
-            update_property_value(UpdatePropertyValueRequest, UpdatePropertyValueResponse) = "UpdatePropertyValue";
-            upsert_property_value(UpsertPropertyValueRequest, UpsertPropertyValueResponse) = "UpsertPropertyValue";
-            delete_property_value(DeletePropertyValueRequest, DeletePropertyValueResponse) = "DeletePropertyValue";
-            search_property_values(SearchPropertyValuesRequest, SearchPropertyValuesResponse) = "SearchPropertyValues";
-            register_property_group(RegisterPropertyGroupRequest, RegisterPropertyGroupResponse) = "RegisterPropertyGroup";
-            get_property_group(GetPropertyGroupRequest, GetPropertyGroupResponse) = "GetPropertyGroup";
-            get_property_field_by_name(GetPropertyFieldByNameRequest, GetPropertyFieldByNameResponse) = "GetPropertyFieldByName";
-            update_property_fields(UpdatePropertyFieldsRequest, UpdatePropertyFieldsResponse) = "UpdatePropertyFields";
-            update_property_values(UpdatePropertyValuesRequest, UpdatePropertyValuesResponse) = "UpdatePropertyValues";
-            upsert_property_values(UpsertPropertyValuesRequest, UpsertPropertyValuesResponse) = "UpsertPropertyValues";
-            delete_property_values_for_target(DeletePropertyValuesForTargetRequest, DeletePropertyValuesForTargetResponse) = "DeletePropertyValuesForTarget";
-            delete_property_values_for_field(DeletePropertyValuesForFieldRequest, DeletePropertyValuesForFieldResponse) = "DeletePropertyValuesForField";
         }
     };
 }

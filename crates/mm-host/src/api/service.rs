@@ -6,10 +6,11 @@ use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
-    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, Group, GroupSearchOpts, GroupSource,
-    GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, Reaction,
-    SearchParameter, SearchParams, ServerConfig, Session, SidebarCategoryWithChannels, Team,
-    TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
+    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, GetPostsSinceForSyncCursor, Group,
+    GroupSearchOpts, GroupSource, GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp,
+    Post, Preference, PropertyField, PropertyFieldSearchOpts, PropertyValue, PropertyValueSearchOpts,
+    Reaction, RegisterPluginOpts, SearchParameter, SearchParams, ServerConfig, Session, SharedChannel,
+    SidebarCategoryWithChannels, Team, TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
 };
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
@@ -1828,6 +1829,322 @@ impl PluginApi for ApiService {
     ) -> Reply<wire::DeleteGroupConstrainedMembershipsResponse> {
         let result = self.host.delete_group_constrained_memberships().await;
         by_status(result, |()| wire::DeleteGroupConstrainedMembershipsResponse { error: None })
+    }
+
+    // --- properties ---
+
+    async fn create_property_field(
+        &self,
+        r: Request<wire::CreatePropertyFieldRequest>,
+    ) -> Reply<wire::CreatePropertyFieldResponse> {
+        let field: PropertyField = domain(required(r.into_inner().field, "field")?)?;
+        let field = self.with(|s| s.create_property_field(field));
+        by_status(field, |f| wire::CreatePropertyFieldResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn get_property_field(
+        &self,
+        r: Request<wire::GetPropertyFieldRequest>,
+    ) -> Reply<wire::GetPropertyFieldResponse> {
+        let r = r.into_inner();
+        let field = self.with(|s| s.property_field(&id(r.group_id), &id(r.field_id)));
+        by_status(field, |f| wire::GetPropertyFieldResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn get_property_fields(
+        &self,
+        r: Request<wire::GetPropertyFieldsRequest>,
+    ) -> Reply<wire::GetPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let fields = self.with(|s| s.property_fields_by_ids(&id(r.group_id), &ids(r.ids)));
+        by_status(fields, |f| wire::GetPropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn update_property_field(
+        &self,
+        r: Request<wire::UpdatePropertyFieldRequest>,
+    ) -> Reply<wire::UpdatePropertyFieldResponse> {
+        let r = r.into_inner();
+        let field: PropertyField = domain(required(r.field, "field")?)?;
+        let fields = self.with(|s| s.update_property_fields(&id(r.group_id), vec![field]));
+        by_status(fields, |f| wire::UpdatePropertyFieldResponse {
+            error: None,
+            field: f.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn delete_property_field(
+        &self,
+        r: Request<wire::DeletePropertyFieldRequest>,
+    ) -> Reply<wire::DeletePropertyFieldResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_field(&id(r.group_id), &id(r.field_id)));
+        by_status(result, |()| wire::DeletePropertyFieldResponse { error: None })
+    }
+
+    async fn search_property_fields(
+        &self,
+        r: Request<wire::SearchPropertyFieldsRequest>,
+    ) -> Reply<wire::SearchPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let opts: PropertyFieldSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let fields = self.with(|s| s.search_property_fields(&id(r.group_id), &opts));
+        by_status(fields, |f| wire::SearchPropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn count_property_fields(
+        &self,
+        r: Request<wire::CountPropertyFieldsRequest>,
+    ) -> Reply<wire::CountPropertyFieldsResponse> {
+        let r = r.into_inner();
+        let count = self.with(|s| s.count_property_fields(&id(r.group_id), None, r.include_deleted));
+        by_status(count, |count| wire::CountPropertyFieldsResponse { error: None, count })
+    }
+
+    async fn count_property_fields_for_target(
+        &self,
+        r: Request<wire::CountPropertyFieldsForTargetRequest>,
+    ) -> Reply<wire::CountPropertyFieldsForTargetResponse> {
+        let r = r.into_inner();
+        let target = Some((r.target_type.as_str(), r.target_id.as_str()));
+        let count = self.with(|s| s.count_property_fields(&id(r.group_id), target, r.include_deleted));
+        by_status(count, |count| wire::CountPropertyFieldsForTargetResponse { error: None, count })
+    }
+
+    async fn create_property_value(
+        &self,
+        r: Request<wire::CreatePropertyValueRequest>,
+    ) -> Reply<wire::CreatePropertyValueResponse> {
+        let value: PropertyValue = domain(required(r.into_inner().value, "value")?)?;
+        let value = self.with(|s| s.create_property_value(value));
+        by_status(value, |v| wire::CreatePropertyValueResponse { error: None, value: Some(v.into()) })
+    }
+
+    async fn get_property_value(
+        &self,
+        r: Request<wire::GetPropertyValueRequest>,
+    ) -> Reply<wire::GetPropertyValueResponse> {
+        let r = r.into_inner();
+        let value = self.with(|s| s.property_value(&id(r.group_id), &id(r.value_id)));
+        by_status(value, |v| wire::GetPropertyValueResponse { error: None, value: Some(v.into()) })
+    }
+
+    async fn get_property_values(
+        &self,
+        r: Request<wire::GetPropertyValuesRequest>,
+    ) -> Reply<wire::GetPropertyValuesResponse> {
+        let r = r.into_inner();
+        let values = self.with(|s| s.property_values_by_ids(&id(r.group_id), &ids(r.ids)));
+        by_status(values, |v| wire::GetPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn update_property_value(
+        &self,
+        r: Request<wire::UpdatePropertyValueRequest>,
+    ) -> Reply<wire::UpdatePropertyValueResponse> {
+        let r = r.into_inner();
+        let value: PropertyValue = domain(required(r.value, "value")?)?;
+        let values = self.with(|s| s.update_property_values(&id(r.group_id), vec![value]));
+        by_status(values, |v| wire::UpdatePropertyValueResponse {
+            error: None,
+            value: v.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn upsert_property_value(
+        &self,
+        r: Request<wire::UpsertPropertyValueRequest>,
+    ) -> Reply<wire::UpsertPropertyValueResponse> {
+        let value: PropertyValue = domain(required(r.into_inner().value, "value")?)?;
+        let values = self.with(|s| s.upsert_property_values(vec![value]));
+        by_status(values, |v| wire::UpsertPropertyValueResponse {
+            error: None,
+            value: v.into_iter().next().map(Into::into),
+        })
+    }
+
+    async fn delete_property_value(
+        &self,
+        r: Request<wire::DeletePropertyValueRequest>,
+    ) -> Reply<wire::DeletePropertyValueResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_value(&id(r.group_id), &id(r.value_id)));
+        by_status(result, |()| wire::DeletePropertyValueResponse { error: None })
+    }
+
+    async fn search_property_values(
+        &self,
+        r: Request<wire::SearchPropertyValuesRequest>,
+    ) -> Reply<wire::SearchPropertyValuesResponse> {
+        let r = r.into_inner();
+        let opts: PropertyValueSearchOpts = domain(r.opts.unwrap_or_default())?;
+        let values = self.with(|s| s.search_property_values(&id(r.group_id), &opts));
+        by_status(values, |v| wire::SearchPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn register_property_group(
+        &self,
+        r: Request<wire::RegisterPropertyGroupRequest>,
+    ) -> Reply<wire::RegisterPropertyGroupResponse> {
+        let group = self.with(|s| s.register_property_group(&r.into_inner().name));
+        by_status(group, |g| wire::RegisterPropertyGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_property_group(
+        &self,
+        r: Request<wire::GetPropertyGroupRequest>,
+    ) -> Reply<wire::GetPropertyGroupResponse> {
+        let group = self.with(|s| s.property_group(&r.into_inner().name));
+        by_status(group, |g| wire::GetPropertyGroupResponse { error: None, group: Some(g.into()) })
+    }
+
+    async fn get_property_field_by_name(
+        &self,
+        r: Request<wire::GetPropertyFieldByNameRequest>,
+    ) -> Reply<wire::GetPropertyFieldByNameResponse> {
+        let r = r.into_inner();
+        let field = self.with(|s| s.property_field_by_name(&id(r.group_id), &r.target_id, &r.name));
+        by_status(field, |f| wire::GetPropertyFieldByNameResponse { error: None, field: Some(f.into()) })
+    }
+
+    async fn update_property_fields(
+        &self,
+        r: Request<wire::UpdatePropertyFieldsRequest>,
+    ) -> Reply<wire::UpdatePropertyFieldsResponse> {
+        let r = r.into_inner();
+        let fields: Vec<PropertyField> = domain(r.fields)?;
+        let fields = self.with(|s| s.update_property_fields(&id(r.group_id), fields));
+        by_status(fields, |f| wire::UpdatePropertyFieldsResponse { error: None, fields: wires(f) })
+    }
+
+    async fn update_property_values(
+        &self,
+        r: Request<wire::UpdatePropertyValuesRequest>,
+    ) -> Reply<wire::UpdatePropertyValuesResponse> {
+        let r = r.into_inner();
+        let values: Vec<PropertyValue> = domain(r.values)?;
+        let values = self.with(|s| s.update_property_values(&id(r.group_id), values));
+        by_status(values, |v| wire::UpdatePropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn upsert_property_values(
+        &self,
+        r: Request<wire::UpsertPropertyValuesRequest>,
+    ) -> Reply<wire::UpsertPropertyValuesResponse> {
+        let values: Vec<PropertyValue> = domain(r.into_inner().values)?;
+        let values = self.with(|s| s.upsert_property_values(values));
+        by_status(values, |v| wire::UpsertPropertyValuesResponse { error: None, values: wires(v) })
+    }
+
+    async fn delete_property_values_for_target(
+        &self,
+        r: Request<wire::DeletePropertyValuesForTargetRequest>,
+    ) -> Reply<wire::DeletePropertyValuesForTargetResponse> {
+        let r = r.into_inner();
+        let result =
+            self.with(|s| s.delete_property_values_for_target(&id(r.group_id), &r.target_type, &r.target_id));
+        by_status(result, |()| wire::DeletePropertyValuesForTargetResponse { error: None })
+    }
+
+    async fn delete_property_values_for_field(
+        &self,
+        r: Request<wire::DeletePropertyValuesForFieldRequest>,
+    ) -> Reply<wire::DeletePropertyValuesForFieldResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.delete_property_values_for_field(&id(r.group_id), &id(r.field_id)));
+        by_status(result, |()| wire::DeletePropertyValuesForFieldResponse { error: None })
+    }
+
+    // --- shared channels ---
+
+    async fn register_plugin_for_shared_channels(
+        &self,
+        r: Request<wire::RegisterPluginForSharedChannelsRequest>,
+    ) -> Reply<wire::RegisterPluginForSharedChannelsResponse> {
+        let opts: RegisterPluginOpts = domain(required(r.into_inner().opts, "opts")?)?;
+        let plugin = if opts.plugin_id.is_empty() { self.plugin_id.clone() } else { opts.plugin_id };
+        let remote = self.with(|s| s.register_plugin_remote(&plugin, &opts.display_name));
+        by_status(remote, |id| wire::RegisterPluginForSharedChannelsResponse {
+            error: None,
+            remote_id: id.into_string(),
+        })
+    }
+
+    async fn unregister_plugin_for_shared_channels(
+        &self,
+        r: Request<wire::UnregisterPluginForSharedChannelsRequest>,
+    ) -> Reply<wire::UnregisterPluginForSharedChannelsResponse> {
+        let plugin = r.into_inner().plugin_id;
+        let plugin = if plugin.is_empty() { self.plugin_id.clone() } else { plugin };
+        let result = self.with(|s| s.unregister_plugin_remote(&plugin));
+        by_status(result, |()| wire::UnregisterPluginForSharedChannelsResponse { error: None })
+    }
+
+    async fn share_channel(
+        &self,
+        r: Request<wire::ShareChannelRequest>,
+    ) -> Reply<wire::ShareChannelResponse> {
+        let shared: SharedChannel = domain(required(r.into_inner().shared_channel, "shared_channel")?)?;
+        let shared = self.with(|s| s.share_channel(shared));
+        by_status(shared, |sc| wire::ShareChannelResponse { error: None, shared_channel: Some(sc.into()) })
+    }
+
+    async fn update_shared_channel(
+        &self,
+        r: Request<wire::UpdateSharedChannelRequest>,
+    ) -> Reply<wire::UpdateSharedChannelResponse> {
+        let shared: SharedChannel = domain(required(r.into_inner().shared_channel, "shared_channel")?)?;
+        let shared = self.with(|s| s.update_shared_channel(shared));
+        by_status(shared, |sc| wire::UpdateSharedChannelResponse {
+            error: None,
+            shared_channel: Some(sc.into()),
+        })
+    }
+
+    async fn unshare_channel(
+        &self,
+        r: Request<wire::UnshareChannelRequest>,
+    ) -> Reply<wire::UnshareChannelResponse> {
+        let unshared = self.with(|s| s.unshare_channel(&id(r.into_inner().channel_id)));
+        by_status(unshared, |unshared| wire::UnshareChannelResponse { error: None, unshared })
+    }
+
+    async fn update_shared_channel_cursor(
+        &self,
+        r: Request<wire::UpdateSharedChannelCursorRequest>,
+    ) -> Reply<wire::UpdateSharedChannelCursorResponse> {
+        let r = r.into_inner();
+        let cursor: GetPostsSinceForSyncCursor = domain(required(r.cursor, "cursor")?)?;
+        let result = self.with(|s| s.set_sync_cursor(&id(r.channel_id), &id(r.remote_id), cursor));
+        by_status(result, |()| wire::UpdateSharedChannelCursorResponse { error: None })
+    }
+
+    async fn sync_shared_channel(
+        &self,
+        r: Request<wire::SyncSharedChannelRequest>,
+    ) -> Reply<wire::SyncSharedChannelResponse> {
+        let result = self.host.sync_shared_channel(&id(r.into_inner().channel_id)).await;
+        by_status(result, |()| wire::SyncSharedChannelResponse { error: None })
+    }
+
+    async fn invite_remote_to_channel(
+        &self,
+        r: Request<wire::InviteRemoteToChannelRequest>,
+    ) -> Reply<wire::InviteRemoteToChannelResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| {
+            s.invite_remote(&id(r.channel_id), &id(r.remote_id), &id(r.user_id), r.share_if_not_shared)
+        });
+        by_status(result, |()| wire::InviteRemoteToChannelResponse { error: None })
+    }
+
+    async fn uninvite_remote_from_channel(
+        &self,
+        r: Request<wire::UninviteRemoteFromChannelRequest>,
+    ) -> Reply<wire::UninviteRemoteFromChannelResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.uninvite_remote(&id(r.channel_id), &id(r.remote_id)));
+        by_status(result, |()| wire::UninviteRemoteFromChannelResponse { error: None })
     }
 
     // --- realtime, notifications, dialogs: recorded in the outbox ---

@@ -19,8 +19,10 @@ mod oauth;
 mod outbox;
 mod posts;
 mod preferences;
+mod properties;
 mod sessions;
 mod sha1;
+pub(crate) mod shared_channels;
 mod teams;
 mod users;
 
@@ -93,6 +95,12 @@ pub(crate) struct State {
     pub(crate) groups: HashMap<mm_types::GroupId, mm_types::Group>,
     pub(crate) group_members: HashMap<(mm_types::GroupId, UserId), mm_types::GroupMember>,
     pub(crate) group_syncables: HashMap<groups::SyncableKey, mm_types::GroupSyncable>,
+    pub(crate) property_groups: HashMap<String, mm_types::PropertyGroup>,
+    pub(crate) property_fields: HashMap<mm_types::PropertyFieldId, mm_types::PropertyField>,
+    pub(crate) property_values: HashMap<mm_types::PropertyValueId, mm_types::PropertyValue>,
+    pub(crate) remote_clusters: HashMap<mm_types::RemoteId, mm_types::RemoteCluster>,
+    pub(crate) shared_channels: HashMap<ChannelId, mm_types::SharedChannel>,
+    pub(crate) channel_remotes: HashMap<(ChannelId, mm_types::RemoteId), shared_channels::ChannelRemote>,
     pub(crate) oauth_apps: HashMap<mm_types::OAuthAppId, mm_types::OAuthApp>,
     pub(crate) plugin_commands: Vec<PluginCommand>,
     pub(crate) custom_commands: HashMap<CommandId, Command>,
