@@ -148,3 +148,27 @@ pub(crate) fn page<T>(items: Vec<T>, page: i32, per_page: i32) -> Vec<T> {
     };
     items.into_iter().skip(page.saturating_mul(per_page)).take(per_page).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_skip_and_take_and_refuse_negative_values() {
+        let items: Vec<i32> = (0..5).collect();
+        assert_eq!(page(items.clone(), 0, 2), [0, 1]);
+        assert_eq!(page(items.clone(), 2, 2), [4]);
+        assert!(page(items.clone(), 3, 2).is_empty());
+        assert!(page(items.clone(), -1, 2).is_empty());
+        assert!(page(items, 0, -1).is_empty());
+    }
+
+    #[test]
+    fn ticks_always_move_forward() {
+        let mut state = State::default();
+        let a = state.tick();
+        let b = state.tick();
+        let c = state.tick();
+        assert!(a < b && b < c);
+    }
+}
