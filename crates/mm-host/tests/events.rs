@@ -265,3 +265,57 @@ async fn posts_made_by_plugins_run_the_hooks_too() {
     assert_eq!(plugin.calls.of("MessageWillBePosted"), ["ping", "pong"]);
     assert_eq!(plugin.calls.of("MessageHasBeenPosted"), ["ping", "pong"]);
 }
+
+#[tokio::test]
+async fn syncing_a_shared_channel_hands_new_posts_to_the_remotes_plugin() {
+    let host = host().await;
+    let plugin = fake_plugin::start(&host, "com.example.remote", &["OnSharedChannelsSyncMsg"], None).await;
+    let mut api = support::api_client(&host, "com.example.remote").await;
+    let remote = api
+        .register_plugin_for_shared_channels(mm_proto::v1::RegisterPluginForSharedChannelsRequest {
+            opts: Some(mm_proto::v1::RegisterPluginOpts {
+                display_name: "Remote".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .remote_id;
+    let channel = host.seed().town_square.id.clone();
+    let alice = host.seed().alice.id.clone();
+    let sync = mm_proto::v1::SyncSharedChannelRequest { channel_id: channel.to_string() };
+    let not_shared = api.sync_shared_channel(sync.clone()).await.unwrap_err();
+    assert_eq!(not_shared.code(), tonic::Code::NotFound);
+
+    api.invite_remote_to_channel(mm_proto::v1::InviteRemoteToChannelRequest {
+        channel_id: channel.to_string(),
+        remote_id: remote.clone(),
+        user_id: alice.to_string(),
+        share_if_not_shared: true,
+    })
+    .await
+    .unwrap();
+    assert_eq!(host.store().channel(&channel).unwrap().shared, Some(true));
+
+    host.create_post(post_by(&host, &alice, "one")).await.unwrap();
+    host.create_post(post_by(&host, &alice, "two")).await.unwrap();
+    api.sync_shared_channel(sync.clone()).await.unwrap();
+    host.settle().await;
+    host.create_post(post_by(&host, &alice, "three")).await.unwrap();
+    api.sync_shared_channel(sync).await.unwrap();
+    host.settle().await;
+    assert_eq!(
+        plugin.calls.of("OnSharedChannelsSyncMsg"),
+        ["com.example.remote: one,two", "com.example.remote: three"],
+        "each sync sends what changed since the cursor"
+    );
+
+    let unshared = api
+        .unshare_channel(mm_proto::v1::UnshareChannelRequest { channel_id: channel.to_string() })
+        .await
+        .unwrap()
+        .into_inner()
+        .unshared;
+    assert!(unshared);
+}

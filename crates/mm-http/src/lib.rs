@@ -8,26 +8,29 @@
 //!
 //! # Plugin side
 //!
-//! In the plugin's ServeHTTP hook, hand the request stream and a service to [`serve`]:
+//! In the plugin's ServeHTTP hook, hand the request stream and a service to [`serve`] (or to
+//! [`serve_with_context`], which also gives handlers the hook's `Context`):
 //!
-//! ```
+//! ```no_run
 //! use axum::{Router, routing::get};
-//! use mm_hooks::HookError;
 //! use mm_hooks::http::{HttpRequestStream, HttpResponseStream};
+//! use mm_hooks::{Context, HookError, Plugin};
 //!
 //! struct MyPlugin {
 //!     router: Router,
 //! }
 //!
-//! impl MyPlugin {
-//!     // The body of the plugin's `serve_http` hook.
-//!     async fn serve_http(&self, request: HttpRequestStream) -> Result<HttpResponseStream, HookError> {
+//! #[mm_hooks::plugin]
+//! impl Plugin for MyPlugin {
+//!     async fn serve_http(&self, _cx: &Context, request: HttpRequestStream) -> Result<HttpResponseStream, HookError> {
 //!         mm_http::serve(self.router.clone(), request).await
 //!     }
 //! }
 //!
-//! let plugin = MyPlugin { router: Router::new().route("/hello", get(|| async { "hello" })) };
-//! # let _ = plugin;
+//! fn main() -> std::process::ExitCode {
+//!     let router = Router::new().route("/hello", get(|| async { "hello" }));
+//!     mm_hooks::run(MyPlugin { router })
+//! }
 //! ```
 //!
 //! What the handler gets:
@@ -60,6 +63,13 @@
 //! `http::Request` to a plugin's `PluginHooks` client and turns the answer into an
 //! `http::Response` with a streaming body, following the server's rules. A local host and the
 //! tests of this crate use it.
+//!
+//! # A complete plugin
+//!
+//! `examples/axum_plugin.rs`: an axum router with JSON routes, `MattermostUserId`, an upload
+//! echo and server-sent events, served by the plugin's ServeHTTP hook (its tests drive it
+//! through real gRPC streams):
+#![cfg_attr(feature = "axum", doc = concat!("\n```no_run\n", include_str!("../examples/axum_plugin.rs"), "```"))]
 
 mod body;
 mod error;

@@ -1,5 +1,6 @@
-//! A 256 MiB upload echoed back by a plugin in its own process: the plugin's peak memory
-//! (`VmHWM`) grows by less than 64 MiB, because neither side buffers the body.
+//! A 256 MiB upload echoed back by a plugin in its own process (a real plugin binary, launched
+//! the way the Mattermost server launches one): the plugin's peak memory (`VmHWM`) grows by
+//! less than 64 MiB, because neither side buffers the body.
 
 mod support;
 
@@ -40,18 +41,31 @@ impl Drop for Child {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[allow(clippy::print_stderr)] // The measurement is reported, not only checked.
 async fn a_256_mib_upload_echoes_with_flat_plugin_memory() {
+    let api = spawn_empty_api().await;
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_mm-http-echo-plugin"))
-            .stdin(Stdio::piped())
+            .arg("server/dist/plugin.py")
+            .env(mm_hooks::MAGIC_COOKIE_KEY, mm_hooks::MAGIC_COOKIE_VALUE)
+            .env(mm_hooks::API_TARGET_VAR, api.to_string())
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env("PLUGIN_PROTOCOL_VERSIONS", "1")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the plugin"),
     );
     let pid = child.0.id();
     let mut line = String::new();
-    BufReader::new(child.0.stdout.take().expect("stdout")).read_line(&mut line).expect("read the port");
-    let port: u16 = line.trim().strip_prefix("port ").and_then(|p| p.parse().ok()).expect("port line");
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    BufReader::new(child.0.stdout.take().expect("stdout")).read_line(&mut line).expect("read the handshake");
+    // `1|1|tcp|127.0.0.1:<port>|grpc`
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .split('|')
+        .nth(3)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("handshake {line:?}"));
     let host = PluginHttp::new(connect(addr).await, "echo");
 
     // Warm up (runtime, connection, allocator) with a small echo.
@@ -99,6 +113,23 @@ async fn a_256_mib_upload_echoes_with_flat_plugin_memory() {
 
     let request = request_to("/ping").body(Full::new(Bytes::new())).expect("request");
     assert_eq!(text(host.forward(request, Caller::anonymous()).await).await, "pong");
+}
+
+/// The plugin connects to the server's PluginAPI at launch; ServeHTTP never calls it, so a
+/// PluginAPI whose every method answers UNIMPLEMENTED will do.
+async fn spawn_empty_api() -> std::net::SocketAddr {
+    use mm_proto::v1::plugin_api_server::{PluginApi, PluginApiServer};
+    struct EmptyApi;
+    impl PluginApi for EmptyApi {}
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(PluginApiServer::new(EmptyApi))
+            .serve_with_incoming(incoming),
+    );
+    addr
 }
 
 fn request_to(path: &str) -> http::request::Builder {

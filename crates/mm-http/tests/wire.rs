@@ -195,6 +195,21 @@ impl PluginHooks for Scripted {
     }
 }
 
+/// Serves a raw `PluginHooks` (standing for a misbehaving plugin that the runtime would never
+/// produce) on a fresh loopback port.
+async fn spawn_hooks<H: PluginHooks>(hooks: H) -> std::net::SocketAddr {
+    use mm_proto::v1::plugin_hooks_server::PluginHooksServer;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(PluginHooksServer::new(hooks))
+            .serve_with_incoming(incoming),
+    );
+    addr
+}
+
 async fn host_answer(
     replies: Result<Vec<wire::ServeHttpResponse>, Code>,
 ) -> (http::Response<mm_http::host::ResponseBody>, usize) {

@@ -12,15 +12,6 @@ macro_rules! not_implemented_list {
             remove_plugin(RemovePluginRequest, RemovePluginResponse) = "RemovePlugin";
             install_plugin(InstallPluginRequest, InstallPluginResponse) = "InstallPlugin";
             request_trial_license(RequestTrialLicenseRequest, RequestTrialLicenseResponse) = "RequestTrialLicense";
-            register_plugin_for_shared_channels(RegisterPluginForSharedChannelsRequest, RegisterPluginForSharedChannelsResponse) = "RegisterPluginForSharedChannels";
-            unregister_plugin_for_shared_channels(UnregisterPluginForSharedChannelsRequest, UnregisterPluginForSharedChannelsResponse) = "UnregisterPluginForSharedChannels";
-            share_channel(ShareChannelRequest, ShareChannelResponse) = "ShareChannel";
-            update_shared_channel(UpdateSharedChannelRequest, UpdateSharedChannelResponse) = "UpdateSharedChannel";
-            unshare_channel(UnshareChannelRequest, UnshareChannelResponse) = "UnshareChannel";
-            update_shared_channel_cursor(UpdateSharedChannelCursorRequest, UpdateSharedChannelCursorResponse) = "UpdateSharedChannelCursor";
-            sync_shared_channel(SyncSharedChannelRequest, SyncSharedChannelResponse) = "SyncSharedChannel";
-            invite_remote_to_channel(InviteRemoteToChannelRequest, InviteRemoteToChannelResponse) = "InviteRemoteToChannel";
-            uninvite_remote_from_channel(UninviteRemoteFromChannelRequest, UninviteRemoteFromChannelResponse) = "UninviteRemoteFromChannel";
         }
     };
 }

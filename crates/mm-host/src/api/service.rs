@@ -6,11 +6,11 @@ use mm_proto::v1::plugin_api_server::PluginApi;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Bot, BotGetOptions, BotPatch, Channel, ChannelMemberIdentifier, Command, CommandArgs,
-    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, Group, GroupSearchOpts, GroupSource,
-    GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp, Post, Preference, PropertyField,
-    PropertyFieldSearchOpts, PropertyValue, PropertyValueSearchOpts, Reaction, SearchParameter, SearchParams,
-    ServerConfig, Session, SidebarCategoryWithChannels, Team, TeamMemberWithError, UploadSession, User,
-    UserAccessToken, UserAuth,
+    CreateDefaultMembershipParams, CustomStatus, GetFileInfosOptions, GetPostsSinceForSyncCursor, Group,
+    GroupSearchOpts, GroupSource, GroupSyncable, GroupSyncableType, Id, JsonMap, KvSetOptions, OAuthApp,
+    Post, Preference, PropertyField, PropertyFieldSearchOpts, PropertyValue, PropertyValueSearchOpts,
+    Reaction, RegisterPluginOpts, SearchParameter, SearchParams, ServerConfig, Session, SharedChannel,
+    SidebarCategoryWithChannels, Team, TeamMemberWithError, UploadSession, User, UserAccessToken, UserAuth,
 };
 use serde_json::{Value, json};
 use tonic::{Request, Response, Status};
@@ -2053,6 +2053,98 @@ impl PluginApi for ApiService {
         let r = r.into_inner();
         let result = self.with(|s| s.delete_property_values_for_field(&id(r.group_id), &id(r.field_id)));
         by_status(result, |()| wire::DeletePropertyValuesForFieldResponse { error: None })
+    }
+
+    // --- shared channels ---
+
+    async fn register_plugin_for_shared_channels(
+        &self,
+        r: Request<wire::RegisterPluginForSharedChannelsRequest>,
+    ) -> Reply<wire::RegisterPluginForSharedChannelsResponse> {
+        let opts: RegisterPluginOpts = domain(required(r.into_inner().opts, "opts")?)?;
+        let plugin = if opts.plugin_id.is_empty() { self.plugin_id.clone() } else { opts.plugin_id };
+        let remote = self.with(|s| s.register_plugin_remote(&plugin, &opts.display_name));
+        by_status(remote, |id| wire::RegisterPluginForSharedChannelsResponse {
+            error: None,
+            remote_id: id.into_string(),
+        })
+    }
+
+    async fn unregister_plugin_for_shared_channels(
+        &self,
+        r: Request<wire::UnregisterPluginForSharedChannelsRequest>,
+    ) -> Reply<wire::UnregisterPluginForSharedChannelsResponse> {
+        let plugin = r.into_inner().plugin_id;
+        let plugin = if plugin.is_empty() { self.plugin_id.clone() } else { plugin };
+        let result = self.with(|s| s.unregister_plugin_remote(&plugin));
+        by_status(result, |()| wire::UnregisterPluginForSharedChannelsResponse { error: None })
+    }
+
+    async fn share_channel(
+        &self,
+        r: Request<wire::ShareChannelRequest>,
+    ) -> Reply<wire::ShareChannelResponse> {
+        let shared: SharedChannel = domain(required(r.into_inner().shared_channel, "shared_channel")?)?;
+        let shared = self.with(|s| s.share_channel(shared));
+        by_status(shared, |sc| wire::ShareChannelResponse { error: None, shared_channel: Some(sc.into()) })
+    }
+
+    async fn update_shared_channel(
+        &self,
+        r: Request<wire::UpdateSharedChannelRequest>,
+    ) -> Reply<wire::UpdateSharedChannelResponse> {
+        let shared: SharedChannel = domain(required(r.into_inner().shared_channel, "shared_channel")?)?;
+        let shared = self.with(|s| s.update_shared_channel(shared));
+        by_status(shared, |sc| wire::UpdateSharedChannelResponse {
+            error: None,
+            shared_channel: Some(sc.into()),
+        })
+    }
+
+    async fn unshare_channel(
+        &self,
+        r: Request<wire::UnshareChannelRequest>,
+    ) -> Reply<wire::UnshareChannelResponse> {
+        let unshared = self.with(|s| s.unshare_channel(&id(r.into_inner().channel_id)));
+        by_status(unshared, |unshared| wire::UnshareChannelResponse { error: None, unshared })
+    }
+
+    async fn update_shared_channel_cursor(
+        &self,
+        r: Request<wire::UpdateSharedChannelCursorRequest>,
+    ) -> Reply<wire::UpdateSharedChannelCursorResponse> {
+        let r = r.into_inner();
+        let cursor: GetPostsSinceForSyncCursor = domain(required(r.cursor, "cursor")?)?;
+        let result = self.with(|s| s.set_sync_cursor(&id(r.channel_id), &id(r.remote_id), cursor));
+        by_status(result, |()| wire::UpdateSharedChannelCursorResponse { error: None })
+    }
+
+    async fn sync_shared_channel(
+        &self,
+        r: Request<wire::SyncSharedChannelRequest>,
+    ) -> Reply<wire::SyncSharedChannelResponse> {
+        let result = self.host.sync_shared_channel(&id(r.into_inner().channel_id)).await;
+        by_status(result, |()| wire::SyncSharedChannelResponse { error: None })
+    }
+
+    async fn invite_remote_to_channel(
+        &self,
+        r: Request<wire::InviteRemoteToChannelRequest>,
+    ) -> Reply<wire::InviteRemoteToChannelResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| {
+            s.invite_remote(&id(r.channel_id), &id(r.remote_id), &id(r.user_id), r.share_if_not_shared)
+        });
+        by_status(result, |()| wire::InviteRemoteToChannelResponse { error: None })
+    }
+
+    async fn uninvite_remote_from_channel(
+        &self,
+        r: Request<wire::UninviteRemoteFromChannelRequest>,
+    ) -> Reply<wire::UninviteRemoteFromChannelResponse> {
+        let r = r.into_inner();
+        let result = self.with(|s| s.uninvite_remote(&id(r.channel_id), &id(r.remote_id)));
+        by_status(result, |()| wire::UninviteRemoteFromChannelResponse { error: None })
     }
 
     // --- realtime, notifications, dialogs: recorded in the outbox ---

@@ -28,11 +28,7 @@ impl Host {
 
     /// Saves one plugin's settings (`PluginSettings.Plugins.<id>`), through [`save_config`](Self::save_config).
     pub async fn save_plugin_config(&self, plugin_id: &str, settings: JsonMap) -> Result<(), AppError> {
-        let mut config = self.store().with(|s| s.set_plugin_config_in(plugin_id, settings))?;
-        // The config may not be an object only if someone saved a non-object, which save_config refuses.
-        if !config.is_object() {
-            config = serde_json::Value::Object(JsonMap::new());
-        }
+        let config = self.store().with(|s| s.with_plugin_config(plugin_id, settings));
         let blob = ServerConfig::from_value(&config)
             .map_err(|e| AppError::new("model.config.is_valid.app_error", e.to_string()).with_status(400))?;
         self.save_config(blob).await

@@ -13,7 +13,7 @@ use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
 use mm_types::convert::FromWire;
 use mm_types::{
     AppError, Channel, ChannelMember, CommandArgs, CommandResponse, FileInfo, PluginContext, Post,
-    Preference, Reaction, ServerConfig, TeamMember, User,
+    Preference, Reaction, RemoteCluster, ServerConfig, SyncMsg, SyncResponse, TeamMember, User,
 };
 use tonic::transport::Channel as GrpcChannel;
 use tonic::{Request, Response, Status};
@@ -276,6 +276,46 @@ impl HookCaller {
                     )
                     .with_status(500)),
                 }
+            }
+        }
+    }
+
+    /// `OnSharedChannelsSyncMsg`: hands a sync message to the plugin behind a remote cluster.
+    /// Not listed means nothing to sync to (the default response).
+    pub(crate) async fn on_shared_channels_sync_msg(
+        &self,
+        message: SyncMsg,
+        remote: RemoteCluster,
+    ) -> Result<SyncResponse, AppError> {
+        let request = wire::OnSharedChannelsSyncMsgRequest {
+            context: self.context(),
+            sync_msg: Some(message.into()),
+            remote_cluster: Some(remote.into()),
+        };
+        let answer = self
+            .call("OnSharedChannelsSyncMsg", request, |mut c, r| async move {
+                c.on_shared_channels_sync_msg(r).await
+            })
+            .await;
+        match answer {
+            None => Ok(SyncResponse::default()),
+            Some(Err(status)) => Err(AppError::new(
+                "plugin.grpc.on_shared_channels_sync_msg.error",
+                format!("The plugin failed to take the sync message: {}", status.message()),
+            )
+            .with_status(500)),
+            Some(Ok(response)) => {
+                if let Some(error) = response.error {
+                    return Err(AppError::from_wire(error)
+                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
+                }
+                Ok(response
+                    .response
+                    .map(SyncResponse::from_wire)
+                    .transpose()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default())
             }
         }
     }

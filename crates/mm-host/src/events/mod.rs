@@ -12,6 +12,7 @@ mod files;
 mod hook_caller;
 mod membership;
 mod posts;
+mod shared_channels;
 mod tracker;
 
 use std::future::Future;

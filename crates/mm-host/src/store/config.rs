@@ -115,24 +115,11 @@ impl State {
         }
     }
 
-    pub(crate) fn set_plugin_config(&mut self, plugin: &str, settings: JsonMap) {
-        let root = self.config.as_object_mut().map(|root| {
-            root.entry("PluginSettings").or_insert_with(|| json!({})).as_object_mut().map(|ps| {
-                ps.entry("Plugins").or_insert_with(|| json!({})).as_object_mut().map(|plugins| {
-                    plugins.insert(plugin.to_lowercase(), Value::Object(settings));
-                })
-            })
-        });
-        if root.is_none() {
-            tracing::warn!(target: "mm_host", plugin, "the server configuration is not an object; plugin settings not saved");
-        }
-    }
-
     /// A copy of the configuration with a plugin's settings replaced (not saved).
-    pub(crate) fn set_plugin_config_in(&self, plugin: &str, settings: JsonMap) -> AppResult<Value> {
-        let mut copy = State { config: self.config.clone(), ..State::default() };
-        copy.set_plugin_config(plugin, settings);
-        Ok(copy.config)
+    pub(crate) fn with_plugin_config(&self, plugin: &str, settings: JsonMap) -> Value {
+        let mut config = self.config.clone();
+        insert_plugin_config(&mut config, plugin, settings);
+        config
     }
 
     pub(crate) fn site_url(&self) -> String {
@@ -141,6 +128,25 @@ impl State {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string()
+    }
+}
+
+/// Puts a plugin's settings at `PluginSettings.Plugins.<id>` (ids are lowercase there),
+/// making the objects on the way; a configuration that is not an object is left alone.
+fn insert_plugin_config(config: &mut Value, plugin: &str, settings: JsonMap) {
+    let Some(root) = config.as_object_mut() else { return };
+    let settings_root = root.entry("PluginSettings").or_insert_with(|| json!({}));
+    if !settings_root.is_object() {
+        *settings_root = json!({});
+    }
+    let plugins = settings_root.as_object_mut().map(|ps| ps.entry("Plugins").or_insert_with(|| json!({})));
+    if let Some(plugins) = plugins {
+        if !plugins.is_object() {
+            *plugins = json!({});
+        }
+        if let Some(map) = plugins.as_object_mut() {
+            map.insert(plugin.to_lowercase(), Value::Object(settings));
+        }
     }
 }
 

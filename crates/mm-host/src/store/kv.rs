@@ -156,3 +156,18 @@ impl Store {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_entries_are_not_live() {
+        let now = Timestamp::from_millis(1_000);
+        let live = KvEntry { value: Bytes::from("v"), expire_at: Some(Timestamp::from_millis(1_001)) };
+        let expired = KvEntry { value: Bytes::from("v"), expire_at: Some(now) };
+        let forever = KvEntry { value: Bytes::from("v"), expire_at: None };
+        assert!(live.live_at(now) && forever.live_at(now));
+        assert!(!expired.live_at(now), "an entry expires at its expiry time");
+    }
+}

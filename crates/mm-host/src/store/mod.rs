@@ -22,6 +22,7 @@ mod preferences;
 mod properties;
 mod sessions;
 mod sha1;
+pub(crate) mod shared_channels;
 mod teams;
 mod users;
 
@@ -97,6 +98,9 @@ pub(crate) struct State {
     pub(crate) property_groups: HashMap<String, mm_types::PropertyGroup>,
     pub(crate) property_fields: HashMap<mm_types::PropertyFieldId, mm_types::PropertyField>,
     pub(crate) property_values: HashMap<mm_types::PropertyValueId, mm_types::PropertyValue>,
+    pub(crate) remote_clusters: HashMap<mm_types::RemoteId, mm_types::RemoteCluster>,
+    pub(crate) shared_channels: HashMap<ChannelId, mm_types::SharedChannel>,
+    pub(crate) channel_remotes: HashMap<(ChannelId, mm_types::RemoteId), shared_channels::ChannelRemote>,
     pub(crate) oauth_apps: HashMap<mm_types::OAuthAppId, mm_types::OAuthApp>,
     pub(crate) plugin_commands: Vec<PluginCommand>,
     pub(crate) custom_commands: HashMap<CommandId, Command>,
@@ -143,4 +147,28 @@ pub(crate) fn page<T>(items: Vec<T>, page: i32, per_page: i32) -> Vec<T> {
         return Vec::new();
     };
     items.into_iter().skip(page.saturating_mul(per_page)).take(per_page).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_skip_and_take_and_refuse_negative_values() {
+        let items: Vec<i32> = (0..5).collect();
+        assert_eq!(page(items.clone(), 0, 2), [0, 1]);
+        assert_eq!(page(items.clone(), 2, 2), [4]);
+        assert!(page(items.clone(), 3, 2).is_empty());
+        assert!(page(items.clone(), -1, 2).is_empty());
+        assert!(page(items, 0, -1).is_empty());
+    }
+
+    #[test]
+    fn ticks_always_move_forward() {
+        let mut state = State::default();
+        let a = state.tick();
+        let b = state.tick();
+        let c = state.tick();
+        assert!(a < b && b < c);
+    }
 }

@@ -45,7 +45,9 @@ fn missing_post(id: &str) -> mm_types::AppError {
 /// The hashtags of a message (`#word`, at least 3 characters, starting with a letter).
 fn hashtags(message: &str) -> String {
     let mut tags: Vec<String> = Vec::new();
-    for word in message.split(|c: char| c.is_whitespace() || ",.;:!?()[]{}\"'".contains(c)) {
+    for word in message.split(|c: char| c.is_whitespace() || ",;:!?()[]{}\"'".contains(c)) {
+        // Dots may sit inside a tag (`#v1.2`) but one that ends a sentence is not part of it.
+        let word = word.trim_end_matches('.');
         if let Some(tag) = word.strip_prefix('#') {
             let valid = tag.len() >= 2
                 && tag.starts_with(|c: char| c.is_alphabetic())
@@ -607,5 +609,27 @@ impl Store {
     /// Live reactions on a post.
     pub fn reactions(&self, post: &PostId) -> Vec<Reaction> {
         self.lock().reactions_for(post).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashtags_are_words_after_a_hash_starting_with_a_letter() {
+        assert_eq!(hashtags("ship #release-1.2 and #qa, not #1 or # alone #release-1.2"), "#release-1.2 #qa");
+        assert_eq!(hashtags("no tags here"), "");
+    }
+
+    #[test]
+    fn search_terms_match_whole_words_or_prefixes_with_a_star() {
+        let message = words("Deploying the Rocket to @alice #launch");
+        assert!(term_matches("rocket", &message));
+        assert!(term_matches("depl*", &message));
+        assert!(!term_matches("depl", &message));
+        assert!(term_matches("alice", &message), "mentions match without the @");
+        assert!(term_matches("#launch", &message));
+        assert!(term_matches("launch", &message));
     }
 }

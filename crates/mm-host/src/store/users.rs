@@ -562,3 +562,28 @@ impl Store {
         serde_json::from_str(json).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_servers_rule() {
+        for ok in ["alice", "a", "bob.smith", "x_y-z9"] {
+            assert!(validate_username(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "9lives", "Alice", "has space", "all", "here", &"a".repeat(65)] {
+            assert!(validate_username(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn roles_grant_the_simplified_permissions() {
+        let roles = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(roles_grant(&roles(&["system_admin"]), "manage_system"));
+        assert!(roles_grant(&roles(&["system_user"]), "create_team"));
+        assert!(!roles_grant(&roles(&["system_user"]), "manage_system"));
+        assert!(roles_grant(&roles(&["channel_user"]), "create_post"));
+        assert!(!roles_grant(&roles(&["unknown_role"]), "create_post"));
+    }
+}

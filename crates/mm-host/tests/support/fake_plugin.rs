@@ -345,6 +345,23 @@ impl PluginHooks for Fake {
         Ok(Response::new(wire::PreferencesHaveChangedResponse {}))
     }
 
+    async fn on_shared_channels_sync_msg(
+        &self,
+        r: Request<wire::OnSharedChannelsSyncMsgRequest>,
+    ) -> Result<Response<wire::OnSharedChannelsSyncMsgResponse>, Status> {
+        let r = r.into_inner();
+        let msg: serde_json::Value =
+            serde_json::from_slice(&r.sync_msg.unwrap_or_default().sync_msg_json).unwrap_or_default();
+        let posts = msg["posts"].as_array().cloned().unwrap_or_default();
+        let messages: Vec<&str> = posts.iter().filter_map(|p| p["message"].as_str()).collect();
+        let remote = r.remote_cluster.unwrap_or_default().plugin_id;
+        self.calls.push("OnSharedChannelsSyncMsg", format!("{remote}: {}", messages.join(",")));
+        Ok(Response::new(wire::OnSharedChannelsSyncMsgResponse {
+            error: None,
+            response: Some(Default::default()),
+        }))
+    }
+
     async fn file_will_be_uploaded(
         &self,
         r: Request<wire::FileWillBeUploadedRequest>,

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-pub mod plugin_server;
+pub mod plugin;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -26,7 +26,7 @@ use mm_types::PluginContext;
 use tokio::sync::{Notify, mpsc};
 use tonic::transport::Channel;
 
-pub use plugin_server::{RouterPlugin, spawn_hooks};
+pub use plugin::{RouterPlugin, spawn_plugin};
 
 /// A guard against a test hanging forever when the code under test is broken; not a
 /// performance bound.
@@ -273,7 +273,7 @@ pub struct Setup {
 
 pub async fn setup() -> Setup {
     let shared = Arc::new(Shared::default());
-    let addr = spawn_hooks(RouterPlugin { router: router(shared.clone()) }).await;
+    let addr = spawn_plugin(RouterPlugin { router: router(shared.clone()) }).await;
     let host = PluginHttp::new(connect(addr).await, "com.example.test");
     Setup { addr, shared, host }
 }
