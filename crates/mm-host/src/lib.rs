@@ -25,6 +25,8 @@ pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, S
 pub use store::Store;
 
 // --- Plugin processes: supervisor, manifest, CLI. ---
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod manifest;
 pub mod supervisor;
 

@@ -214,6 +214,22 @@ impl Manifest {
         defaults
     }
 
+    /// The manifest's summary as the PluginAPI reports it (`GetPlugins`, `GetPluginStatus`).
+    pub fn summary(&self) -> mm_types::Manifest {
+        let text = |key: &str| self.extra.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        mm_types::Manifest {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            homepage_url: text("homepage_url"),
+            support_url: text("support_url"),
+            release_notes_url: text("release_notes_url"),
+            icon_path: text("icon_path"),
+            version: self.version.clone(),
+            min_server_version: self.min_server_version.clone(),
+        }
+    }
+
     /// The manifest as pretty JSON (what a bundler writes into the plugin folder).
     pub fn to_json_pretty(&self) -> String {
         // Serializing plain maps and strings cannot fail.
@@ -306,6 +322,10 @@ mod tests {
         assert_eq!(schema.settings[0].kind, "text");
         assert_eq!(schema.settings[2].extra["options"][0]["value"], "a");
         assert_eq!(m.to_string(), "Full 1.2.3 (com.example.full)");
+        let summary = m.summary();
+        assert_eq!((summary.id.as_str(), summary.version.as_str()), ("com.example.full", "1.2.3"));
+        assert_eq!(summary.icon_path, "assets/icon.svg");
+        assert_eq!(summary.min_server_version, "9.0.0");
     }
 
     #[test]

@@ -27,7 +27,12 @@ pub fn key_value_pair() -> KeyValuePair {
 }
 
 pub fn audit_record() -> AuditRecord {
-    AuditRecord::new("exportData").by_user(id("user-audit")).with_meta("rows", 42).success()
+    // A fixed time: `new` stamps the current millisecond, which differs between the record
+    // sent and the record expected when the two are built in different milliseconds.
+    AuditRecord {
+        create_at: Timestamp::from_millis(1_700_000_000_777),
+        ..AuditRecord::new("exportData").by_user(id("user-audit")).with_meta("rows", 42).success()
+    }
 }
 
 pub fn upload_session() -> UploadSession {

@@ -115,6 +115,17 @@ impl PluginSpec {
         Ok(self)
     }
 
+    /// Attaches a manifest to a plugin given as a binary (its id becomes the manifest's), for
+    /// running a freshly built binary with the metadata of its `plugin.json`.
+    pub fn with_manifest(mut self, manifest: Manifest) -> Result<PluginSpec, SupervisorError> {
+        manifest
+            .validate()
+            .map_err(|reason| SupervisorError::new(SupervisorErrorKind::Spec, &manifest.id, reason))?;
+        self.id = manifest.id.clone();
+        self.manifest = Some(manifest);
+        Ok(self)
+    }
+
     /// Adds an environment variable for the plugin process (after the server's own and the
     /// protocol's, so it can override them, e.g. in tests).
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> PluginSpec {
@@ -230,6 +241,11 @@ mod tests {
         assert!(spec.manifest().is_none());
         let spec = spec.with_plugin_id("com.example.x").unwrap().env("A", "1");
         assert_eq!(spec.plugin_id(), "com.example.x");
+        let manifest = Manifest::from_json(r#"{"id":"com.example.meta","name":"Meta"}"#).unwrap();
+        let spec = spec.with_manifest(manifest).unwrap();
+        assert_eq!(spec.plugin_id(), "com.example.meta");
+        assert_eq!(spec.manifest().unwrap().name, "Meta");
+        assert_eq!(spec.program(), bin, "the binary stays");
         assert_eq!(spec.extra_env(), &[("A".into(), "1".into())]);
     }
 

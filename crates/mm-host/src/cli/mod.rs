@@ -1,0 +1,106 @@
+//! The `mm-host` command line.
+//!
+//! ```text
+//! mm-host run <binary|plugin.json|folder> [--port N] [--plugin-id ID]
+//! mm-host demo [--port N] [--exit-after-scenario]
+//! ```
+//!
+//! `run` starts the local Mattermost stand-in (PluginAPI, REST API and the plugins' HTTP
+//! routes on `127.0.0.1`, port 8065 when free), launches the plugin under the supervisor and
+//! prints every step (launch, handshake, health, `Implemented`, `OnActivate`), the plugin's
+//! logs with their levels, and the URLs to try; Ctrl-C stops the plugin gracefully.
+//!
+//! `demo` builds `examples/hello`, runs it the same way and drives a short scenario through
+//! the host: a post with the banned word is filtered, `/hello` answers and counts in the KV
+//! store, and the plugin's HTTP route answers. Logs follow `RUST_LOG` (default `info`).
+
+mod demo;
+mod http_get;
+mod output;
+mod run;
+mod session;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use output::Printer;
+
+/// Runs the `mm-host` command line with the process's arguments; returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    output::install_logging();
+    let printer = Printer::new();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            printer.problem(&format!("cannot start the async runtime: {error}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Run(args) => run::run(args, printer).await,
+            Command::Demo(args) => demo::demo(args, printer).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            printer.problem(&format!("error: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A failure of a CLI command, shown to the user as is.
+#[derive(Debug)]
+pub(crate) struct CliError(pub(crate) String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Run and test Mattermost server plugins locally, against an in-memory Mattermost stand-in.
+#[derive(Debug, Parser)]
+#[command(name = "mm-host", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a plugin (a binary, a plugin.json or a plugin folder) until Ctrl-C.
+    Run(RunArgs),
+    /// Build examples/hello, run it and show its hooks at work.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The plugin: its binary, its plugin.json, or its folder (holding plugin.json).
+    plugin: PathBuf,
+    /// Port of the HTTP front (REST API and /plugins/<id>/...) on 127.0.0.1; 0 for any free
+    /// port. Default: 8065, or a free port when 8065 is taken.
+    #[arg(long)]
+    port: Option<u16>,
+    /// The plugin id (default: the manifest's id, or the binary's file name).
+    #[arg(long)]
+    plugin_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Port of the HTTP front on 127.0.0.1; 0 for any free port. Default: 8065, or a free
+    /// port when 8065 is taken.
+    #[arg(long)]
+    port: Option<u16>,
+    /// Stop after the scenario instead of serving until Ctrl-C (for tests and CI).
+    #[arg(long)]
+    exit_after_scenario: bool,
+}

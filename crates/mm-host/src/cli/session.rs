@@ -1,0 +1,164 @@
+//! One plugin running under the local host: start, summary, wait, graceful stop.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
+
+use crate::Host;
+use crate::supervisor::{PluginSpec, Supervisor, SupervisorEvent};
+
+use super::CliError;
+use super::output::Printer;
+
+/// The port Mattermost listens on by default; the host uses it when free.
+pub(crate) const DEFAULT_PORT: u16 = 8065;
+
+/// A running host with one supervised plugin.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) host: Host,
+    pub(crate) supervisor: Supervisor,
+    pub(crate) plugin_id: String,
+    events: broadcast::Receiver<SupervisorEvent>,
+    gave_up: bool,
+    pub(crate) printer: Printer,
+}
+
+impl Session {
+    /// Starts the host (HTTP front on `port`, or 8065 falling back to any free port) and the
+    /// plugin, printing progress.
+    pub(crate) async fn start(
+        spec: PluginSpec,
+        port: Option<u16>,
+        printer: Printer,
+    ) -> Result<Session, CliError> {
+        let host = start_host(port, printer).await?;
+        let url = host.http_url().unwrap_or_default();
+        printer.ok(&format!(
+            "local Mattermost stand-in at {url} (server version {})",
+            crate::DEFAULT_SERVER_VERSION
+        ));
+
+        let supervisor = Supervisor::builder(Arc::new(host.clone())).build();
+        let plugin_id = spec.plugin_id().to_owned();
+        if let Some(manifest) = spec.manifest() {
+            host.set_manifest(manifest.summary());
+        }
+        let mut session =
+            Session { events: supervisor.subscribe(), host, supervisor, plugin_id, gave_up: false, printer };
+
+        printer.step(&format!("Starting plugin {}", session.plugin_id));
+        let supervisor = session.supervisor.clone();
+        if let Err(error) = session.while_printing(supervisor.start(spec)).await {
+            session.host.shutdown();
+            return Err(CliError(error.to_string()));
+        }
+        Ok(session)
+    }
+
+    /// Runs `work` while printing supervisor events, then prints the events it caused.
+    pub(crate) async fn while_printing<F: Future>(&mut self, work: F) -> F::Output {
+        tokio::pin!(work);
+        let output = loop {
+            tokio::select! {
+                biased;
+                event = self.events.recv() => self.show(event),
+                output = &mut work => break output,
+            }
+        };
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => self.show(Ok(event)),
+                Err(TryRecvError::Lagged(missed)) => self.show(Err(RecvError::Lagged(missed))),
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            }
+        }
+        output
+    }
+
+    fn show(&mut self, event: Result<SupervisorEvent, RecvError>) {
+        match event {
+            Ok(event) => {
+                self.printer.event(&event);
+                if matches!(&event, SupervisorEvent::GaveUp { plugin_id, .. } if *plugin_id == self.plugin_id)
+                {
+                    self.gave_up = true;
+                }
+            }
+            Err(RecvError::Lagged(missed)) => {
+                self.printer.problem(&format!("({missed} supervisor events not shown)"))
+            }
+            Err(RecvError::Closed) => {}
+        }
+    }
+
+    /// Prints where the plugin and the REST API answer.
+    pub(crate) fn print_summary(&self) {
+        let printer = self.printer;
+        let url = self.host.http_url().unwrap_or_default();
+        let token = &self.host.seed().admin_token;
+        printer.step(&format!("{} is running", self.plugin_id));
+        let serves_http =
+            self.supervisor.connection(&self.plugin_id).is_some_and(|c| c.implements("ServeHTTP"));
+        if serves_http {
+            printer.info(&format!("plugin HTTP routes: {url}/plugins/{}/", self.plugin_id));
+        } else {
+            printer.info("plugin HTTP routes: none (the plugin does not implement ServeHTTP)");
+        }
+        printer
+            .info(&format!("REST API:           {url}/api/v4   (Authorization: Bearer {token}, user admin)"));
+        printer.info(&format!(
+            "try:                curl -H 'Authorization: Bearer {token}' {url}/api/v4/users/me"
+        ));
+    }
+
+    /// Waits for Ctrl-C (or the plugin being given up), then stops the plugin gracefully.
+    pub(crate) async fn serve_until_interrupted(mut self) -> Result<(), CliError> {
+        self.printer.step("Serving; press Ctrl-C to stop");
+        let interrupted = loop {
+            if self.gave_up {
+                break false;
+            }
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => {
+                    result.map_err(|e| CliError(format!("cannot listen for Ctrl-C: {e}")))?;
+                    break true;
+                }
+                event = self.events.recv() => self.show(event),
+            }
+        };
+        if !interrupted {
+            self.host.shutdown();
+            return Err(CliError(format!("plugin {} failed too often and was deactivated", self.plugin_id)));
+        }
+        self.stop().await;
+        Ok(())
+    }
+
+    /// Stops the plugin (OnDeactivate, Shutdown, kill after 2 s) and the host.
+    pub(crate) async fn stop(mut self) {
+        self.printer.step(&format!("Stopping {}", self.plugin_id));
+        let supervisor = self.supervisor.clone();
+        let plugin_id = self.plugin_id.clone();
+        if let Err(error) = self.while_printing(supervisor.stop(&plugin_id)).await {
+            self.printer.problem(&error.to_string());
+        }
+        self.host.shutdown();
+    }
+}
+
+async fn start_host(port: Option<u16>, printer: Printer) -> Result<Host, CliError> {
+    match port {
+        Some(port) => Host::builder().http_port(port).start().await.map_err(|e| {
+            CliError(format!("{e} (choose another port with --port, or --port 0 for any free one)"))
+        }),
+        None => match Host::builder().http_port(DEFAULT_PORT).start().await {
+            Ok(host) => Ok(host),
+            Err(error) => {
+                printer.info(&format!("port {DEFAULT_PORT} is not available ({error}); using a free port"));
+                Host::builder().http_port(0).start().await.map_err(|e| CliError(e.to_string()))
+            }
+        },
+    }
+}

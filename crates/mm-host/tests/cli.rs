@@ -1,0 +1,155 @@
+//! The `mm-host` command line as a user runs it: `run` with a plugin until Ctrl-C, its errors,
+//! and `demo` (which builds and drives `examples/hello`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const MM_HOST: &str = env!("CARGO_BIN_EXE_mm-host");
+const FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-fixture-plugin");
+/// A generous bound so a broken CLI fails the test instead of hanging it.
+const PATIENCE: Duration = Duration::from_secs(300);
+
+/// Runs `mm-host args...` to the end; returns (success, stdout).
+fn mm_host(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let output = Command::new(MM_HOST)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("mm-host runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), format!("{stdout}\n--- stderr ---\n{stderr}"))
+}
+
+fn assert_contains(output: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(output.contains(needle), "missing {needle:?} in:\n{output}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.txt");
+    let mut child = Command::new(MM_HOST)
+        .args(["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-run"])
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .env("MM_HOST_FIXTURE_RECORD", &record)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mm-host runs");
+    let (lines_tx, lines_rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut output = String::new();
+    loop {
+        let line =
+            lines_rx.recv_timeout(PATIENCE).unwrap_or_else(|_| panic!("no progress; so far:\n{output}"));
+        output.push_str(&line);
+        output.push('\n');
+        if line.contains("Serving; press Ctrl-C to stop") {
+            break;
+        }
+    }
+    assert_contains(
+        &output,
+        &[
+            "local Mattermost stand-in at http://127.0.0.1:",
+            "==> Starting plugin com.example.cli-run",
+            "com.example.cli-run process started (pid ",
+            "com.example.cli-run handshake: gRPC on tcp 127.0.0.1:",
+            "com.example.cli-run health: \"plugin\" is SERVING",
+            "com.example.cli-run Implemented: MessageWillBePosted, OnActivate, OnDeactivate (ignored unknown names: NotAHook)",
+            "[com.example.cli-run] INFO  fixture: fixture activated mode=normal",
+            "com.example.cli-run activated",
+            "plugin HTTP routes: none (the plugin does not implement ServeHTTP)",
+            "REST API:           http://127.0.0.1:",
+        ],
+    );
+
+    // Ctrl-C.
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    assert!(status.success());
+    let exit = child.wait().expect("mm-host exits");
+    while let Ok(line) = lines_rx.recv_timeout(PATIENCE) {
+        output.push_str(&line);
+        output.push('\n');
+    }
+    assert!(exit.success(), "{exit:?}\n{output}");
+    assert_contains(
+        &output,
+        &[
+            "==> Stopping com.example.cli-run",
+            "com.example.cli-run stopping: OnDeactivate, Shutdown",
+            "com.example.cli-run stopped: the process exited by itself (exit code 0)",
+        ],
+    );
+    let recorded = std::fs::read_to_string(&record).unwrap();
+    assert!(recorded.contains("OnDeactivate\nShutdown\n"), "{recorded}");
+}
+
+#[test]
+fn run_explains_an_activation_failure() {
+    let (ok, output) = mm_host(
+        &["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-fail"],
+        &[("MM_HOST_FIXTURE_MODE", "activate-error")],
+    );
+    assert!(!ok, "{output}");
+    assert_contains(
+        &output,
+        &[
+            "com.example.cli-fail Implemented:",
+            "error: plugin com.example.cli-fail: activation failed: OnActivate answered fixture.on_activate.bad_config: The fixture refuses to activate.",
+        ],
+    );
+}
+
+#[test]
+fn run_explains_a_missing_plugin() {
+    let (ok, output) = mm_host(&["run", "/nonexistent/plugin-binary", "--port", "0"], &[]);
+    assert!(!ok, "{output}");
+    assert_contains(
+        &output,
+        &["error: plugin /nonexistent/plugin-binary: cannot open /nonexistent/plugin-binary"],
+    );
+}
+
+#[test]
+fn demo_builds_the_example_and_shows_its_hooks_at_work() {
+    let (ok, output) = mm_host(&["demo", "--exit-after-scenario", "--port", "0"], &[]);
+    assert!(ok, "{output}");
+    assert_contains(
+        &output,
+        &[
+            "==> Building examples/hello (mm-example-hello)",
+            "com.example.hello handshake: gRPC on tcp 127.0.0.1:",
+            "com.example.hello Implemented: ExecuteCommand, MessageWillBePosted, OnActivate, ServeHTTP",
+            "hello is active on Mattermost 10.11.0",
+            "com.example.hello activated",
+            "plugin HTTP routes: http://127.0.0.1:",
+            r#"MessageWillBePosted: @alice posted "Well darn it, the build is green!", stored as "Well **** it, the build is green!""#,
+            r#"ExecuteCommand: /hello Rustacean -> "Hello, Rustacean! (greeting #1 from Rust)""#,
+            "KV store: com.example.hello / greetings = 2",
+            "/plugins/com.example.hello/hello -> 200 {",
+            r#""greetings":2"#,
+            "scenario passed",
+            "com.example.hello stopped: the process exited by itself (exit code 0)",
+        ],
+    );
+}

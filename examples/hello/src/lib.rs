@@ -1,0 +1,115 @@
+//! `hello`: a small Mattermost plugin that shows the everyday hooks.
+//!
+//! - `OnActivate` logs the server version and registers the `/hello` slash command;
+//! - `MessageWillBePosted` replaces the banned word [`BANNED_WORD`] with asterisks;
+//! - `/hello [name]` greets and counts greetings in the KV store (key [`COUNTER_KEY`]);
+//! - `GET /plugins/com.example.hello/hello` answers JSON with the greeting count.
+
+use mattermost_plugin::axum::extract::State;
+use mattermost_plugin::axum::routing::get;
+use mattermost_plugin::axum::{Json, Router};
+use mattermost_plugin::prelude::*;
+use mattermost_plugin::serde_json::{Value, json};
+use mattermost_plugin::tracing;
+
+/// The plugin id in this example's `plugin.json`.
+pub const PLUGIN_ID: &str = "com.example.hello";
+/// The word the plugin filters out of posts.
+pub const BANNED_WORD: &str = "darn";
+/// The KV key of the greeting counter.
+pub const COUNTER_KEY: &str = "greetings";
+
+/// The plugin. It keeps no state of its own: the count lives in the KV store, so every
+/// instance of a cluster sees the same number.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Hello;
+
+#[mattermost_plugin::plugin]
+impl Plugin for Hello {
+    async fn on_activate(&self, cx: &Context) -> Result<(), HookError> {
+        let version = cx.client().system().server_version().await?;
+        tracing::info!(server_version = %version, "hello is active on Mattermost {version}");
+        let command = Command::new("hello")
+            .with_display_name("Hello")
+            .with_description("Says hello from Rust")
+            .with_auto_complete("Say hello", "[name]");
+        cx.client().commands().register(command).await?;
+        Ok(())
+    }
+
+    async fn message_will_be_posted(&self, _cx: &Context, mut post: Post) -> PostDecision {
+        match filter(&post.message) {
+            Some(filtered) => {
+                tracing::info!(post_user = %post.user_id, "filtered a banned word");
+                post.message = filtered;
+                PostDecision::Replace(post)
+            }
+            None => PostDecision::Allow,
+        }
+    }
+
+    async fn execute_command(&self, cx: &Context, args: CommandArgs) -> Result<CommandResponse, HookError> {
+        let name = args.words().next().map(str::to_owned).unwrap_or_else(|| "world".to_owned());
+        let count = count_greeting(cx.client()).await?;
+        Ok(CommandResponse::ephemeral(format!("Hello, {name}! (greeting #{count} from Rust)")))
+    }
+
+    async fn serve_http(
+        &self,
+        cx: &Context,
+        request: HttpRequestStream,
+    ) -> Result<HttpResponseStream, HookError> {
+        mattermost_plugin::http::serve(routes(cx.client().clone()), request).await
+    }
+}
+
+/// The plugin's HTTP routes, under `/plugins/com.example.hello/`.
+pub fn routes(client: Client) -> Router {
+    Router::new().route("/hello", get(hello_route)).with_state(client)
+}
+
+async fn hello_route(State(client): State<Client>) -> Json<Value> {
+    match client.kv().json().get::<u64>(COUNTER_KEY).await {
+        Ok(count) => Json(json!({ "message": "Hello from Rust", "greetings": count.unwrap_or(0) })),
+        Err(error) => Json(json!({ "message": "Hello from Rust", "error": error.to_string() })),
+    }
+}
+
+/// Adds one to the greeting counter, atomically, and returns the new count.
+async fn count_greeting(client: &Client) -> Result<u64, HookError> {
+    let stored =
+        client.kv().json().modify::<u64, _>(COUNTER_KEY, |count| Some(count.unwrap_or(0) + 1)).await?;
+    Ok(stored.unwrap_or(0))
+}
+
+/// The message with every [`BANNED_WORD`] (in any ASCII case) replaced by asterisks, or
+/// `None` when it has none.
+pub fn filter(message: &str) -> Option<String> {
+    // ASCII lowercasing keeps every byte offset, so matches index the original message.
+    let lower = message.to_ascii_lowercase();
+    if !lower.contains(BANNED_WORD) {
+        return None;
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = 0;
+    for (start, _) in lower.match_indices(BANNED_WORD) {
+        out.push_str(&message[rest..start]);
+        out.push_str(&"*".repeat(BANNED_WORD.len()));
+        rest = start + BANNED_WORD.len();
+    }
+    out.push_str(&message[rest..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+
+    #[test]
+    fn filters_the_banned_word_in_any_case() {
+        assert_eq!(filter("well darn it"), Some("well **** it".to_owned()));
+        assert_eq!(filter("DARN and Darn"), Some("**** and ****".to_owned()));
+        assert_eq!(filter("all good"), None);
+        assert_eq!(filter("ünïcode darn ü"), Some("ünïcode **** ü".to_owned()));
+    }
+}

@@ -1,0 +1,72 @@
+//! The hello plugin end to end through the test kit: its real binary launched the way the
+//! server launches it, and the same plugin value served in-process; both driven with posts, a
+//! slash command, the KV store and the HTTP route.
+
+use mattermost_plugin::serde_json::Value;
+use mm_example_hello::{COUNTER_KEY, Hello, PLUGIN_ID};
+use mm_host::supervisor::PluginSpec;
+use mm_host::testkit::TestHost;
+
+/// The plugin's binary under the supervisor (handshake, health, Implemented, OnActivate).
+async fn start_binary() -> TestHost {
+    let host = TestHost::start().await.expect("host");
+    let spec = PluginSpec::from_path(env!("CARGO_BIN_EXE_mm-example-hello"))
+        .and_then(|spec| spec.with_plugin_id(PLUGIN_ID))
+        .expect("plugin binary");
+    let connection = host.start_plugin_spec(spec).await.expect("the plugin starts");
+    for hook in ["OnActivate", "MessageWillBePosted", "ExecuteCommand", "ServeHTTP"] {
+        assert!(connection.implements(hook), "{hook} in {:?}", connection.implemented());
+    }
+    host
+}
+
+#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+async fn hello_filters_greets_counts_and_serves_http() {
+    let host = start_binary().await;
+    let alice = host.alice().id.clone();
+    let town_square = host.town_square().id.clone();
+
+    // OnActivate registered /hello (and logged the server version on stderr).
+    let reply = host.execute_command(&alice, &town_square, "/hello Rustacean").await.expect("/hello runs");
+    assert_eq!(reply.text, "Hello, Rustacean! (greeting #1 from Rust)");
+    let reply = host.execute_command(&alice, &town_square, "/hello").await.expect("/hello runs");
+    assert_eq!(reply.text, "Hello, world! (greeting #2 from Rust)");
+    assert_eq!(host.kv_get(PLUGIN_ID, COUNTER_KEY).as_deref(), Some(&b"2"[..]));
+
+    let post = host.create_post(&alice, &town_square, "Well darn it, DARN!").await.expect("post");
+    assert_eq!(post.message, "Well **** it, ****!");
+    let clean = host.create_post(&alice, &town_square, "All good here").await.expect("post");
+    assert_eq!(clean.message, "All good here");
+    let stored: Vec<String> = host.posts_in_channel(&town_square).into_iter().map(|p| p.message).collect();
+    assert!(stored.ends_with(&["Well **** it, ****!".to_owned(), "All good here".to_owned()]), "{stored:?}");
+
+    let response = host.http_get(&format!("/plugins/{PLUGIN_ID}/hello")).await.expect("HTTP call");
+    assert_eq!(response.status, 200, "{}", response.text());
+    let body: Value = response.json().expect("JSON");
+    assert_eq!(body["message"], "Hello from Rust");
+    assert_eq!(body["greetings"], 2);
+
+    let missing = host.http_get(&format!("/plugins/{PLUGIN_ID}/nope")).await.expect("HTTP call");
+    assert_eq!(missing.status, 404);
+
+    host.stop_plugin(PLUGIN_ID).await.expect("stop");
+    // A stopped plugin no longer sees events: the banned word stays, /hello is gone.
+    let after = host.create_post(&alice, &town_square, "darn").await.expect("post");
+    assert_eq!(after.message, "darn");
+    assert!(host.execute_command(&alice, &town_square, "/hello").await.is_err());
+}
+
+#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+async fn the_same_plugin_runs_in_process_too() {
+    let host = TestHost::start().await.expect("host");
+    host.start_plugin(PLUGIN_ID, Hello).await.expect("in-process start");
+    let alice = host.alice().id.clone();
+    let town_square = host.town_square().id.clone();
+    let post = host.create_post(&alice, &town_square, "darn").await.expect("post");
+    assert_eq!(post.message, "****");
+    let reply = host.execute_command(&alice, &town_square, "/hello in-process").await.expect("/hello");
+    assert_eq!(reply.text, "Hello, in-process! (greeting #1 from Rust)");
+    let response = host.http_get(&format!("/plugins/{PLUGIN_ID}/hello")).await.expect("HTTP call");
+    assert_eq!(response.status, 200, "{}", response.text());
+    host.shutdown().await;
+}
