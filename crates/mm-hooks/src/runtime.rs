@@ -202,6 +202,30 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The plugin's `PluginHooks` gRPC service alone, as a tower service that answers gRPC
+    /// HTTP/2 requests: the same decoding, hook call and encoding as [`serve`](Self::serve),
+    /// without a listener, health, go-plugin services or shutdown handling (the listener is
+    /// not needed). For hosts that bring their own transport, and for measuring hook dispatch
+    /// without a network (`mm-bench`).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), mm_hooks::RuntimeError> {
+    /// # struct Quiet;
+    /// # #[mm_hooks::plugin] impl mm_hooks::Plugin for Quiet {}
+    /// let client = mm_hooks::Client::builder().target("127.0.0.1:50051").expect("target").connect_lazy().expect("client");
+    /// let service = mm_hooks::Runtime::builder().client(client).into_hooks_service(Quiet)?;
+    /// # let _ = service;
+    /// # Ok(()) }
+    /// ```
+    pub fn into_hooks_service<P: Plugin>(self, plugin: P) -> Result<tonic::service::Routes, RuntimeError> {
+        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
+        let shared = Arc::new(Shared::new(plugin, client, self.plugin_id));
+        let hooks = PluginHooksServer::from_arc(Arc::new(HookService::new(shared)))
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX);
+        Ok(tonic::service::Routes::new(hooks))
+    }
+
     /// Starts serving `plugin` on the listener, in the background of the current tokio
     /// runtime. Must be called inside a tokio runtime.
     pub fn serve<P: Plugin>(self, plugin: P) -> Result<Serving, RuntimeError> {
