@@ -119,18 +119,7 @@ impl Code {
 
     /// The code for an HTTP status, as the Mattermost server maps it.
     pub fn from_http_status(status: i32) -> Code {
-        match status {
-            200..=299 => Code::Ok,
-            400 => Code::InvalidArgument,
-            401 => Code::Unauthenticated,
-            403 => Code::PermissionDenied,
-            404 => Code::NotFound,
-            409 => Code::AlreadyExists,
-            413 | 429 => Code::ResourceExhausted,
-            501 => Code::Unimplemented,
-            503 => Code::Unavailable,
-            _ => Code::Internal,
-        }
+        Code::from(mm_proto::code_for_http_status(status))
     }
 }
 

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tokio_util::task::task_tracker::TaskTrackerToken;
+use tonic::Status;
 use tonic::metadata::MetadataMap;
-use tonic::{Code, Status};
 use tracing::Instrument;
 
 use crate::context::{Context, panic_message};
@@ -136,20 +136,7 @@ impl Drop for Call {
 pub(crate) fn status_from_error(hook: Hook, error: HookError) -> Status {
     match error.kind() {
         HookErrorKind::InvalidArgument(message) => Status::invalid_argument(message.clone()),
-        HookErrorKind::App(app) => {
-            let code = match app.status_code {
-                400 => Code::InvalidArgument,
-                401 => Code::Unauthenticated,
-                403 => Code::PermissionDenied,
-                404 => Code::NotFound,
-                409 => Code::AlreadyExists,
-                413 | 429 => Code::ResourceExhausted,
-                501 => Code::Unimplemented,
-                503 => Code::Unavailable,
-                _ => Code::Internal,
-            };
-            Status::new(code, format!("{}: {}", app.id, app.message))
-        }
+        HookErrorKind::App(app) => mm_proto::app_error_status(&app.id, &app.message, app.status_code),
         _ => Status::internal(format!("hook {hook} failed: {error}")),
     }
 }
@@ -179,6 +166,7 @@ pub(crate) fn deadline_from(metadata: &MetadataMap, now: Instant) -> Option<Inst
 #[cfg(test)]
 mod tests {
     use mm_types::AppError;
+    use tonic::Code;
 
     use super::*;
 

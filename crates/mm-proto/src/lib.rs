@@ -58,3 +58,33 @@ pub const SERVER_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
 /// Largest body chunk in one ServeHTTP stream message, in both directions.
 pub const SERVE_HTTP_CHUNK_SIZE: usize = 64 * 1024;
+
+/// How the Mattermost server turns an `AppError`'s HTTP status into a gRPC status code, when it
+/// reports an API failure as a status (`"<id>: <message>"`) instead of inside the response.
+///
+/// ```
+/// use mm_proto::tonic::Code;
+/// assert_eq!(mm_proto::code_for_http_status(404), Code::NotFound);
+/// assert_eq!(mm_proto::code_for_http_status(418), Code::Internal);
+/// ```
+pub fn code_for_http_status(status: i32) -> tonic::Code {
+    use tonic::Code;
+    match status {
+        200..=299 => Code::Ok,
+        400 => Code::InvalidArgument,
+        401 => Code::Unauthenticated,
+        403 => Code::PermissionDenied,
+        404 => Code::NotFound,
+        409 => Code::AlreadyExists,
+        413 | 429 => Code::ResourceExhausted,
+        501 => Code::Unimplemented,
+        503 => Code::Unavailable,
+        _ => Code::Internal,
+    }
+}
+
+/// The gRPC status the Mattermost server answers for an `AppError` with this id, message and
+/// HTTP status: the message is `"<id>: <message>"`, the code follows [`code_for_http_status`].
+pub fn app_error_status(id: &str, message: &str, http_status: i32) -> tonic::Status {
+    tonic::Status::new(code_for_http_status(http_status), format!("{id}: {message}"))
+}

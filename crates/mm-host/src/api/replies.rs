@@ -14,18 +14,7 @@ pub(crate) type Reply<T> = Result<Response<T>, Status>;
 /// The gRPC status the server answers for an `AppError`: `"<id>: <message>"` with the code
 /// derived from the HTTP status.
 pub(crate) fn status_of(error: &AppError) -> Status {
-    let code = match error.status_code {
-        400 => Code::InvalidArgument,
-        401 => Code::Unauthenticated,
-        403 => Code::PermissionDenied,
-        404 => Code::NotFound,
-        409 => Code::AlreadyExists,
-        413 | 429 => Code::ResourceExhausted,
-        501 => Code::Unimplemented,
-        503 => Code::Unavailable,
-        _ => Code::Internal,
-    };
-    Status::new(code, format!("{}: {}", error.id, error.message))
+    mm_proto::app_error_status(&error.id, &error.message, error.status_code)
 }
 
 /// Answers a result the status way.
