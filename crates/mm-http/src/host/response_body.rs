@@ -13,6 +13,9 @@ use tonic::codec::Streaming;
 
 use crate::error::{Error, ErrorKind};
 
+/// How long the end of a call may take after the plugin's `body_complete`.
+const TRAILERS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The body of a response a plugin sent through ServeHTTP, as an [`http_body::Body`].
 ///
 /// Each chunk is handed on as soon as it arrives, so the plugin's `flush` requests are met
@@ -60,7 +63,7 @@ impl ResponseBody {
             stop: Some(stop),
         };
         if first.body_complete {
-            stream.finish();
+            stream.complete();
         }
         ResponseBody { inner: Inner::Plugin(Box::new(stream)) }
     }
@@ -72,6 +75,21 @@ impl PluginStream {
         self.complete = true;
         self.messages = None;
         self.stop = None;
+    }
+
+    /// The plugin sent `body_complete`: the call's trailers may still be on their way. Reading
+    /// them in the background lets the HTTP/2 stream close cleanly. Dropping the stream would
+    /// reset it, and h2 ends a connection after 1024 resets of its own (its limit on locally
+    /// reset streams), which would make every later request to the plugin fail.
+    fn complete(&mut self) {
+        let messages = self.messages.take();
+        self.finish();
+        if let (Some(mut messages), Ok(runtime)) = (messages, tokio::runtime::Handle::try_current()) {
+            runtime.spawn(async move {
+                let drain = async { while let Ok(Some(_)) = messages.message().await {} };
+                let _ = tokio::time::timeout(TRAILERS_WAIT, drain).await;
+            });
+        }
     }
 
     fn poll_frame(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
@@ -99,7 +117,7 @@ impl PluginStream {
                 Poll::Ready(Some(Ok(message))) => {
                     self.pending = message.body_chunk;
                     if message.body_complete {
-                        self.finish();
+                        self.complete();
                     }
                 }
             }
