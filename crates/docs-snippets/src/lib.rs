@@ -1,0 +1,8 @@
+//! The developer guide's code blocks, compiled and run as doctests.
+//!
+//! Each chapter of `docs/` is the documentation of one module below, so `cargo test -p
+//! docs-snippets` (and `cargo test --workspace`) compiles every ```` ```rust ```` block of the
+//! guide against the SDK as it is. Blocks that would start a plugin process are `no_run`.
+
+#[doc = include_str!("../../../docs/getting-started.md")]
+pub mod getting_started {}
