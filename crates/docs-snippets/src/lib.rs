@@ -6,3 +6,9 @@
 
 #[doc = include_str!("../../../docs/getting-started.md")]
 pub mod getting_started {}
+
+#[doc = include_str!("../../../docs/hooks.md")]
+pub mod hooks {}
+
+#[doc = include_str!("../../../docs/api.md")]
+pub mod api {}
