@@ -12,3 +12,6 @@ pub mod hooks {}
 
 #[doc = include_str!("../../../docs/api.md")]
 pub mod api {}
+
+#[doc = include_str!("../../../docs/http.md")]
+pub mod http {}
