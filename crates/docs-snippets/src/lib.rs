@@ -15,3 +15,6 @@ pub mod api {}
 
 #[doc = include_str!("../../../docs/http.md")]
 pub mod http {}
+
+#[doc = include_str!("../../../docs/testing.md")]
+pub mod testing {}
