@@ -18,3 +18,6 @@ pub mod http {}
 
 #[doc = include_str!("../../../docs/testing.md")]
 pub mod testing {}
+
+#[doc = include_str!("../../../docs/best-practices.md")]
+pub mod best_practices {}
