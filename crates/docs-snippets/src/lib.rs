@@ -21,3 +21,9 @@ pub mod testing {}
 
 #[doc = include_str!("../../../docs/best-practices.md")]
 pub mod best_practices {}
+
+#[doc = include_str!("../../../docs/manifest.md")]
+pub mod manifest {}
+
+#[doc = include_str!("../../../docs/sdk.md")]
+pub mod sdk {}
