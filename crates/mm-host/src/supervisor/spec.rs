@@ -118,9 +118,7 @@ impl PluginSpec {
     /// Attaches a manifest to a plugin given as a binary (its id becomes the manifest's), for
     /// running a freshly built binary with the metadata of its `plugin.json`.
     pub fn with_manifest(mut self, manifest: Manifest) -> Result<PluginSpec, SupervisorError> {
-        manifest
-            .validate()
-            .map_err(|reason| SupervisorError::new(SupervisorErrorKind::Spec, &manifest.id, reason))?;
+        manifest.validate_runnable().map_err(|e| SupervisorError::manifest(&manifest.id, e))?;
         self.id = manifest.id.clone();
         self.manifest = Some(manifest);
         Ok(self)
