@@ -386,6 +386,56 @@ fn bundle_refuses_a_binary_for_another_platform() {
     );
 }
 
+#[test]
+fn bundle_builds_a_standalone_crate_with_cargo() {
+    // A tiny crate outside any workspace, named by a relative path as a user types it.
+    let parent = tempfile::tempdir().unwrap();
+    let crate_dir = parent.path().join("tiny-plugin");
+    std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+    std::fs::write(
+        crate_dir.join("Cargo.toml"),
+        "[package]\nname = \"tiny-plugin\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(crate_dir.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let manifest = manifest_with(json!({ "id": "com.example.tiny", "version": "0.2.0" }));
+    std::fs::write(crate_dir.join("plugin.json"), manifest.to_json_pretty()).unwrap();
+    std::fs::create_dir_all(crate_dir.join("assets/img")).unwrap();
+    std::fs::write(crate_dir.join("assets/img/icon.svg"), "<svg/>").unwrap();
+
+    let output = Command::new(MM_HOST)
+        .current_dir(parent.path())
+        .args(["bundle", "tiny-plugin", "--target", "linux-amd64"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("mm-host runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let cargo_toml = std::path::absolute(crate_dir.join("Cargo.toml")).unwrap();
+    assert_contains(
+        &stdout,
+        &[
+            "==> Building for linux-amd64",
+            &format!(
+                "cargo build --release --message-format=json-render-diagnostics --manifest-path {} --target x86_64-unknown-linux-gnu",
+                cargo_toml.display()
+            ),
+            "/x86_64-unknown-linux-gnu/release/tiny-plugin",
+            "assets/ (1 file)",
+            "✓ wrote tiny-plugin/dist/com.example.tiny-0.2.0-linux-amd64.tar.gz (",
+        ],
+    );
+    let unpacked = tempfile::tempdir().unwrap();
+    let names: Vec<String> =
+        unpack(&crate_dir.join("dist/com.example.tiny-0.2.0-linux-amd64.tar.gz"), unpacked.path())
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+    assert!(names.contains(&"com.example.tiny/assets/img/icon.svg".to_owned()), "{names:?}");
+    assert!(names.contains(&"com.example.tiny/venv/bin/python".to_owned()), "{names:?}");
+}
+
 // --- A real bundle of examples/hello ---------------------------------------------------
 
 fn workspace_root() -> PathBuf {

@@ -19,9 +19,11 @@ pub(crate) struct BuildRequest<'a> {
 }
 
 impl BuildRequest<'_> {
-    /// The `Cargo.toml` of the plugin folder, when there is one.
+    /// The `Cargo.toml` of the plugin folder, when there is one, as an absolute path (cargo
+    /// runs in the plugin folder, where a relative path would no longer point to it).
     fn cargo_toml(&self) -> Option<PathBuf> {
-        Some(self.plugin_dir.join("Cargo.toml")).filter(|path| path.is_file())
+        let path = self.plugin_dir.join("Cargo.toml");
+        path.is_file().then(|| std::path::absolute(&path).unwrap_or(path))
     }
 
     /// The arguments after `cargo`.
@@ -197,6 +199,13 @@ mod tests {
                 cargo_toml.display()
             )
         );
+
+        // A relative folder still names the right Cargo.toml from inside the folder.
+        let relative =
+            BuildRequest { plugin_dir: Path::new("."), package: None, platform: Platform::LinuxAmd64 };
+        let args = relative.args().unwrap();
+        let manifest_path = Path::new(&args[args.iter().position(|a| a == "--manifest-path").unwrap() + 1]);
+        assert!(manifest_path.is_absolute() && manifest_path.is_file(), "{}", manifest_path.display());
 
         let artifact = |name: &str, manifest: &Path| BinArtifact {
             name: name.into(),
