@@ -139,7 +139,12 @@ pub fn bundled_manifest(manifest: &Manifest) -> Manifest {
 
 /// The stub: a valid Python script that, run by a real Python, says what the plugin is.
 pub fn stub_script(manifest: &Manifest) -> String {
-    let id = &manifest.id;
+    // A valid id has only these characters; anything else must not break the Python string.
+    let id: String = manifest
+        .id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .collect();
     format!(
         r#"#!/usr/bin/env python3
 # Mattermost plugin {id}: a native program written in Rust.
