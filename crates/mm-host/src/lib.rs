@@ -24,7 +24,9 @@ pub use events::HookCaller;
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
 pub use store::Store;
 
-// --- Plugin processes: supervisor, manifest, CLI. ---
+// --- Plugin processes: supervisor, manifest, bundles, CLI. ---
+#[cfg(feature = "bundle")]
+pub mod bundle;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod manifest;

@@ -4,6 +4,11 @@
 //! executables and runtime, settings schema); every other key is kept in
 //! [`Manifest::extra`] so a manifest read and written back loses nothing.
 //!
+//! Reading a manifest checks what running it needs (a valid id, a server executable);
+//! [`Manifest::validate`] checks every rule a server applies when it installs a plugin, plus
+//! the bundler's (a version, usable setting keys), and reports all broken rules at once, each
+//! a [`ManifestProblem`] naming its field.
+//!
 //! ```
 //! use mm_host::manifest::Manifest;
 //!
@@ -24,6 +29,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod validate;
+
+pub use validate::{ManifestProblem, SETTING_TYPES};
+
 /// The file name of a plugin manifest inside a plugin folder.
 pub const MANIFEST_FILE_NAME: &str = "plugin.json";
 
@@ -31,6 +40,7 @@ pub const MANIFEST_FILE_NAME: &str = "plugin.json";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The plugin id, such as `com.example.hello`.
+    #[serde(default)]
     pub id: String,
     /// The display name.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -139,14 +149,28 @@ pub enum ManifestError {
         #[source]
         source: serde_json::Error,
     },
-    /// The manifest is well-formed but breaks a rule of the server.
-    #[error("plugin manifest {origin} is invalid: {reason}")]
+    /// The manifest is well-formed JSON but breaks rules of the server or the bundler.
+    #[error("plugin manifest {origin} is invalid: {}", join_problems(.problems))]
     Invalid {
-        /// Where the manifest came from.
+        /// Where the manifest came from (a path, `<string>`, or the plugin id).
         origin: String,
-        /// What is wrong.
-        reason: String,
+        /// Every broken rule, in field order (never empty).
+        problems: Vec<ManifestProblem>,
     },
+}
+
+impl ManifestError {
+    /// The broken rules, for [`ManifestError::Invalid`]; empty for the other kinds.
+    pub fn problems(&self) -> &[ManifestProblem] {
+        match self {
+            ManifestError::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+fn join_problems(problems: &[ManifestProblem]) -> String {
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 impl Manifest {
@@ -171,21 +195,50 @@ impl Manifest {
     fn parse(json: &str, origin: &str) -> Result<Manifest, ManifestError> {
         let manifest: Manifest = serde_json::from_str(json)
             .map_err(|source| ManifestError::Json { origin: origin.to_owned(), source })?;
-        manifest.validate().map_err(|reason| ManifestError::Invalid { origin: origin.to_owned(), reason })?;
+        manifest.check(origin, true)?;
         Ok(manifest)
     }
 
-    /// Checks the rules the server applies before starting a plugin: a valid id and, when
-    /// there is a server section, at least one executable.
-    pub fn validate(&self) -> Result<(), String> {
-        validate_plugin_id(&self.id)?;
-        if let Some(server) = &self.server
-            && server.executable.is_empty()
-            && server.executables.is_empty()
-        {
-            return Err("`server` has neither `executable` nor `executables`".to_owned());
+    /// Checks every rule a server applies when it installs the plugin (id, name, semantic
+    /// versions, URLs, server executable, settings schema) and the bundler's own (a
+    /// `version`, a `key` for every non-`custom` setting, no duplicate keys, options for
+    /// `dropdown` and `radio`). Reports all broken rules at once.
+    ///
+    /// ```
+    /// use mm_host::manifest::{Manifest, ManifestProblem};
+    ///
+    /// let manifest = Manifest::from_json(r#"{"id": "com.example.x", "name": "X", "version": "v1"}"#).unwrap();
+    /// let error = manifest.validate().unwrap_err();
+    /// assert!(matches!(error.problems(), [ManifestProblem::NotSemver { field: "version", .. }]));
+    /// assert_eq!(error.problems()[0].field(), "version");
+    /// ```
+    pub fn validate(&self) -> Result<(), ManifestError> {
+        self.check(&self.origin_label(), false)
+    }
+
+    /// Checks only what running the plugin needs: a valid id and, when there is a `server`
+    /// section, an executable (what reading a manifest checks).
+    pub fn validate_runnable(&self) -> Result<(), ManifestError> {
+        self.check(&self.origin_label(), true)
+    }
+
+    /// Every rule [`validate`](Self::validate) finds broken, in field order.
+    pub fn problems(&self) -> Vec<ManifestProblem> {
+        validate::problems(self)
+    }
+
+    fn check(&self, origin: &str, runnable_only: bool) -> Result<(), ManifestError> {
+        let problems: Vec<ManifestProblem> =
+            self.problems().into_iter().filter(|p| !runnable_only || p.blocks_running()).collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ManifestError::Invalid { origin: origin.to_owned(), problems })
         }
-        Ok(())
+    }
+
+    fn origin_label(&self) -> String {
+        if self.id.is_empty() { "<without id>".to_owned() } else { format!("of {}", self.id) }
     }
 
     /// The executable for this machine, relative to the plugin folder, chosen as the server
@@ -201,6 +254,13 @@ impl Manifest {
             return Some(path);
         }
         Some(server.executable.as_str()).filter(|p| !p.is_empty())
+    }
+
+    /// Whether the server takes the gRPC path for this plugin: `server.runtime` is `"python"`
+    /// or the executable ends in `.py`. It then runs `<plugin>/venv/bin/python <executable>`.
+    pub fn uses_grpc_runtime(&self) -> bool {
+        let Some(server) = &self.server else { return false };
+        server.runtime == "python" || self.server_executable().is_some_and(|path| path.ends_with(".py"))
     }
 
     /// The plugin settings' default values, as the plugin configuration starts out.
@@ -250,17 +310,7 @@ impl fmt::Display for Manifest {
 
 /// Checks a plugin id the way the server does: 3 to 190 characters from `a-z A-Z 0-9 . _ -`.
 pub fn validate_plugin_id(id: &str) -> Result<(), String> {
-    const MIN: usize = 3;
-    const MAX: usize = 190;
-    if id.len() < MIN || id.len() > MAX {
-        return Err(format!("plugin id {id:?} must be {MIN} to {MAX} characters long"));
-    }
-    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
-        return Err(format!(
-            "plugin id {id:?} contains {bad:?}; allowed are letters, digits, '.', '_' and '-'"
-        ));
-    }
-    Ok(())
+    validate::check_id(id).map_err(|problem| problem.to_string())
 }
 
 /// This machine's platform key in Go's naming (`linux-amd64`, `darwin-arm64`, ...), the key of
@@ -371,8 +421,36 @@ mod tests {
         }
         let err = Manifest::from_json("{").unwrap_err();
         assert!(matches!(err, ManifestError::Json { .. }), "{err}");
+        assert!(err.problems().is_empty());
         let err = Manifest::from_json(r#"{"name":"no id"}"#).unwrap_err();
-        assert!(matches!(err, ManifestError::Json { .. }), "{err}");
+        assert_eq!(err.problems(), [ManifestProblem::IdMissing], "{err}");
+    }
+
+    #[test]
+    fn reading_checks_what_running_needs_and_validate_everything() {
+        // No name, no version, an unknown setting type: runnable, but not installable.
+        let m = Manifest::from_json(
+            r#"{"id":"com.example.lax","settings_schema":{"settings":[{"key":"A","type":"checkbox"}]}}"#,
+        )
+        .unwrap();
+        assert!(m.validate_runnable().is_ok());
+        let err = m.validate().unwrap_err();
+        let fields: Vec<String> = err.problems().iter().map(ManifestProblem::field).collect();
+        assert_eq!(fields, ["name", "version", "settings_schema.settings[0].type"], "{err}");
+        assert!(
+            err.to_string().starts_with("plugin manifest of com.example.lax is invalid: `name`: "),
+            "{err}"
+        );
+        assert!(Manifest::from_json(FULL).unwrap().validate().is_ok());
+    }
+
+    #[test]
+    fn the_grpc_runtime_is_chosen_by_runtime_or_a_py_executable() {
+        let runtime = |json: &str| Manifest::from_json(json).unwrap().uses_grpc_runtime();
+        assert!(runtime(r#"{"id":"abc","server":{"executable":"x","runtime":"python"}}"#));
+        assert!(runtime(r#"{"id":"abc","server":{"executable":"server/plugin.py"}}"#));
+        assert!(!runtime(r#"{"id":"abc","server":{"executable":"server/dist/plugin"}}"#));
+        assert!(!runtime(r#"{"id":"abc"}"#));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! ```text
 //! mm-host run <binary|plugin.json|folder> [--port N] [--plugin-id ID]
 //! mm-host demo [--port N] [--exit-after-scenario]
+//! mm-host bundle [PLUGIN_DIR] [--package NAME] [--target linux-amd64|linux-arm64]... [--binary PATH] [--out DIR]
 //! ```
 //!
 //! `run` starts the local Mattermost stand-in (PluginAPI, REST API and the plugins' HTTP
@@ -13,7 +14,11 @@
 //! `demo` builds `examples/hello`, runs it the same way and drives a short scenario through
 //! the host: a post with the banned word is filtered, `/hello` answers and counts in the KV
 //! store, and the plugin's HTTP route answers. Logs follow `RUST_LOG` (default `info`).
+//!
+//! `bundle` validates `plugin.json`, builds the plugin in release mode and writes
+//! `<out>/<id>-<version>-<platform>.tar.gz` for a Mattermost server (see [`crate::bundle`]).
 
+mod bundle;
 mod demo;
 mod http_get;
 mod output;
@@ -44,6 +49,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(args, printer).await,
             Command::Demo(args) => demo::demo(args, printer).await,
+            Command::Bundle(args) => bundle::bundle(args, printer).await,
         }
     });
     match result {
@@ -79,6 +85,29 @@ enum Command {
     Run(RunArgs),
     /// Build examples/hello, run it and show its hooks at work.
     Demo(DemoArgs),
+    /// Validate plugin.json, build the plugin in release mode and write the .tar.gz bundle a
+    /// Mattermost server installs, one per platform.
+    Bundle(BundleArgs),
+}
+
+#[derive(Debug, Args)]
+struct BundleArgs {
+    /// The plugin folder: holds plugin.json and normally the plugin's Cargo.toml.
+    #[arg(default_value = ".")]
+    plugin_dir: PathBuf,
+    /// Build this package of the workspace (`cargo build -p NAME`) instead of the folder's own.
+    #[arg(long, value_name = "NAME")]
+    package: Option<String>,
+    /// A platform to bundle for: linux-amd64 or linux-arm64; repeat for several. Default:
+    /// linux-amd64, plus linux-arm64 when its Rust target is installed.
+    #[arg(long, value_name = "PLATFORM")]
+    target: Vec<crate::bundle::Platform>,
+    /// Bundle this prebuilt plugin binary instead of building (one platform).
+    #[arg(long, value_name = "PATH")]
+    binary: Option<PathBuf>,
+    /// Where to write the bundles. Default: PLUGIN_DIR/dist.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

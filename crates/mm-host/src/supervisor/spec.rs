@@ -11,7 +11,10 @@ use super::error::{SupervisorError, SupervisorErrorKind};
 ///
 /// The server starts a plugin from its folder with the manifest's executable path as the one
 /// argument; [`PluginSpec::from_path`] does the same for a folder or a `plugin.json`, and for
-/// a bare binary uses the binary's folder and its path.
+/// a bare binary uses the binary's folder and its path. A manifest on the gRPC path
+/// (`server.runtime: "python"`, or an executable ending in `.py`) runs the plugin folder's
+/// interpreter, `venv/bin/python` first, with the executable as its argument, as the server
+/// does: that is where a bundle made by `mm-host bundle` keeps the plugin binary.
 ///
 /// ```no_run
 /// use mm_host::supervisor::PluginSpec;
@@ -101,7 +104,8 @@ impl PluginSpec {
             ));
         };
         let argument = OsString::from(executable);
-        let program = dir.join(executable);
+        let program =
+            if manifest.uses_grpc_runtime() { interpreter(&dir, &id)? } else { dir.join(executable) };
         check_executable(&program, &id)?;
         Ok(PluginSpec { id, program, argument, dir, env: Vec::new(), manifest: Some(manifest) })
     }
@@ -118,9 +122,7 @@ impl PluginSpec {
     /// Attaches a manifest to a plugin given as a binary (its id becomes the manifest's), for
     /// running a freshly built binary with the metadata of its `plugin.json`.
     pub fn with_manifest(mut self, manifest: Manifest) -> Result<PluginSpec, SupervisorError> {
-        manifest
-            .validate()
-            .map_err(|reason| SupervisorError::new(SupervisorErrorKind::Spec, &manifest.id, reason))?;
+        manifest.validate_runnable().map_err(|e| SupervisorError::manifest(&manifest.id, e))?;
         self.id = manifest.id.clone();
         self.manifest = Some(manifest);
         Ok(self)
@@ -162,6 +164,28 @@ impl PluginSpec {
     pub fn manifest(&self) -> Option<&Manifest> {
         self.manifest.as_ref()
     }
+}
+
+/// Where the server looks for the interpreter of a gRPC-path plugin, in order, inside the
+/// plugin folder. (It then tries `python3`/`python` on PATH; the host does not, since a
+/// system Python cannot run a native plugin.)
+const INTERPRETERS: [&str; 4] =
+    ["venv/bin/python", "venv/bin/python3", ".venv/bin/python", ".venv/bin/python3"];
+
+fn interpreter(dir: &Path, label: &str) -> Result<PathBuf, SupervisorError> {
+    INTERPRETERS.iter().map(|candidate| dir.join(candidate)).find(|path| path.is_file()).ok_or_else(|| {
+        SupervisorError::new(
+            SupervisorErrorKind::Spec,
+            label,
+            format!(
+                "the manifest selects the gRPC runtime (`server.runtime: \"python\"`), so the plugin runs as \
+                 `venv/bin/python <executable>`, but {} has none of {}; run an unpacked bundle \
+                 (`mm-host bundle`) or the plugin binary itself",
+                dir.display(),
+                INTERPRETERS.join(", ")
+            ),
+        )
+    })
 }
 
 fn absolute(path: &Path, label: &str) -> Result<PathBuf, SupervisorError> {
@@ -268,6 +292,26 @@ mod tests {
             assert_eq!(spec.dir(), dir.path());
             assert_eq!(spec.manifest().unwrap().id, "com.example.folder");
         }
+    }
+
+    #[test]
+    fn a_grpc_runtime_folder_runs_its_venv_interpreter_with_the_executable_as_argument() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("plugin.json"),
+            r#"{"id":"com.example.bundled","server":{"executable":"server/plugin.py","runtime":"python"}}"#,
+        )
+        .unwrap();
+        let err = PluginSpec::from_path(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("venv/bin/python, venv/bin/python3"), "{err}");
+        write_executable(&dir.path().join(".venv/bin/python3"));
+        let spec = PluginSpec::from_path(dir.path()).unwrap();
+        assert_eq!(spec.program(), dir.path().join(".venv/bin/python3"));
+        write_executable(&dir.path().join("venv/bin/python"));
+        let spec = PluginSpec::from_path(dir.path()).unwrap();
+        assert_eq!(spec.program(), dir.path().join("venv/bin/python"), "venv/bin/python comes first");
+        assert_eq!(spec.argument(), "server/plugin.py");
+        assert_eq!(spec.dir(), dir.path());
     }
 
     #[test]
