@@ -57,15 +57,15 @@ fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
         }
     });
 
+    // The plugin's log lines come through its stderr pipe, read concurrently with the hook
+    // answers, so one may be printed just after "Serving": wait for both.
+    const PLUGIN_LOG_LINE: &str = "[com.example.cli-run] INFO  fixture: fixture activated mode=normal";
     let mut output = String::new();
-    loop {
+    while !(output.contains("Serving; press Ctrl-C to stop") && output.contains(PLUGIN_LOG_LINE)) {
         let line =
             lines_rx.recv_timeout(PATIENCE).unwrap_or_else(|_| panic!("no progress; so far:\n{output}"));
         output.push_str(&line);
         output.push('\n');
-        if line.contains("Serving; press Ctrl-C to stop") {
-            break;
-        }
     }
     assert_contains(
         &output,
@@ -76,7 +76,7 @@ fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
             "com.example.cli-run handshake: gRPC on tcp 127.0.0.1:",
             "com.example.cli-run health: \"plugin\" is SERVING",
             "com.example.cli-run Implemented: MessageWillBePosted, OnActivate, OnDeactivate (ignored unknown names: NotAHook)",
-            "[com.example.cli-run] INFO  fixture: fixture activated mode=normal",
+            PLUGIN_LOG_LINE,
             "com.example.cli-run activated",
             "plugin HTTP routes: none (the plugin does not implement ServeHTTP)",
             "REST API:           http://127.0.0.1:",
