@@ -13,7 +13,10 @@ use mm_host::supervisor::{API_TARGET_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, 
 use mm_host::testkit::TestHost;
 use serde_json::{Value, json};
 
-const MM_HOST: &str = env!("CARGO_BIN_EXE_mm-host");
+mod command_line;
+
+use command_line::{MM_HOST, assert_contains, mm_host};
+
 /// A generous bound so a broken plugin fails the test instead of hanging it.
 const PATIENCE: Duration = Duration::from_secs(120);
 const HELLO_ID: &str = "com.example.hello";
@@ -289,26 +292,6 @@ fn every_problem_is_reported_at_once() {
 
 // --- The command line ------------------------------------------------------------------
 
-/// Runs `mm-host args...` to the end; returns (success, stdout and stderr).
-fn mm_host(args: &[&str]) -> (bool, String) {
-    let output = Command::new(MM_HOST)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("mm-host runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), format!("{stdout}\n--- stderr ---\n{stderr}"))
-}
-
-fn assert_contains(output: &str, needles: &[&str]) {
-    for needle in needles {
-        assert!(output.contains(needle), "missing {needle:?} in:\n{output}");
-    }
-}
-
 #[test]
 fn bundle_refuses_an_invalid_manifest_before_building() {
     let dir = tempfile::tempdir().unwrap();
@@ -324,7 +307,7 @@ fn bundle_refuses_an_invalid_manifest_before_building() {
     std::fs::write(dir.path().join("plugin.json"), manifest.to_string()).unwrap();
     // A Cargo.toml that cannot build: the command must stop before it gets there.
     std::fs::write(dir.path().join("Cargo.toml"), "this is not toml [").unwrap();
-    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap()]);
+    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap()], &[]);
     assert!(!ok, "{output}");
     assert_contains(
         &output,
@@ -347,11 +330,11 @@ fn bundle_refuses_an_invalid_manifest_before_building() {
 #[test]
 fn bundle_explains_a_missing_manifest_and_a_bad_target() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap()]);
+    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap()], &[]);
     assert!(!ok, "{output}");
     assert_contains(&output, &["error: cannot read plugin manifest", "plugin.json"]);
 
-    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap(), "--target", "windows-amd64"]);
+    let (ok, output) = mm_host(&["bundle", dir.path().to_str().unwrap(), "--target", "windows-amd64"], &[]);
     assert!(!ok, "{output}");
     assert_contains(
         &output,
@@ -366,19 +349,22 @@ fn bundle_refuses_a_binary_for_another_platform() {
     let script = dir.path().join("plugin.sh");
     std::fs::write(&script, "#!/bin/sh\n").unwrap();
     let (ok, output) =
-        mm_host(&["bundle", dir.path().to_str().unwrap(), "--binary", script.to_str().unwrap()]);
+        mm_host(&["bundle", dir.path().to_str().unwrap(), "--binary", script.to_str().unwrap()], &[]);
     assert!(!ok, "{output}");
     assert_contains(&output, &["is not a Linux executable for linux-amd64: it is not an ELF file"]);
-    let (ok, output) = mm_host(&[
-        "bundle",
-        dir.path().to_str().unwrap(),
-        "--binary",
-        script.to_str().unwrap(),
-        "--target",
-        "linux-amd64",
-        "--target",
-        "linux-arm64",
-    ]);
+    let (ok, output) = mm_host(
+        &[
+            "bundle",
+            dir.path().to_str().unwrap(),
+            "--binary",
+            script.to_str().unwrap(),
+            "--target",
+            "linux-amd64",
+            "--target",
+            "linux-arm64",
+        ],
+        &[],
+    );
     assert!(!ok, "{output}");
     assert_contains(
         &output,
@@ -502,14 +488,17 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
     let hello_dir = workspace_root().join("examples/hello");
 
     // The command, with the binary built above.
-    let (ok, output) = mm_host(&[
-        "bundle",
-        hello_dir.to_str().unwrap(),
-        "--binary",
-        binary.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let (ok, output) = mm_host(
+        &[
+            "bundle",
+            hello_dir.to_str().unwrap(),
+            "--binary",
+            binary.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
     assert!(ok, "{output}");
     let archive = out.path().join("com.example.hello-0.1.0-linux-amd64.tar.gz");
     assert_contains(

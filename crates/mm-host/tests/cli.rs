@@ -6,31 +6,13 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const MM_HOST: &str = env!("CARGO_BIN_EXE_mm-host");
+mod command_line;
+
+use command_line::{MM_HOST, assert_contains, mm_host};
+
 const FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-fixture-plugin");
 /// A generous bound so a broken CLI fails the test instead of hanging it.
 const PATIENCE: Duration = Duration::from_secs(300);
-
-/// Runs `mm-host args...` to the end; returns (success, stdout).
-fn mm_host(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
-    let output = Command::new(MM_HOST)
-        .args(args)
-        .envs(env.iter().copied())
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("mm-host runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), format!("{stdout}\n--- stderr ---\n{stderr}"))
-}
-
-fn assert_contains(output: &str, needles: &[&str]) {
-    for needle in needles {
-        assert!(output.contains(needle), "missing {needle:?} in:\n{output}");
-    }
-}
 
 #[cfg(unix)]
 #[test]
