@@ -6,7 +6,7 @@
 //! |---|---|---|
 //! | `types` | [`types`] | domain types (`mm-types`): users, posts, channels, typed ids, ... |
 //! | `client` | [`client`] | the PluginAPI client (`mm-client`), async and [`client::blocking`] |
-//! | `hooks` | [`hooks`] | the plugin runtime (`mm-hooks`): [`Plugin`](hooks::Plugin), [`plugin`], [`run`](hooks::run) |
+//! | `hooks` | [`hooks`] | the plugin runtime (`mm-hooks`): [`Plugin`](hooks::Plugin), [`plugin`], [`run`] |
 //! | `http` | [`http`] | HTTP routes (`mm-http`) with [`axum`] |
 //!
 //! A complete plugin:
