@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 mod command_line;
 
-use command_line::{MM_HOST, assert_contains, mm_host};
+use command_line::{assert_contains, mm_host, mm_host_command};
 
 /// A generous bound so a broken plugin fails the test instead of hanging it.
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -389,11 +389,8 @@ fn bundle_builds_a_standalone_crate_with_cargo() {
     std::fs::create_dir_all(crate_dir.join("assets/img")).unwrap();
     std::fs::write(crate_dir.join("assets/img/icon.svg"), "<svg/>").unwrap();
 
-    let output = Command::new(MM_HOST)
+    let output = mm_host_command(&["bundle", "tiny-plugin", "--target", "linux-amd64"])
         .current_dir(parent.path())
-        .args(["bundle", "tiny-plugin", "--target", "linux-amd64"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
         .output()
         .expect("mm-host runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

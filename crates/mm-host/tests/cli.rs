@@ -8,7 +8,7 @@ use std::time::Duration;
 
 mod command_line;
 
-use command_line::{MM_HOST, assert_contains, mm_host};
+use command_line::{assert_contains, mm_host, mm_host_command};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-fixture-plugin");
 /// A generous bound so a broken CLI fails the test instead of hanging it.
@@ -19,12 +19,8 @@ const PATIENCE: Duration = Duration::from_secs(300);
 fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("record.txt");
-    let mut child = Command::new(MM_HOST)
-        .args(["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-run"])
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
+    let mut child = mm_host_command(&["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-run"])
         .env("MM_HOST_FIXTURE_RECORD", &record)
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
         .expect("mm-host runs");
