@@ -5,7 +5,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
     let root = root.canonicalize().map_err(|e| format!("proto folder {}: {e}", root.display()))?;
     println!("cargo:rerun-if-changed={}", root.display());
 

@@ -22,13 +22,13 @@ go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.5.1
 rm -rf gen && mkdir -p gen/pluginapipb
 files=()
 mapping=()
-for f in "$root"/proto/mattermost/pluginapi/v1/*.proto; do
+for f in "$root"/crates/mm-proto/proto/mattermost/pluginapi/v1/*.proto; do
     rel="mattermost/pluginapi/v1/$(basename "$f")"
     files+=("$rel")
     mapping+=("M$rel=$gen_pkg")
 done
 go_opts=$(IFS=,; echo "paths=import,${mapping[*]}")
-python3 -m grpc_tools.protoc -I "$root/proto" \
+python3 -m grpc_tools.protoc -I "$root/crates/mm-proto/proto" \
     --plugin=protoc-gen-go="$GOBIN/protoc-gen-go" \
     --plugin=protoc-gen-go-grpc="$GOBIN/protoc-gen-go-grpc" \
     --go_out="$here/gen" --go_opt="$go_opts" \

@@ -11,7 +11,7 @@ const PLUGIN_SCRIPT: &str = include_str!("../baselines/plugin.py");
 /// The baseline PluginAPI client.
 const API_CLIENT_SCRIPT: &str = include_str!("../baselines/api_client.py");
 /// The proto folder the stubs are generated from.
-const PROTO_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../proto");
+const PROTO_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../mm-proto/proto");
 /// Picks the interpreter (default: `python3` on the `PATH`).
 pub const PYTHON_ENV: &str = "MM_BENCH_PYTHON";
 
