@@ -1,21 +1,26 @@
-//! Compiles `proto/` with protox (no system `protoc`) and generates prost messages and tonic
-//! clients/servers for both services, plus the encoded descriptor set for reflection.
+//! Compiles `proto/` (the gRPC contract) and `stock/` (what stock servers have beyond it) with
+//! protox (no system `protoc`) and generates prost messages and tonic clients/servers, plus the
+//! encoded descriptor set for reflection.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
-    let root = root.canonicalize().map_err(|e| format!("proto folder {}: {e}", root.display()))?;
-    println!("cargo:rerun-if-changed={}", root.display());
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The contract, then the stock-only declarations (which import the contract's files).
+    let roots = [folder(manifest_dir, "proto")?, folder(manifest_dir, "stock")?];
+    let mut relative = Vec::new();
+    for root in &roots {
+        println!("cargo:rerun-if-changed={}", root.display());
+        let mut files = Vec::new();
+        collect_protos(root, &mut files)?;
+        files.sort();
+        for file in files {
+            relative.push(file.strip_prefix(root)?.to_path_buf());
+        }
+    }
 
-    let mut files = Vec::new();
-    collect_protos(&root, &mut files)?;
-    files.sort();
-    let relative: Vec<PathBuf> =
-        files.iter().map(|f| f.strip_prefix(&root).map(Path::to_path_buf)).collect::<Result<_, _>>()?;
-
-    let mut compiler = protox::Compiler::new([&root])?;
+    let mut compiler = protox::Compiler::new(&roots)?;
     compiler.include_source_info(true).include_imports(true);
     compiler.open_files(&relative)?;
 
@@ -34,6 +39,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         .generate_default_stubs(true)
         .compile_fds(compiler.file_descriptor_set())?;
     Ok(())
+}
+
+fn folder(manifest_dir: &Path, name: &str) -> Result<PathBuf, Box<dyn Error>> {
+    let path = manifest_dir.join(name);
+    Ok(path.canonicalize().map_err(|e| format!("proto folder {}: {e}", path.display()))?)
 }
 
 fn collect_protos(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<dyn Error>> {
