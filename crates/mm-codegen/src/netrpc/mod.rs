@@ -1,0 +1,38 @@
+//! The net/rpc mapping: for every stock `plugin.API` method and `plugin.Hooks` hook, Go's gob
+//! argument and reply structs over the gRPC request and response messages, generated from the
+//! two declarations (`proto/` + `stock/*.proto`, and `stock/surface.json` from the pinned Go
+//! module) and the exceptions in `stock/mapping.toml`.
+
+mod mapping;
+mod model;
+mod proto;
+mod surface;
+
+use prost_types::FileDescriptorSet;
+
+pub(crate) use model::Plan;
+
+/// Joins the declarations and checks them; every problem is reported at once.
+pub(crate) fn plan(set: &FileDescriptorSet, surface_json: &str, mapping_toml: &str) -> Result<Plan, String> {
+    let schema = proto::Schema::from_descriptors(set);
+    let surface = surface::Surface::parse(surface_json)?;
+    let mapping = mapping::Mapping::parse(mapping_toml)?;
+    model::plan(&schema, &surface, &mapping).map_err(|errors| {
+        format!("the net/rpc mapping has {} problem(s):\n  - {}", errors.len(), errors.join("\n  - "))
+    })
+}
+
+/// A one-line summary of the mapping, or every problem found.
+pub fn check(set: &FileDescriptorSet, surface_json: &str, mapping_toml: &str) -> Result<String, String> {
+    let plan = plan(set, surface_json, mapping_toml)?;
+    let dropped: usize = plan.dropped.values().map(Vec::len).sum();
+    Ok(format!(
+        "net/rpc mapping: {} API methods ({} special), {} hooks ({} special), {} entity views, {} Go fields not carried",
+        plan.api.len(),
+        plan.api.iter().filter(|m| m.special).count(),
+        plan.hooks.len(),
+        plan.hooks.iter().filter(|m| m.special).count(),
+        plan.views.len(),
+        dropped
+    ))
+}
