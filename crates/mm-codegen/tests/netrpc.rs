@@ -32,3 +32,24 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+#[test]
+fn the_mapping_generates_source() {
+    let proto = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mm-proto");
+    let roots = [proto.join("proto"), proto.join("stock")];
+    let mut files = Vec::new();
+    for root in &roots {
+        collect(root, root, &mut files);
+    }
+    let mut compiler = protox::Compiler::new(&roots).expect("compiler");
+    compiler.include_imports(true);
+    compiler.open_files(&files).expect("proto files compile");
+    let set = compiler.file_descriptor_set();
+    let surface = std::fs::read_to_string(proto.join("stock/surface.json")).expect("surface.json");
+    let mapping = std::fs::read_to_string(proto.join("stock/mapping.toml")).expect("mapping.toml");
+    let source = mm_codegen::netrpc::generate(&set, &surface, &mapping).unwrap_or_else(|e| panic!("{e}"));
+    if let Ok(dump) = std::env::var("NETRPC_DUMP") {
+        std::fs::write(dump, &source).expect("dump");
+    }
+    assert!(source.contains("impl ::mm_gob::Encode for v1::Post {"));
+}

@@ -3,10 +3,13 @@
 //! two declarations (`proto/` + `stock/*.proto`, and `stock/surface.json` from the pinned Go
 //! module) and the exceptions in `stock/mapping.toml`.
 
+mod emit;
+mod go_model;
 mod mapping;
 mod model;
 mod proto;
 mod surface;
+mod types;
 
 use prost_types::FileDescriptorSet;
 
@@ -35,4 +38,15 @@ pub fn check(set: &FileDescriptorSet, surface_json: &str, mapping_toml: &str) ->
         plan.views.len(),
         dropped
     ))
+}
+
+/// The generated Rust source of `mm_proto::netrpc`'s mapping (see the module docs).
+pub fn generate(set: &FileDescriptorSet, surface_json: &str, mapping_toml: &str) -> Result<String, String> {
+    let schema = proto::Schema::from_descriptors(set);
+    let surface = surface::Surface::parse(surface_json)?;
+    let mapping = mapping::Mapping::parse(mapping_toml)?;
+    let plan = model::plan(&schema, &surface, &mapping).map_err(|errors| {
+        format!("the net/rpc mapping has {} problem(s):\n  - {}", errors.len(), errors.join("\n  - "))
+    })?;
+    emit::emit(&plan, &schema, &surface, &mapping.enums)
 }

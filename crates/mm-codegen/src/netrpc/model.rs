@@ -228,21 +228,25 @@ impl Builder<'_> {
                 continue;
             }
             if !is_args && is_error_type(&go.ty) {
-                match error_field {
-                    Some(f) => {
-                        claimed.insert(f.name.clone());
-                        fields.push(ViewField {
-                            go_name: go.name.clone(),
-                            go_type: go.ty.clone(),
-                            source: Source::Field {
-                                field: f.clone(),
-                                conv: Conv::Custom("app_error".into()),
-                            },
-                        })
-                    }
-                    None => self
-                        .errors
-                        .push(format!("{method}: Go returns an error, the response has no `error`")),
+                let Some(f) = error_field else {
+                    self.errors.push(format!("{method}: Go returns an error, the response has no `error`"));
+                    continue;
+                };
+                claimed.insert(f.name.clone());
+                // `*model.AppError` is a struct on the wire; `error` an interface that holds
+                // a `*model.AppError` or a `*plugin.ErrorString`.
+                let conv = if go.ty == "error" {
+                    Ok(Conv::Custom("error_interface".into()))
+                } else {
+                    self.conv(&go.ty, f)
+                };
+                match conv {
+                    Ok(conv) => fields.push(ViewField {
+                        go_name: go.name.clone(),
+                        go_type: go.ty.clone(),
+                        source: Source::Field { field: f.clone(), conv },
+                    }),
+                    Err(e) => self.errors.push(format!("{method} {side} {}: {e}", go.name)),
                 }
                 continue;
             }
