@@ -1,0 +1,3 @@
+//! Integration tests of mm-gob.
+
+mod captures;
