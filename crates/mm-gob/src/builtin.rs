@@ -21,7 +21,7 @@ pub static STRING: GoType = GoType { name: "string", kind: Kind::String };
 /// `complex128` and `complex64` (wire id 7).
 pub static COMPLEX: GoType = GoType { name: "complex128", kind: Kind::Complex };
 /// `interface {}`, and every interface type (wire id 8).
-pub static INTERFACE: GoType = GoType { name: "interface", kind: Kind::Interface };
+pub static INTERFACE: GoType = GoType { name: "interface {}", kind: Kind::Interface };
 
 fn string() -> &'static GoType {
     &STRING

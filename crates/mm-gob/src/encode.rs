@@ -72,10 +72,16 @@ struct Defined {
     _graph: Option<Arc<TypeGraph>>,
 }
 
+/// Kind, field count and name: where to look for a structurally equal type already defined.
+type ShapeKey = (TypeKind, usize, String);
+
 /// The encoding state of one stream direction: the types already defined on it.
 #[derive(Debug)]
 pub struct Encoder {
     defined: HashMap<TypeKey, Defined>,
+    /// Every type defined, by shape, so an equal type met under another identity (the same Go
+    /// type reached through two decoded type graphs) reuses the definition.
+    shapes: HashMap<ShapeKey, Vec<(TypeRef, i64)>>,
     next_id: i64,
     max_depth: usize,
 }
@@ -90,7 +96,7 @@ impl Encoder {
     /// An encoder for a new stream (type ids from 64, values nested at most 100 deep, the
     /// decoder's default).
     pub fn new() -> Self {
-        Encoder { defined: HashMap::new(), next_id: FIRST_USER_ID, max_depth: 100 }
+        Encoder { defined: HashMap::new(), shapes: HashMap::new(), next_id: FIRST_USER_ID, max_depth: 100 }
     }
 
     /// Sets the deepest value nesting this encoder accepts.
@@ -101,7 +107,7 @@ impl Encoder {
 
     /// The number of types defined on this stream so far.
     pub fn defined_types(&self) -> usize {
-        self.defined.len()
+        usize::try_from(self.next_id - FIRST_USER_ID).unwrap_or_default()
     }
 
     /// Appends to `out` the definitions of the types `value` needs that were not sent on this
@@ -111,25 +117,30 @@ impl Encoder {
         let mut st = EncState {
             buf: Vec::new(),
             defined: std::mem::take(&mut self.defined),
+            shapes: std::mem::take(&mut self.shapes),
             next_id: self.next_id,
             new_types: Vec::new(),
+            added_keys: Vec::new(),
+            added_shapes: Vec::new(),
             max_depth: self.max_depth,
         };
         let result = st.top_level(value).and_then(|()| st.finish(out));
         match result {
-            Ok(()) => {
-                self.next_id = st.next_id;
-                self.defined = st.defined;
-                Ok(())
-            }
-            Err(err) => {
-                for (key, _, _) in &st.new_types {
+            Ok(()) => self.next_id = st.next_id,
+            Err(_) => {
+                for key in &st.added_keys {
                     st.defined.remove(key);
                 }
-                self.defined = st.defined;
-                Err(err)
+                for shape in &st.added_shapes {
+                    if let Some(list) = st.shapes.get_mut(shape) {
+                        list.pop();
+                    }
+                }
             }
         }
+        self.defined = st.defined;
+        self.shapes = st.shapes;
+        result
     }
 }
 
@@ -139,8 +150,12 @@ pub(crate) struct EncState {
     buf: Vec<u8>,
     defined: HashMap<TypeKey, Defined>,
     next_id: i64,
+    shapes: HashMap<ShapeKey, Vec<(TypeRef, i64)>>,
     /// Types given an id during this call, in order; they need definitions.
-    new_types: Vec<(TypeKey, i64, TypeRef)>,
+    new_types: Vec<(i64, TypeRef)>,
+    /// Keys and shapes recorded during this call, to forget if it fails.
+    added_keys: Vec<TypeKey>,
+    added_shapes: Vec<ShapeKey>,
     max_depth: usize,
 }
 
@@ -207,7 +222,10 @@ impl EncState {
         if let Some(defined) = self.defined.get(&key) {
             return Ok(defined.id);
         }
-        let id = self.assign(key, ty)?;
+        let (id, new) = self.assign(key, ty)?;
+        if !new {
+            return Ok(id);
+        }
         // Children iteratively: recursive and deep types must not recurse here.
         let mut work = vec![ty.clone()];
         while let Some(t) = work.pop() {
@@ -216,8 +234,7 @@ impl EncState {
                     continue;
                 }
                 let key = type_key(&child);
-                if !self.defined.contains_key(&key) {
-                    self.assign(key, &child)?;
+                if !self.defined.contains_key(&key) && self.assign(key, &child)?.1 {
                     work.push(child);
                 }
             }
@@ -225,19 +242,32 @@ impl EncState {
         Ok(id)
     }
 
-    fn assign(&mut self, key: TypeKey, ty: &TypeRef) -> Result<i64> {
+    /// Gives `ty` (not known under `key`) an id: an equal type's if one is defined, else a new
+    /// one. Returns the id and whether it is new (then `ty` needs a definition).
+    fn assign(&mut self, key: TypeKey, ty: &TypeRef) -> Result<(i64, bool)> {
+        let graph = match ty {
+            TypeRef::Dynamic(d) => Some(d.graph().clone()),
+            TypeRef::Static(_) => None,
+        };
+        let shape: ShapeKey = (ty.kind(), ty.field_count(), ty.name().to_string());
+        let equal =
+            self.shapes.get(&shape).and_then(|list| list.iter().find(|(t, _)| t == ty)).map(|(_, id)| *id);
+        if let Some(id) = equal {
+            self.defined.insert(key.clone(), Defined { id, _graph: graph });
+            self.added_keys.push(key);
+            return Ok((id, false));
+        }
         let id = self.next_id;
         if id > i64::from(i32::MAX) {
             return Err(Error::new(ErrorKind::LimitExceeded, "type ids exhausted on this stream"));
         }
         self.next_id += 1;
-        let graph = match ty {
-            TypeRef::Dynamic(d) => Some(d.graph().clone()),
-            TypeRef::Static(_) => None,
-        };
         self.defined.insert(key.clone(), Defined { id, _graph: graph });
-        self.new_types.push((key, id, ty.clone()));
-        Ok(id)
+        self.added_keys.push(key);
+        self.shapes.entry(shape.clone()).or_default().push((ty.clone(), id));
+        self.added_shapes.push(shape);
+        self.new_types.push((id, ty.clone()));
+        Ok((id, true))
     }
 
     fn top_level(&mut self, value: &dyn Encode) -> Result<()> {
@@ -264,7 +294,7 @@ impl EncState {
         let start = out.len();
         let mut definition = Vec::new();
         let mut i = 0;
-        while let Some((_, id, ty)) = self.new_types.get(i) {
+        while let Some((id, ty)) = self.new_types.get(i) {
             let (id, ty) = (*id, ty.clone());
             i += 1;
             definition.clear();
@@ -747,5 +777,197 @@ impl StructWriter<'_> {
         }
         wire::put_uint(&mut self.w.st.buf, 0);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::{Interface, Value, builtin};
+
+    fn encode(value: &dyn Encode) -> Vec<u8> {
+        let mut out = Vec::new();
+        Encoder::new().encode(value, &mut out).unwrap();
+        out
+    }
+
+    crate::gob_struct! {
+        #[derive(Debug, Default)]
+        struct Three = "Three" {
+            a: i64 = "A",
+            b: String = "B",
+            c: bool = "C",
+        }
+    }
+
+    crate::gob_struct! {
+        #[derive(Debug, Default)]
+        struct Pointers = "Pointers" {
+            p: Option<i64> = "P",
+            q: Option<Three> = "Q",
+        }
+    }
+
+    #[test]
+    fn top_level_scalars_are_singletons() {
+        // Length, type id, delta 0, value.
+        assert_eq!(encode(&-65i64), [0x04, 0x04, 0x00, 0xff, 0x81]);
+        assert_eq!(encode(&418i32), [0x05, 0x04, 0x00, 0xfe, 0x03, 0x44]);
+        assert_eq!(encode(&836u64), [0x05, 0x06, 0x00, 0xfe, 0x03, 0x44]);
+        assert_eq!(encode(&7u16), [0x03, 0x06, 0x00, 0x07]);
+        assert_eq!(encode(&1.5f64), [0x05, 0x08, 0x00, 0xfe, 0xf8, 0x3f]);
+        assert_eq!(encode(&3.25f32), [0x05, 0x08, 0x00, 0xfe, 0x0a, 0x40]);
+        assert_eq!(encode(&true), [0x03, 0x02, 0x00, 0x01]);
+        assert_eq!(encode(&"hooks"), [0x08, 0x0c, 0x00, 0x05, b'h', b'o', b'o', b'k', b's']);
+        assert_eq!(encode(&b"ab".to_vec()), [0x05, 0x0a, 0x00, 0x02, b'a', b'b']);
+        // Zero values are sent at top level.
+        assert_eq!(encode(&0i64), [0x03, 0x04, 0x00, 0x00]);
+    }
+
+    #[test]
+    fn struct_fields_are_deltas_and_zero_fields_are_omitted() {
+        let out = encode(&Three { a: 0, b: "x".into(), c: true });
+        // Definition: struct "Three" {A int; B string; C bool}.
+        let def_len = usize::from(out[0]);
+        let value = &out[1 + def_len..];
+        assert_eq!(value, [0x08, 0xff, 0x80, 0x02, 0x01, b'x', 0x01, 0x01, 0x00]);
+    }
+
+    #[test]
+    fn pointers_follow_go() {
+        // nil and pointers to zero scalars are omitted; a pointer to a struct is sent.
+        let out = encode(&Pointers { p: Some(0), q: None });
+        assert!(out.ends_with(&[0x03, 0xff, 0x80, 0x00]), "{out:02x?}");
+        let out = encode(&Pointers { p: Some(3), q: Some(Three::default()) });
+        assert!(out.ends_with(&[0x07, 0xff, 0x80, 0x01, 0x06, 0x01, 0x00, 0x00]), "{out:02x?}");
+        // Go refuses a nil pointer at top level.
+        let err = Encoder::new().encode(&None::<i64>, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn interface_values_match_go() {
+        let props: HashMap<String, Option<Interface>> =
+            HashMap::from([("count".into(), Some(Interface::int(2)))]);
+        let out = encode(&props);
+        // map[string]interface {} defined as id 64, then the value; the entry is byte for
+        // byte what the stock server sent for Props["count"].
+        assert_eq!(
+            out,
+            [
+                0x0d, 0x7f, 0x04, 0x01, 0x02, 0xff, 0x80, 0x00, 0x01, 0x0c, 0x01, 0x10, 0x00, 0x00, //
+                0x12, 0xff, 0x80, 0x00, 0x01, 0x05, b'c', b'o', b'u', b'n', b't', 0x03, b'i', b'n', b't',
+                0x04, 0x02, 0x00, 0x04,
+            ]
+        );
+    }
+
+    #[test]
+    fn nil_interfaces_and_nil_elements() {
+        let items: Vec<Option<Interface>> = vec![None, Some(Interface::bool(true))];
+        let out = encode(&items);
+        let def_len = usize::from(out[0]);
+        let value = &out[1 + def_len..];
+        // id 64, singleton, 2 elements: nil, then "bool" id 1 count 2 payload `00 01`.
+        assert_eq!(
+            value,
+            [0x0e, 0xff, 0x80, 0x00, 0x02, 0x00, 0x04, b'b', b'o', b'o', b'l', 0x02, 0x02, 0x00, 0x01]
+        );
+        // A nil pointer element is an error, as in Go.
+        let err = Encoder::new().encode(&vec![None::<i64>], &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue);
+        assert_eq!(err.path_string(), "<value>[0]");
+    }
+
+    #[test]
+    fn types_are_defined_once_per_stream() {
+        let mut enc = Encoder::new();
+        let mut first = Vec::new();
+        enc.encode(&Three { a: 1, ..Three::default() }, &mut first).unwrap();
+        let mut second = Vec::new();
+        enc.encode(&Three { a: 1, ..Three::default() }, &mut second).unwrap();
+        assert!(first.len() > second.len());
+        assert!(first.ends_with(&second));
+        assert_eq!(enc.defined_types(), 1);
+        // The same shape under another identity reuses the definition.
+        let dynamic = TypeRef::new_slice("", TypeRef::Static(&builtin::STRING));
+        let mut a = Vec::new();
+        enc.encode(&vec!["x".to_string()], &mut a).unwrap();
+        let mut b = Vec::new();
+        enc.encode(&Value::Slice(dynamic, vec![Value::String("x".into())]), &mut b).unwrap();
+        assert!(a.len() > b.len() && a.ends_with(&b), "{a:02x?} {b:02x?}");
+        assert_eq!(enc.defined_types(), 2);
+    }
+
+    #[test]
+    fn a_failed_encode_changes_nothing() {
+        let mut enc = Encoder::new();
+        let bad = Value::Slice(
+            TypeRef::Static(&builtin::SLICE_OF_STRING),
+            vec![Value::String("ok".into()), Value::Int(1)],
+        );
+        let mut out = vec![0xaa];
+        let err = enc.encode(&bad, &mut out).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue);
+        assert_eq!(err.path_string(), "[]string[1]");
+        assert_eq!(out, [0xaa]);
+        assert_eq!(enc.defined_types(), 0);
+        let mut good = Vec::new();
+        enc.encode(&vec!["ok".to_string()], &mut good).unwrap();
+        assert_eq!(good[1], 0x7f, "the first type still gets id 64");
+    }
+
+    #[test]
+    fn writers_check_counts_and_kinds() {
+        struct Liar;
+        impl Encode for Liar {
+            fn go_type(&self) -> TypeRef {
+                TypeRef::Static(&builtin::SLICE_OF_STRING)
+            }
+            fn encode(&self, w: &mut ValueWriter<'_>) -> Result<()> {
+                let mut s = w.slice(2)?;
+                s.element(&"only one")?;
+                s.end()
+            }
+            fn is_zero(&self) -> bool {
+                false
+            }
+        }
+        let err = Encoder::new().encode(&Liar, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue);
+
+        struct WrongKind;
+        impl Encode for WrongKind {
+            fn go_type(&self) -> TypeRef {
+                TypeRef::Static(&builtin::STRING)
+            }
+            fn encode(&self, w: &mut ValueWriter<'_>) -> Result<()> {
+                w.struct_fields().end()
+            }
+            fn is_zero(&self) -> bool {
+                false
+            }
+        }
+        assert!(Encoder::new().encode(&WrongKind, &mut Vec::new()).is_err());
+        // An interface needs a registered name and cannot hold another interface.
+        assert!(Encoder::new().encode(&Interface::new("", Value::Int(1)), &mut Vec::new()).is_err());
+        let nested = Interface::new("x", Value::Interface(None));
+        assert!(Encoder::new().encode(&Some(nested), &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let mut v = Interface::int(1);
+        for _ in 0..60 {
+            v = Interface::slice(vec![Some(v)]);
+        }
+        let mut out = Vec::new();
+        assert_eq!(
+            Encoder::new().encode(&Some(v.clone()), &mut out).unwrap_err().kind(),
+            ErrorKind::LimitExceeded
+        );
+        Encoder::new().with_max_depth(1000).encode(&Some(v), &mut out).unwrap();
     }
 }

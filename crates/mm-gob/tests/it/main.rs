@@ -1,3 +1,4 @@
 //! Integration tests of mm-gob.
 
 mod captures;
+mod support;
