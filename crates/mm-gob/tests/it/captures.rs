@@ -414,6 +414,7 @@ fn message_will_be_posted_spans_two_messages() {
     // value's first message ending with the inline `map[string]interface {}` definition, and
     // the second one.
     assert_eq!(pushed, first + 25 + 2);
+    assert_eq!(support::split_values(gob(S07_H2P, true)), 1, "only MessageWillBePosted is split");
     assert_eq!(args.a.unwrap().request_id, "req-1");
     let post = args.b.unwrap();
     assert_eq!(post.create_at, 1_700_000_002_000);

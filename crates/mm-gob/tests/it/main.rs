@@ -1,4 +1,5 @@
 //! Integration tests of mm-gob.
 
 mod captures;
+mod go_interop;
 mod support;

@@ -78,3 +78,43 @@ pub(crate) fn decode_incrementally(stream: &[u8]) -> Result<(Vec<Value>, usize)>
         }
     }
 }
+
+/// The number of values in `stream` that continue past the message they start in.
+pub(crate) fn split_values(stream: &[u8]) -> usize {
+    let msgs = messages(stream);
+    let mut dec = Decoder::new(Limits::default());
+    let mut q = MessageQueue::new();
+    let mut splits = 0;
+    let mut attempts_since_value = 0;
+    for m in msgs {
+        // A value message starts with a non-negative type id: an int whose uint is even.
+        let starts_value = leading_uint(&m).is_some_and(|u| u & 1 == 0);
+        q.push(m);
+        match dec.decode_value(&mut q) {
+            Ok(_) => {
+                if attempts_since_value > 0 {
+                    splits += 1;
+                }
+                attempts_since_value = 0;
+            }
+            Err(e) if e.is_incomplete() => {
+                if starts_value || attempts_since_value > 0 {
+                    attempts_since_value += 1;
+                }
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    splits
+}
+
+/// The uint at the start of a message.
+fn leading_uint(m: &[u8]) -> Option<u64> {
+    let first = *m.first()?;
+    if first < 0x80 {
+        return Some(u64::from(first));
+    }
+    let len = usize::from(first.wrapping_neg());
+    let bytes = m.get(1..1 + len)?;
+    Some(bytes.iter().fold(0, |acc, b| (acc << 8) | u64::from(*b)))
+}
