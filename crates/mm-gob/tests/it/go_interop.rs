@@ -142,6 +142,7 @@ fn rust_stream() -> Vec<u8> {
 }
 
 /// Builds the Go program once; `None` (with a notice) when Go is missing.
+#[allow(clippy::print_stderr)] // The skip is announced, as CI must not skip silently.
 fn interop_binary() -> Option<PathBuf> {
     if Command::new("go").arg("version").output().is_err() {
         eprintln!("skipping the Go interop test: `go` is not installed");
