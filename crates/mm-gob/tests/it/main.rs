@@ -2,4 +2,5 @@
 
 mod captures;
 mod go_interop;
+mod props;
 mod support;
