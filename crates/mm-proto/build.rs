@@ -27,6 +27,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(out_dir.join("descriptor_set.bin"), compiler.encode_file_descriptor_set())?;
 
+    // The net/rpc mapping: the stock surface (generated from the Go module by
+    // tools/netrpc-gen) joined with these descriptors, and the declared exceptions.
+    if std::env::var_os("CARGO_FEATURE_NETRPC").is_some() {
+        let stock = manifest_dir.join("stock");
+        println!("cargo:rerun-if-changed={}", stock.join("surface.json").display());
+        println!("cargo:rerun-if-changed={}", stock.join("mapping.toml").display());
+        let surface = std::fs::read_to_string(stock.join("surface.json"))?;
+        let mapping = std::fs::read_to_string(stock.join("mapping.toml"))?;
+        let source = mm_codegen::netrpc::generate(&compiler.file_descriptor_set(), &surface, &mapping)?;
+        std::fs::write(out_dir.join("netrpc.rs"), source)?;
+    }
+
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

@@ -32,6 +32,9 @@ mod generated {
     }
 }
 
+#[cfg(feature = "netrpc")]
+pub mod netrpc;
+
 pub use generated::go_plugin;
 pub use generated::v1;
 

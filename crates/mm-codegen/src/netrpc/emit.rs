@@ -13,6 +13,10 @@ use super::proto::{FieldType, Schema};
 use super::surface::Surface;
 use super::types::{TypeRef, Types, field_type, inline_id};
 
+// Keys of views are used only to look views up here.
+#[allow(unused_imports)]
+use super::model::ViewKey as _;
+
 /// The generated module's source.
 pub(crate) fn emit(
     plan: &Plan,
@@ -117,18 +121,21 @@ impl Emitter<'_> {
         let (encode, decode) = self.struct_bodies(view, "self", "out");
         let _ = write!(
             self.out,
-            "impl ::mm_gob::Encode for {rust} {{\n\
-             \x20   fn go_type(&self) -> &'static ::mm_gob::GoType {{ {ty} }}\n\
+            "impl ::mm_gob::StaticType for {rust} {{\n\
+             \x20   fn static_type() -> &'static ::mm_gob::GoType {{ {ty} }}\n\
+             }}\n\n\
+             impl ::mm_gob::Encode for {rust} {{\n\
+             \x20   fn go_type(&self) -> ::mm_gob::TypeRef {{ ::mm_gob::TypeRef::from({ty}) }}\n\
              \x20   fn is_zero(&self) -> bool {{ false }}\n\
-             \x20   fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::core::result::Result<(), ::mm_gob::Error> {{\n{encode}    }}\n\
+             \x20   fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::mm_gob::Result<()> {{\n{encode}    }}\n\
              }}\n\n\
              impl ::mm_gob::Decode for {rust} {{\n\
-             \x20   fn decode(r: &mut ::mm_gob::ValueReader<'_>) -> ::core::result::Result<Self, ::mm_gob::Error> {{\n\
+             \x20   fn decode(r: &mut ::mm_gob::ValueReader<'_>) -> ::mm_gob::Result<Self> {{\n\
              \x20       let mut out = Self::default();\n\
              \x20       ::mm_gob::Decode::decode_into(&mut out, r)?;\n\
              \x20       Ok(out)\n\
              \x20   }}\n\
-             \x20   fn decode_into(&mut self, r: &mut ::mm_gob::ValueReader<'_>) -> ::core::result::Result<(), ::mm_gob::Error> {{\n\
+             \x20   fn decode_into(&mut self, r: &mut ::mm_gob::ValueReader<'_>) -> ::mm_gob::Result<()> {{\n\
              \x20       let out = self;\n{decode}    }}\n\
              }}\n\n"
         );
@@ -137,10 +144,19 @@ impl Emitter<'_> {
     /// The bodies of `encode` (reading `src`) and `decode_into` (writing `dst`) for a view's
     /// fields; inline views become helper functions.
     fn struct_bodies(&mut self, view: &View, src: &str, dst: &str) -> (String, String) {
+        if view.fields.is_empty() {
+            // `struct {}` (or a Go struct none of whose fields the message carries).
+            return (
+                "        w.struct_fields().end()\n".to_string(),
+                format!(
+                    "        let _ = {dst};\n        let mut s = r.struct_fields(&[])?;\n        while s.next()?.is_some() {{}}\n        Ok(())\n"
+                ),
+            );
+        }
         let names: Vec<String> = view.fields.iter().map(|f| format!("{:?}", f.go_name)).collect();
         let mut encode = String::from("        let mut s = w.struct_fields();\n");
         let mut decode = format!(
-            "        const NAMES: &[&str] = &[{}];\n        let mut s = r.struct_fields(NAMES)?;\n        while let Some(i) = s.next()? {{\n            let v = &mut s.value();\n            match i {{\n",
+            "        const NAMES: &[&str] = &[{}];\n        let mut s = r.struct_fields(NAMES)?;\n        while let Some(i) = s.next()? {{\n            match i {{\n",
             names.join(", ")
         );
         for (i, field) in view.fields.iter().enumerate() {
@@ -148,15 +164,31 @@ impl Emitter<'_> {
                 Source::Inline(inner) => {
                     let helper = self.inline_helpers(inner);
                     let _ = writeln!(encode, "        s.field({i}, &{helper}::Enc({src}))?;");
-                    let _ = writeln!(decode, "                {i} => {helper}::decode_into({dst}, v)?,");
+                    let _ = writeln!(
+                        decode,
+                        "                {i} => {helper}::decode_into({dst}, &mut s.value()?)?,"
+                    );
                 }
                 Source::Field { field: proto, conv } => {
                     let access = format!("{src}.{}", proto.rust_name);
                     let target = format!("{dst}.{}", proto.rust_name);
-                    match self.field_code(field, &proto.ty, proto.optional, conv, &access) {
+                    match self.field_code(field, &proto.ty, conv, &access) {
                         Ok((enc, dec)) => {
                             let _ = writeln!(encode, "        s.field({i}, {enc})?;");
-                            let _ = writeln!(decode, "                {i} => {target} = {dec},");
+                            match dec {
+                                Decoding::Merge => {
+                                    let _ = writeln!(
+                                        decode,
+                                        "                {i} => s.decode_into(&mut {target})?,"
+                                    );
+                                }
+                                Decoding::Expr(expr) => {
+                                    let _ = writeln!(
+                                        decode,
+                                        "                {i} => {target} = {{ let v = &mut s.value()?; {expr} }},"
+                                    );
+                                }
+                            }
                         }
                         Err(e) => {
                             self.errors.push(format!("{} field {}: {e}", view.key.go_type, field.go_name))
@@ -166,7 +198,7 @@ impl Emitter<'_> {
             }
         }
         encode.push_str("        s.end()\n");
-        decode.push_str("                _ => s.skip()?,\n            }\n        }\n        Ok(())\n");
+        decode.push_str("                _ => {}\n            }\n        }\n        Ok(())\n");
         (encode, decode)
     }
 
@@ -188,39 +220,36 @@ impl Emitter<'_> {
              \x20   #[allow(unused_imports)]\n    use super::*;\n\
              \x20   pub(crate) struct Enc<'a>(pub(crate) &'a {rust});\n\
              \x20   impl ::mm_gob::Encode for Enc<'_> {{\n\
-             \x20       fn go_type(&self) -> &'static ::mm_gob::GoType {{ {ty} }}\n\
+             \x20       fn go_type(&self) -> ::mm_gob::TypeRef {{ ::mm_gob::TypeRef::from({ty}) }}\n\
              \x20       fn is_zero(&self) -> bool {{ false }}\n\
-             \x20       fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::core::result::Result<(), ::mm_gob::Error> {{\n{encode}        }}\n\
+             \x20       fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::mm_gob::Result<()> {{\n{encode}        }}\n\
              \x20   }}\n\
-             \x20   pub(crate) fn decode_into(out: &mut {rust}, r: &mut ::mm_gob::ValueReader<'_>) -> ::core::result::Result<(), ::mm_gob::Error> {{\n{decode}    }}\n\
+             \x20   pub(crate) fn decode_into(out: &mut {rust}, r: &mut ::mm_gob::ValueReader<'_>) -> ::mm_gob::Result<()> {{\n{decode}    }}\n\
              }}\n\n"
         );
         name
     }
 
-    /// The encode expression (a `&dyn Encode`) and the decode expression (a value of the proto
-    /// field's Rust type, reading from `v`) for one field.
+    /// The encode expression (a `&dyn Encode`) and how the proto field is decoded for one field.
     fn field_code(
         &mut self,
         field: &ViewField,
         proto: &FieldType,
-        optional: bool,
         conv: &Conv,
         access: &str,
-    ) -> Result<(String, String), String> {
+    ) -> Result<(String, Decoding), String> {
         let go_ty = self.type_expr(&field_type(field));
+        let expr = |e: String| Decoding::Expr(e);
         Ok(match conv {
-            Conv::Scalar | Conv::Message(_) | Conv::Wrapper => {
-                (format!("&{access}"), "::mm_gob::Decode::decode(v)?".to_string())
-            }
+            Conv::Scalar | Conv::Message(_) | Conv::Wrapper => (format!("&{access}"), Decoding::Merge),
             Conv::List(inner) | Conv::Map(_, inner) if matches!(**inner, Conv::Scalar | Conv::Message(_)) => {
-                (format!("&{access}"), "::mm_gob::Decode::decode(v)?".to_string())
+                (format!("&{access}"), Decoding::Merge)
             }
             Conv::Map(_, inner) if **inner == Conv::StringList => {
-                (format!("&rt::StringListMap(&{access})"), "rt::StringListMap::decode(v)?".to_string())
+                (format!("&rt::StringListMap(&{access})"), expr("rt::StringListMap::decode(v)?".into()))
             }
             Conv::InterfaceMap => {
-                (format!("&rt::InterfaceMap(&{access})"), "rt::InterfaceMap::decode(v)?".to_string())
+                (format!("&rt::InterfaceMap(&{access})"), expr("rt::InterfaceMap::decode(v)?".into()))
             }
             Conv::Interface => {
                 let wrap = if matches!(proto, FieldType::Message(m) if m == ".google.protobuf.Struct") {
@@ -228,38 +257,32 @@ impl Emitter<'_> {
                 } else {
                     "Interface"
                 };
-                (format!("&rt::{wrap}(&{access})"), format!("rt::{wrap}::decode(v)?"))
+                (format!("&rt::{wrap}(&{access})"), expr(format!("rt::{wrap}::decode(v)?")))
             }
             Conv::JsonValue => {
-                (format!("&rt::JsonValue(&{access})"), "rt::JsonValue::decode(v)?".to_string())
-            }
-            Conv::StringList => {
-                (format!("&rt::StringList(&{access})"), "rt::StringList::decode(v)?".to_string())
+                (format!("&rt::JsonValue(&{access})"), expr("rt::JsonValue::decode(v)?".into()))
             }
             Conv::Enum(name) => {
                 let f = enum_fn(name);
-                let _ = optional;
                 (
-                    format!("&rt::GoStr({f}_to_go({access}))"),
-                    format!("{f}_from_go(&::mm_gob::Decode::decode(v)?)"),
+                    format!("&{f}_to_go(&{access})"),
+                    expr(format!("{f}_from_go(&<String as ::mm_gob::Decode>::decode(v)?)")),
                 )
             }
             Conv::Json { go_type, wrapper_field } => {
                 let model = format!("go_model::{}", super::go_model::rust_name(go_type));
                 match (wrapper_field, proto) {
                     (None, _) => (
-                        format!("&rt::Json::<{model}>::new(Some(&{access}), {go_ty})"),
-                        format!("rt::Json::<{model}>::decode(v)?.unwrap_or_default()"),
+                        format!("&rt::Json::<{model}>::new(Some(&{access}))"),
+                        expr(format!("rt::Json::<{model}>::decode(v)?.unwrap_or_default()")),
                     ),
                     (Some(inner), FieldType::Message(wrapper)) => {
                         let wrapper = self.rust_path(wrapper);
                         (
-                            format!(
-                                "&rt::Json::<{model}>::new({access}.as_ref().map(|w| &w.{inner}), {go_ty})"
-                            ),
-                            format!(
+                            format!("&rt::Json::<{model}>::new({access}.as_ref().map(|w| &w.{inner}))"),
+                            expr(format!(
                                 "rt::Json::<{model}>::decode(v)?.map(|bytes| {wrapper} {{ {inner}: bytes }})"
-                            ),
+                            )),
                         )
                     }
                     (Some(_), other) => return Err(format!("a JSON wrapper field of type {other:?}")),
@@ -267,9 +290,9 @@ impl Emitter<'_> {
             }
             Conv::Custom(name) => (
                 format!("&rt::conv::{name}::Enc(&{access}, {go_ty})"),
-                format!("rt::conv::{name}::decode(v)?"),
+                expr(format!("rt::conv::{name}::decode(v)?")),
             ),
-            Conv::List(_) | Conv::Map(..) => return Err(format!("no code for {conv:?}")),
+            Conv::List(_) | Conv::Map(..) | Conv::StringList => return Err(format!("no code for {conv:?}")),
         })
     }
 
@@ -290,7 +313,7 @@ impl Emitter<'_> {
             let _ = write!(
                 self.out,
                 "/// The Go string of a `{name}` number (unknown numbers: the empty string).\n\
-                 #[allow(dead_code)]\npub(crate) fn {f}_to_go(value: i32) -> &'static str {{\n    match value {{\n{to_go}        _ => \"\",\n    }}\n}}\n\n\
+                 #[allow(dead_code)]\npub(crate) fn {f}_to_go(value: &i32) -> &'static str {{\n    match *value {{\n{to_go}        _ => \"\",\n    }}\n}}\n\n\
                  /// The `{name}` number of a Go string (unknown strings: 0, unspecified).\n\
                  #[allow(dead_code)]\npub(crate) fn {f}_from_go(value: &str) -> i32 {{\n    match value {{\n{from_go}        _ => 0,\n    }}\n}}\n\n"
             );
@@ -317,7 +340,7 @@ impl Emitter<'_> {
             } else {
                 let _ = writeln!(
                     self.out,
-                    "    rt::Method {{ go_name: {:?}, service: {:?}, codec: Some(rt::Codec {{\n        request: |m| m.downcast_ref::<{request}>().map(|m| m as &dyn ::mm_gob::Encode),\n        response: |m| m.downcast_ref::<{response}>().map(|m| m as &dyn ::mm_gob::Encode),\n        decode_request: |r| Ok(Box::new(<{request} as ::mm_gob::Decode>::decode(r)?)),\n        decode_response: |r| Ok(Box::new(<{response} as ::mm_gob::Decode>::decode(r)?)),\n    }}) }},",
+                    "    rt::Method {{ go_name: {:?}, service: {:?}, codec: Some(rt::Codec {{\n        request: |m| m.downcast_ref::<{request}>().map(|m| m as &dyn ::mm_gob::Encode),\n        response: |m| m.downcast_ref::<{response}>().map(|m| m as &dyn ::mm_gob::Encode),\n        decode_request: |d, q| Ok(Box::new(d.decode::<{request}>(q)?)),\n        decode_response: |d, q| Ok(Box::new(d.decode::<{response}>(q)?)),\n    }}) }},",
                     m.go_name, m.service
                 );
             }
@@ -335,4 +358,12 @@ fn enum_fn(full_name: &str) -> String {
 #[allow(dead_code)]
 fn key_debug(key: &ViewKey) -> String {
     format!("{}@{}", key.go_type, key.message)
+}
+
+/// How a field is decoded into the proto message.
+enum Decoding {
+    /// `decode_into` the proto field (same representation; merges like Go).
+    Merge,
+    /// Assign this expression, which reads from `v`.
+    Expr(String),
 }

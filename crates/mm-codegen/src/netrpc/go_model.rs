@@ -98,25 +98,29 @@ pub(crate) fn emit(
             );
             names.push(format!("{:?}", f.name));
             let _ = writeln!(encode, "            s.field({i}, &self.{ident})?;");
-            let _ =
-                writeln!(decode, "                    {i} => out.{ident} = ::mm_gob::Decode::decode(v)?,");
+            let _ = writeln!(decode, "                    {i} => s.decode_into(&mut out.{ident})?,");
         }
         let _ = write!(
             out,
             "    /// Go `{name}`.\n    #[derive(Debug, Default, Clone, ::serde::Serialize, ::serde::Deserialize)]\n    #[serde(default)]\n    pub(crate) struct {rust} {{\n{fields}    }}\n\n\
+             \x20   impl rt::IsEmpty for {rust} {{\n\
+             \x20       fn is_empty(&self) -> bool {{ false }}\n\
+             \x20   }}\n\n\
+             \x20   impl ::mm_gob::StaticType for {rust} {{\n\
+             \x20       fn static_type() -> &'static ::mm_gob::GoType {{ {ty} }}\n\
+             \x20   }}\n\n\
              \x20   impl ::mm_gob::Encode for {rust} {{\n\
-             \x20       fn go_type(&self) -> &'static ::mm_gob::GoType {{ {ty} }}\n\
+             \x20       fn go_type(&self) -> ::mm_gob::TypeRef {{ ::mm_gob::TypeRef::from({ty}) }}\n\
              \x20       fn is_zero(&self) -> bool {{ false }}\n\
-             \x20       fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::core::result::Result<(), ::mm_gob::Error> {{\n\
+             \x20       fn encode(&self, w: &mut ::mm_gob::ValueWriter<'_>) -> ::mm_gob::Result<()> {{\n\
              \x20           let mut s = w.struct_fields();\n{encode}            s.end()\n        }}\n    }}\n\n\
              \x20   impl ::mm_gob::Decode for {rust} {{\n\
-             \x20       fn decode(r: &mut ::mm_gob::ValueReader<'_>) -> ::core::result::Result<Self, ::mm_gob::Error> {{\n\
+             \x20       fn decode(r: &mut ::mm_gob::ValueReader<'_>) -> ::mm_gob::Result<Self> {{\n\
              \x20           const NAMES: &[&str] = &[{names}];\n\
              \x20           let mut out = Self::default();\n\
              \x20           let mut s = r.struct_fields(NAMES)?;\n\
              \x20           while let Some(i) = s.next()? {{\n\
-             \x20               let v = &mut s.value();\n\
-             \x20               match i {{\n{decode}                    _ => s.skip()?,\n                }}\n            }}\n            Ok(out)\n        }}\n    }}\n\n",
+             \x20               match i {{\n{decode}                    _ => {{}}\n                }}\n            }}\n            Ok(out)\n        }}\n    }}\n\n",
             names = names.join(", "),
         );
     }
@@ -161,7 +165,7 @@ fn rust_type(surface: &Surface, go: &str) -> Result<String, String> {
         GoKind::Struct => rust_name(go),
         GoKind::Interface => "rt::Dynamic".into(),
         GoKind::Opaque if go == "time.Time" => "rt::GoTime".into(),
-        GoKind::Opaque => "rt::Opaque".into(),
+        GoKind::Opaque => return Err(format!("Go type {go} marshals itself; only time.Time is mirrored")),
         GoKind::Complex | GoKind::Unsupported => return Err(format!("Go type {go} cannot be mirrored")),
     })
 }

@@ -52,9 +52,6 @@ pub(crate) struct InlineView {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TypeOverride {
-    /// The proto message it maps to, when the names differ.
-    #[serde(default)]
-    pub(crate) proto: Option<String>,
     /// Go field (or dotted path into an embedded or nested struct) -> proto field.
     #[serde(default)]
     pub(crate) fields: BTreeMap<String, String>,

@@ -65,7 +65,6 @@ pub(crate) enum FieldType {
 /// An enum with its values.
 #[derive(Debug)]
 pub(crate) struct Enum {
-    pub(crate) rust_path: String,
     pub(crate) values: Vec<(String, i32)>,
 }
 
@@ -170,12 +169,9 @@ impl Schema {
         }
     }
 
-    fn add_enum(&mut self, prefix: &str, module: &str, e: &prost_types::EnumDescriptorProto) {
+    fn add_enum(&mut self, prefix: &str, _module: &str, e: &prost_types::EnumDescriptorProto) {
         let values = e.value.iter().map(|v| (v.name().to_string(), v.number())).collect();
-        self.enums.insert(
-            format!("{prefix}.{}", e.name()),
-            Enum { rust_path: format!("{module}::{}", e.name().to_upper_camel_case()), values },
-        );
+        self.enums.insert(format!("{prefix}.{}", e.name()), Enum { values });
     }
 
     pub(crate) fn message(&self, full_name: &str) -> Result<&Message, String> {

@@ -21,26 +21,10 @@ pub(crate) struct Surface {
 #[derive(Debug, Deserialize)]
 pub(crate) struct GoMethod {
     pub(crate) name: String,
-    #[serde(default)]
-    pub(crate) params: Vec<GoParam>,
-    #[serde(default)]
-    pub(crate) results: Vec<GoParam>,
     /// The Go type of the RPC method's argument struct (`plugin.Z_GetUserArgs`).
     pub(crate) args: String,
     /// The Go type of the RPC method's reply struct (`plugin.Z_GetUserReturns`, or `struct{}`).
     pub(crate) returns: String,
-    pub(crate) served: bool,
-    #[serde(default)]
-    pub(crate) extra: bool,
-}
-
-/// A parameter or result of an interface method.
-#[derive(Debug, Deserialize)]
-pub(crate) struct GoParam {
-    #[serde(default)]
-    pub(crate) name: String,
-    #[serde(rename = "type")]
-    pub(crate) ty: String,
 }
 
 /// A Go type as gob sees it.

@@ -144,7 +144,10 @@ impl Types {
                 self.expr(surface, &TypeRef::Go(desc.key.clone()), views),
                 self.expr(surface, &TypeRef::Go(desc.elem.clone()), views)
             ),
-            GoKind::Opaque => "::mm_gob::Kind::Opaque".to_string(),
+            GoKind::Opaque if desc.opaque == "GobEncode" => {
+                "::mm_gob::Kind::Opaque(::mm_gob::OpaqueKind::GobEncoder)".to_string()
+            }
+            GoKind::Opaque => "::mm_gob::Kind::Opaque(::mm_gob::OpaqueKind::BinaryMarshaler)".to_string(),
             other => {
                 // Basic kinds are builtins; `builtin` answered before we got here.
                 format!("::mm_gob::Kind::{other:?}")
@@ -213,8 +216,8 @@ fn builtin(surface: &Surface, ty: &TypeRef) -> Option<&'static str> {
         GoKind::Bytes => "BYTES",
         GoKind::Interface => "INTERFACE",
         GoKind::Slice => match elem_kind(&desc.elem)? {
-            GoKind::String => "SLICE_STRING",
-            GoKind::Interface => "SLICE_INTERFACE",
+            GoKind::String => "SLICE_OF_STRING",
+            GoKind::Interface => "SLICE_OF_INTERFACE",
             _ => return None,
         },
         GoKind::Map => match (elem_kind(&desc.key)?, elem_kind(&desc.elem)?) {
@@ -225,7 +228,7 @@ fn builtin(surface: &Surface, ty: &TypeRef) -> Option<&'static str> {
                 if surface.deref(&desc.elem).ok().and_then(|(_, d)| elem_kind(&d.elem))
                     == Some(GoKind::String) =>
             {
-                "MAP_STRING_SLICE_STRING"
+                "HTTP_HEADER"
             }
             _ => return None,
         },
