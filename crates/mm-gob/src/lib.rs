@@ -57,3 +57,8 @@ pub use error::{Error, ErrorKind, PathSegment, Result};
 pub use message::{MessageQueue, split_message};
 pub use types::{DynType, Field, GoType, Kind, OpaqueKind, StaticType, TypeKind, TypeRef};
 pub use value::{Interface, Value};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
