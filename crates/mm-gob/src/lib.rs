@@ -55,7 +55,7 @@ pub use decode::{Decode, Decoder, Limits, MapReader, SliceReader, StructReader, 
 pub use encode::{Encode, Encoder, MapWriter, SliceWriter, StructWriter, ValueWriter};
 pub use error::{Error, ErrorKind, PathSegment, Result};
 pub use message::{MessageQueue, split_message};
-pub use types::{DynType, Field, GoType, Kind, OpaqueKind, StaticType, TypeKind, TypeRef};
+pub use types::{DynType, Field, FieldCodec, GoType, Kind, OpaqueKind, StaticType, TypeKind, TypeRef};
 pub use value::{Interface, Value};
 
 /// The README's examples, compiled and run as doctests.

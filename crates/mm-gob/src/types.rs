@@ -139,6 +139,60 @@ pub trait StaticType {
     fn static_type() -> &'static GoType;
 }
 
+/// Encodes and decodes a field whose Rust type is not the Go type's natural counterpart: a
+/// prost enum (`i32`) that Go sends as a string, a timestamp kept as `i64` that Go sends as
+/// a `time.Time`... Name the codec in [`gob_impl!`](crate::gob_impl) or
+/// [`gob_struct!`](crate::gob_struct) with `field: Type = "GoName" with Codec`.
+///
+/// ```
+/// use mm_gob::{FieldCodec, GoType, Result, ValueReader, ValueWriter, builtin};
+///
+/// /// A prost enum (`i32`) that Go declares as a string type.
+/// struct ChannelType;
+///
+/// impl FieldCodec<i32> for ChannelType {
+///     fn static_type() -> &'static GoType {
+///         &builtin::STRING
+///     }
+///     fn is_zero(value: &i32) -> bool {
+///         *value == 0
+///     }
+///     fn encode(value: &i32, w: &mut ValueWriter<'_>) -> Result<()> {
+///         w.string(if *value == 1 { "O" } else { "P" });
+///         Ok(())
+///     }
+///     fn decode_into(value: &mut i32, r: &mut ValueReader<'_>) -> Result<()> {
+///         *value = if r.string()? == "O" { 1 } else { 2 };
+///         Ok(())
+///     }
+/// }
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Channel { id: String, r#type: i32 }
+///
+/// mm_gob::gob_impl! {
+///     Channel = "Channel" {
+///         id: String = "Id",
+///         r#type: i32 = "Type" with ChannelType,
+///     }
+/// }
+///
+/// let channel = Channel { id: "c1".into(), r#type: 1 };
+/// let value = mm_gob::Value::from_encode(&channel).unwrap();
+/// assert_eq!(value.field("Type").and_then(mm_gob::Value::as_str), Some("O"));
+/// assert_eq!(value.to_typed::<Channel>().unwrap(), channel);
+/// ```
+pub trait FieldCodec<T> {
+    /// The Go type the field is sent as.
+    fn static_type() -> &'static GoType;
+    /// Whether the value is Go's zero value (the field is then omitted).
+    fn is_zero(value: &T) -> bool;
+    /// Writes the value.
+    fn encode(value: &T, w: &mut crate::ValueWriter<'_>) -> crate::Result<()>;
+    /// Reads the value into the field.
+    fn decode_into(value: &mut T, r: &mut crate::ValueReader<'_>) -> crate::Result<()>;
+}
+
 /// A Go type, static or dynamic.
 #[derive(Clone)]
 pub enum TypeRef {

@@ -628,6 +628,16 @@ impl StructReader<'_> {
         result.map_err(|e| e.at(PathSegment::Field(self.field_name().to_string())))
     }
 
+    /// Reads the current field's value with a closure; errors get the field's name in their
+    /// path.
+    pub fn decode_with<R>(&mut self, f: impl FnOnce(&mut ValueReader<'_>) -> Result<R>) -> Result<R> {
+        let result = {
+            let mut r = self.value()?;
+            f(&mut r)
+        };
+        result.map_err(|e| e.at(PathSegment::Field(self.field_name().to_string())))
+    }
+
     /// Decodes the current field's value into `target` (Go's merge semantics).
     pub fn decode_into<T: Decode>(&mut self, target: &mut T) -> Result<()> {
         let result = {
