@@ -1,0 +1,5 @@
+//! Integration tests of mm-netrpc: yamux, broker, remote reader, net/rpc, plugin and host
+//! sides, against captured bytes, against ourselves over real unix sockets, and against Go.
+
+mod support;
+mod yamux;
