@@ -77,9 +77,12 @@ pub enum ErrorKind {
     /// The plugin did not print its handshake (or could not be connected) in time.
     #[error("timeout while waiting for plugin to start ({0})")]
     StartTimeout(String),
-    /// The plugin process exited before its handshake.
-    #[error("plugin exited before we could connect")]
-    PluginExited,
+    /// The plugin process exited before its handshake (with this exit status).
+    #[error("plugin exited before we could connect ({0})")]
+    PluginExited(String),
+    /// A net/rpc connection could not be served any longer (corrupt data, an I/O error).
+    #[error("net/rpc: {0}")]
+    Rpc(String),
     /// A net/rpc call of the go-plugin control protocol failed.
     #[error("go-plugin control call {method} failed: {message}")]
     Control {

@@ -12,7 +12,13 @@
 #[cfg(not(unix))]
 compile_error!("mm-netrpc supports Unix only: go-plugin's net/rpc transport runs over unix sockets");
 
+pub mod broker;
 mod error;
+pub mod handshake;
+pub mod host;
+pub mod plugin;
+pub mod rpc;
+pub mod stream_io;
 pub mod yamux;
 
 pub use error::{Error, ErrorKind};
