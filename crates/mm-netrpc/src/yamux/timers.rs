@@ -19,10 +19,13 @@ pub(crate) struct Deadlines {
     notify: Notify,
 }
 
+/// Streams waiting for a deadline, oldest first.
+type Queue = VecDeque<(Instant, Weak<StreamShared>)>;
+
 #[derive(Default)]
 struct Queues {
-    open: VecDeque<(Instant, Weak<StreamShared>)>,
-    close: VecDeque<(Instant, Weak<StreamShared>)>,
+    open: Queue,
+    close: Queue,
 }
 
 impl Deadlines {
@@ -38,12 +41,7 @@ impl Deadlines {
         }
     }
 
-    fn add(
-        &self,
-        queue: fn(&mut Queues) -> &mut VecDeque<(Instant, Weak<StreamShared>)>,
-        stream: &Arc<StreamShared>,
-        timeout: Duration,
-    ) {
+    fn add(&self, queue: fn(&mut Queues) -> &mut Queue, stream: &Arc<StreamShared>, timeout: Duration) {
         let mut queues = lock(&self.queues);
         let q = queue(&mut queues);
         let was_empty = q.is_empty();
@@ -70,7 +68,7 @@ impl Deadlines {
 
     fn expired(&self, now: Instant) -> (Vec<Arc<StreamShared>>, Vec<Arc<StreamShared>>) {
         let mut queues = lock(&self.queues);
-        let take = |q: &mut VecDeque<(Instant, Weak<StreamShared>)>| {
+        let take = |q: &mut Queue| {
             let mut out = Vec::new();
             while q.front().is_some_and(|(at, _)| *at <= now) {
                 if let Some(stream) = q.pop_front().and_then(|(_, weak)| weak.upgrade()) {

@@ -3,6 +3,8 @@
 
 mod broker;
 mod control;
+mod interop;
+mod process;
 mod rpc;
 mod stream_io;
 mod support;

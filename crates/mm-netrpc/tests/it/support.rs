@@ -119,3 +119,29 @@ pub(crate) fn init_tracing() {
         .with_test_writer()
         .try_init();
 }
+
+/// The `netrpc_plugin` example, built (once per test run) in this build's target directory.
+pub(crate) fn example_plugin() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+            let status = std::process::Command::new(cargo)
+                .arg("build")
+                .arg("--manifest-path")
+                .arg(&manifest)
+                .args(["--example", "netrpc_plugin"])
+                .stdin(std::process::Stdio::null())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the netrpc_plugin example failed");
+            // target/<profile>/deps/it-<hash> -> target/<profile>/examples/netrpc_plugin
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("a target directory");
+            let path = profile_dir.join("examples").join("netrpc_plugin");
+            assert!(path.exists(), "{} not found", path.display());
+            path
+        })
+        .clone()
+}

@@ -321,12 +321,7 @@ async fn a_clean_eof_is_remote_closed() {
 #[tokio::test]
 async fn bad_version_type_duplicate_and_wrong_parity_are_protocol_errors() {
     for bad in [
-        vec![header(DATA, 0, 0, 0)]
-            .concat()
-            .iter()
-            .enumerate()
-            .map(|(i, b)| if i == 0 { 1 } else { *b })
-            .collect::<Vec<u8>>(),
+        [[1].as_slice(), &header(DATA, 0, 0, 0)[1..]].concat(),
         header(9, 0, 0, 0).to_vec(),
         [header(WINDOW_UPDATE, SYN, 1, 0), header(WINDOW_UPDATE, SYN, 1, 0)].concat(),
         header(WINDOW_UPDATE, SYN, 2, 0).to_vec(),
