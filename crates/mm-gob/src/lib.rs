@@ -55,5 +55,20 @@ pub use decode::{Decode, Decoder, Limits, MapReader, SliceReader, StructReader, 
 pub use encode::{Encode, Encoder, MapWriter, SliceWriter, StructWriter, ValueWriter};
 pub use error::{Error, ErrorKind, PathSegment, Result};
 pub use message::{MessageQueue, split_message};
-pub use types::{DynType, Field, GoType, Kind, OpaqueKind, StaticType, TypeKind, TypeRef};
+pub use types::{DynType, Field, FieldCodec, GoType, Kind, OpaqueKind, StaticType, TypeKind, TypeRef};
 pub use value::{Interface, Value};
+
+// The per-stream state moves between tasks and threads (net/rpc readers and writers).
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Encoder>();
+    send_sync::<Decoder>();
+    send_sync::<MessageQueue>();
+    send_sync::<Value>();
+    send_sync::<Error>();
+};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,9 +4,10 @@
 /// [`Encode`](crate::Encode) and [`Decode`](crate::Decode) for it (with a `static`
 /// [`GoType`](crate::GoType) named after the Go type).
 ///
-/// Each field is `name: Type = "GoName"`; fields are encoded in the order written, which must
-/// be the order of the Go struct (it defines the field numbers). Zero fields are omitted, as
-/// Go does; decoding matches fields by Go name and skips the ones not listed. Every field
+/// Each field is `name: Type = "GoName"`, or `name: Type = "GoName" with Codec` to encode it
+/// through a [`FieldCodec`](crate::FieldCodec); fields are encoded in the order written, which
+/// must be the order of the Go struct (it defines the field numbers). Zero fields are omitted,
+/// as Go does; decoding matches fields by Go name and skips the ones not listed. Every field
 /// type needs `Default` (decoding starts from it).
 ///
 /// ```
@@ -32,7 +33,7 @@ macro_rules! gob_struct {
         $vis:vis struct $name:ident = $go_name:literal {
             $(
                 $(#[$field_meta:meta])*
-                $field_vis:vis $field:ident : $field_ty:ty = $go_field:literal
+                $field_vis:vis $field:ident : $field_ty:ty = $go_field:literal $(with $codec:ty)?
             ),* $(,)?
         }
     ) => {
@@ -47,15 +48,16 @@ macro_rules! gob_struct {
         $crate::__gob_struct_impls! {
             $name = $go_name,
             { $name { $( $field: ::core::default::Default::default(), )* } },
-            { $( $field : $field_ty = $go_field ),* }
+            { $( $field : $field_ty = $go_field $(with $codec)? ),* }
         }
     };
 }
 
 /// Implements [`StaticType`](crate::StaticType), [`Encode`](crate::Encode) and
 /// [`Decode`](crate::Decode) for an existing struct (a prost message from another crate, for
-/// instance), listing the fields with their types and Go names in Go's order. The struct must
-/// implement `Default`; fields not listed keep their default when decoding and are not sent.
+/// instance), listing the fields with their types and Go names in Go's order (optionally
+/// `with` a [`FieldCodec`](crate::FieldCodec)). The struct must implement `Default`; fields
+/// not listed keep their default when decoding and are not sent.
 ///
 /// ```
 /// #[derive(Debug, Default, PartialEq)]
@@ -77,13 +79,13 @@ macro_rules! gob_struct {
 macro_rules! gob_impl {
     (
         $ty:ty = $go_name:literal {
-            $( $field:ident : $field_ty:ty = $go_field:literal ),* $(,)?
+            $( $field:ident : $field_ty:ty = $go_field:literal $(with $codec:ty)? ),* $(,)?
         }
     ) => {
         $crate::__gob_struct_impls! {
             $ty = $go_name,
             { <$ty as ::core::default::Default>::default() },
-            { $( $field : $field_ty = $go_field ),* }
+            { $( $field : $field_ty = $go_field $(with $codec)? ),* }
         }
     };
 }
@@ -95,11 +97,11 @@ macro_rules! __gob_struct_impls {
     (
         $ty:ty = $go_name:literal,
         { $($init:tt)* },
-        { $( $field:ident : $field_ty:ty = $go_field:literal ),* }
+        { $( $field:ident : $field_ty:ty = $go_field:literal $(with $codec:ty)? ),* }
     ) => {
         const _: () = {
             static FIELDS: &[$crate::Field] = &[
-                $( $crate::Field { name: $go_field, ty: <$field_ty as $crate::StaticType>::static_type }, )*
+                $( $crate::Field { name: $go_field, ty: $crate::__gob_field_type!($field_ty $(, $codec)?) }, )*
             ];
             static GO_TYPE: $crate::GoType = $crate::GoType { name: $go_name, kind: $crate::Kind::Struct(FIELDS) };
             static NAMES: &[&str] = &[ $( $go_field, )* ];
@@ -120,7 +122,7 @@ macro_rules! __gob_struct_impls {
                     let mut fields = w.struct_fields();
                     let mut index = 0usize;
                     $(
-                        fields.field(index, &self.$field)?;
+                        $crate::__gob_field_encode!(fields, index, &self.$field, $field_ty $(, $codec)?);
                         index += 1;
                     )*
                     let _ = index;
@@ -146,7 +148,7 @@ macro_rules! __gob_struct_impls {
                         let mut index = 0usize;
                         $(
                             if found == index {
-                                fields.decode_into(&mut self.$field)?;
+                                $crate::__gob_field_decode!(fields, &mut self.$field, $field_ty $(, $codec)?);
                                 continue;
                             }
                             index += 1;
@@ -157,5 +159,43 @@ macro_rules! __gob_struct_impls {
                 }
             }
         };
+    };
+}
+
+/// The Go type of a field, by its Rust type or its codec.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gob_field_type {
+    ($field_ty:ty) => {
+        <$field_ty as $crate::StaticType>::static_type
+    };
+    ($field_ty:ty, $codec:ty) => {
+        <$codec as $crate::FieldCodec<$field_ty>>::static_type
+    };
+}
+
+/// Writes a field (omitted when zero), by its Rust type or its codec.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gob_field_encode {
+    ($fields:ident, $index:ident, $value:expr, $field_ty:ty) => {
+        $fields.field($index, $value)?
+    };
+    ($fields:ident, $index:ident, $value:expr, $field_ty:ty, $codec:ty) => {
+        if !<$codec as $crate::FieldCodec<$field_ty>>::is_zero($value) {
+            $fields.field_with($index, |w| <$codec as $crate::FieldCodec<$field_ty>>::encode($value, w))?;
+        }
+    };
+}
+
+/// Reads a field into place, by its Rust type or its codec.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gob_field_decode {
+    ($fields:ident, $target:expr, $field_ty:ty) => {
+        $fields.decode_into($target)?
+    };
+    ($fields:ident, $target:expr, $field_ty:ty, $codec:ty) => {
+        $fields.decode_with(|r| <$codec as $crate::FieldCodec<$field_ty>>::decode_into($target, r))?
     };
 }

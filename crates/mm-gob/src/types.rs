@@ -139,6 +139,60 @@ pub trait StaticType {
     fn static_type() -> &'static GoType;
 }
 
+/// Encodes and decodes a field whose Rust type is not the Go type's natural counterpart: a
+/// prost enum (`i32`) that Go sends as a string, a timestamp kept as `i64` that Go sends as
+/// a `time.Time`... Name the codec in [`gob_impl!`](crate::gob_impl) or
+/// [`gob_struct!`](crate::gob_struct) with `field: Type = "GoName" with Codec`.
+///
+/// ```
+/// use mm_gob::{FieldCodec, GoType, Result, ValueReader, ValueWriter, builtin};
+///
+/// /// A prost enum (`i32`) that Go declares as a string type.
+/// struct ChannelType;
+///
+/// impl FieldCodec<i32> for ChannelType {
+///     fn static_type() -> &'static GoType {
+///         &builtin::STRING
+///     }
+///     fn is_zero(value: &i32) -> bool {
+///         *value == 0
+///     }
+///     fn encode(value: &i32, w: &mut ValueWriter<'_>) -> Result<()> {
+///         w.string(if *value == 1 { "O" } else { "P" });
+///         Ok(())
+///     }
+///     fn decode_into(value: &mut i32, r: &mut ValueReader<'_>) -> Result<()> {
+///         *value = if r.string()? == "O" { 1 } else { 2 };
+///         Ok(())
+///     }
+/// }
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Channel { id: String, r#type: i32 }
+///
+/// mm_gob::gob_impl! {
+///     Channel = "Channel" {
+///         id: String = "Id",
+///         r#type: i32 = "Type" with ChannelType,
+///     }
+/// }
+///
+/// let channel = Channel { id: "c1".into(), r#type: 1 };
+/// let value = mm_gob::Value::from_encode(&channel).unwrap();
+/// assert_eq!(value.field("Type").and_then(mm_gob::Value::as_str), Some("O"));
+/// assert_eq!(value.to_typed::<Channel>().unwrap(), channel);
+/// ```
+pub trait FieldCodec<T> {
+    /// The Go type the field is sent as.
+    fn static_type() -> &'static GoType;
+    /// Whether the value is Go's zero value (the field is then omitted).
+    fn is_zero(value: &T) -> bool;
+    /// Writes the value.
+    fn encode(value: &T, w: &mut crate::ValueWriter<'_>) -> crate::Result<()>;
+    /// Reads the value into the field.
+    fn decode_into(value: &mut T, r: &mut crate::ValueReader<'_>) -> crate::Result<()>;
+}
+
 /// A Go type, static or dynamic.
 #[derive(Clone)]
 pub enum TypeRef {
@@ -384,48 +438,49 @@ impl TypeRef {
         }
     }
 
-    /// Structural equality with a set of pairs assumed equal (for recursive types).
-    fn equal_in(&self, other: &TypeRef, assumed: &mut HashSet<(Identity, Identity)>) -> bool {
-        if self.same_declaration(other) {
-            return true;
-        }
-        let (ka, kb) = (self.kind(), other.kind());
-        if ka != kb {
-            return false;
-        }
-        match ka {
-            TypeKind::Slice | TypeKind::Array(_) | TypeKind::Map | TypeKind::Struct => {}
-            // Scalars, interfaces and opaque types are equal by kind.
-            _ => return true,
-        }
-        let pair = (self.identity(), other.identity());
-        if !assumed.insert(pair) {
-            return true;
-        }
-        match ka {
-            TypeKind::Map => {
-                let keys = match (self.key(), other.key()) {
-                    (Some(a), Some(b)) => a.equal_in(&b, assumed),
-                    _ => false,
-                };
-                keys && match (self.elem(), other.elem()) {
-                    (Some(a), Some(b)) => a.equal_in(&b, assumed),
-                    _ => false,
+    /// Structural equality: a walk over pairs of types with an explicit stack (a peer may
+    /// define long chains of nested types), assuming pairs already met equal so recursive
+    /// types terminate.
+    fn structurally_equal(&self, other: &TypeRef) -> bool {
+        let mut assumed: HashSet<(Identity, Identity)> = HashSet::new();
+        let mut pending = vec![(self.clone(), other.clone())];
+        while let Some((a, b)) = pending.pop() {
+            if a.same_declaration(&b) {
+                continue;
+            }
+            let kind = a.kind();
+            if kind != b.kind() {
+                return false;
+            }
+            if !matches!(kind, TypeKind::Slice | TypeKind::Array(_) | TypeKind::Map | TypeKind::Struct) {
+                // Scalars, interfaces and opaque types are equal by kind.
+                continue;
+            }
+            if !assumed.insert((a.identity(), b.identity())) {
+                continue;
+            }
+            if kind == TypeKind::Map {
+                let (Some(ka), Some(kb)) = (a.key(), b.key()) else { return false };
+                pending.push((ka, kb));
+            }
+            if kind == TypeKind::Struct {
+                let n = a.field_count();
+                if n != b.field_count() {
+                    return false;
                 }
-            }
-            TypeKind::Slice | TypeKind::Array(_) => match (self.elem(), other.elem()) {
-                (Some(a), Some(b)) => a.equal_in(&b, assumed),
-                _ => false,
-            },
-            _ => {
-                let n = self.field_count();
-                n == other.field_count()
-                    && (0..n).all(|i| match (self.field(i), other.field(i)) {
-                        (Some((na, ta)), Some((nb, tb))) => na == nb && ta.equal_in(&tb, assumed),
-                        _ => false,
-                    })
+                for i in 0..n {
+                    let (Some((na, ta)), Some((nb, tb))) = (a.field(i), b.field(i)) else { return false };
+                    if na != nb {
+                        return false;
+                    }
+                    pending.push((ta, tb));
+                }
+            } else {
+                let (Some(ea), Some(eb)) = (a.elem(), b.elem()) else { return false };
+                pending.push((ea, eb));
             }
         }
+        true
     }
 
     fn identity(&self) -> Identity {
@@ -507,7 +562,7 @@ enum Identity {
 
 impl PartialEq for TypeRef {
     fn eq(&self, other: &TypeRef) -> bool {
-        self.equal_in(other, &mut HashSet::new())
+        self.structurally_equal(other)
     }
 }
 
@@ -523,6 +578,23 @@ mod tests {
         let other = TypeRef::new_slice("", TypeRef::Static(&builtin::STRING));
         assert_ne!(dynamic, other);
         assert_eq!(TypeRef::Static(&builtin::SLICE_OF_INTERFACE).describe(), "[]interface {}");
+    }
+
+    /// A chain of `n` nested slice types ending in `int`, as the decoder builds graphs.
+    fn chain(n: u32) -> TypeRef {
+        let mut nodes: Vec<DynNode> =
+            (1..n).map(|i| DynNode { name: String::new(), kind: DynKind::Slice(Child::Local(i)) }).collect();
+        nodes.push(DynNode {
+            name: String::new(),
+            kind: DynKind::Slice(Child::Type(TypeRef::Static(&builtin::INT))),
+        });
+        TypeRef::Dynamic(DynType::new(Arc::new(TypeGraph { nodes }), 0))
+    }
+
+    #[test]
+    fn long_chains_compare_without_recursion() {
+        assert_eq!(chain(100_000), chain(100_000));
+        assert_ne!(chain(100_000), chain(99_999));
     }
 
     #[test]

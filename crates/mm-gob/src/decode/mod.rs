@@ -14,7 +14,7 @@
 mod reader;
 mod state;
 
-pub use reader::{MapReader, SliceReader, StructReader, ValueReader};
+pub use reader::{MAX_RESERVE, MapReader, SliceReader, StructReader, ValueReader};
 
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::message::MessageQueue;

@@ -13,6 +13,9 @@ use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::types::{OpaqueKind, TypeKind, TypeRef};
 use crate::wire;
 
+/// The most elements a `size_hint` suggests reserving up front.
+pub const MAX_RESERVE: u64 = 4096;
+
 /// A reader positioned on one value; it knows the value's wire type.
 ///
 /// Read the value with exactly one of the methods below. A method that does not match the
@@ -336,9 +339,10 @@ impl SliceReader<'_> {
     }
 
     /// A capacity to reserve for the elements: the announced length, bounded by what the
-    /// message can hold (each element takes at least one byte).
+    /// message can hold (each element takes at least one byte) and by [`MAX_RESERVE`]; larger
+    /// collections grow as their elements actually arrive.
     pub fn size_hint(&self) -> usize {
-        self.len.saturating_sub(self.next).min(self.st.remaining() as u64) as usize
+        self.len.saturating_sub(self.next).min(self.st.remaining() as u64).min(MAX_RESERVE) as usize
     }
 
     /// A reader on the next element, or `None` after the last.
@@ -408,9 +412,10 @@ impl MapReader<'_> {
         self.len == 0
     }
 
-    /// A capacity to reserve: the announced length bounded by what the message can hold.
+    /// A capacity to reserve: the announced length bounded by what the message can hold and
+    /// by [`MAX_RESERVE`].
     pub fn size_hint(&self) -> usize {
-        self.len.saturating_sub(self.next).min(self.st.remaining() as u64 / 2) as usize
+        self.len.saturating_sub(self.next).min(self.st.remaining() as u64 / 2).min(MAX_RESERVE) as usize
     }
 
     /// A reader on the next key, or `None` after the last entry. Read its value with
@@ -619,6 +624,16 @@ impl StructReader<'_> {
         let result = {
             let mut r = self.value()?;
             T::decode(&mut r)
+        };
+        result.map_err(|e| e.at(PathSegment::Field(self.field_name().to_string())))
+    }
+
+    /// Reads the current field's value with a closure; errors get the field's name in their
+    /// path.
+    pub fn decode_with<R>(&mut self, f: impl FnOnce(&mut ValueReader<'_>) -> Result<R>) -> Result<R> {
+        let result = {
+            let mut r = self.value()?;
+            f(&mut r)
         };
         result.map_err(|e| e.at(PathSegment::Field(self.field_name().to_string())))
     }

@@ -371,7 +371,7 @@ impl State {
                         1 => {
                             let count = st.uint()?;
                             // Each field takes at least one byte: bound the allocation by the message.
-                            fields.reserve(count.min(st.remaining() as u64) as usize);
+                            fields.reserve(count.min(st.remaining() as u64).min(256) as usize);
                             for _ in 0..count {
                                 st.expect_more("struct fields")?;
                                 let (mut fname, mut fid): (Box<str>, i64) = ("".into(), 0);
