@@ -24,6 +24,7 @@
 pub(crate) mod conv;
 mod json;
 mod props;
+pub mod special;
 mod table;
 mod values;
 
