@@ -176,10 +176,10 @@ func apiMethodNames() []string {
 }
 
 type checkResult struct {
-	reached, matched                     int
+	reached, matched                    int
 	errorShapes, appErrors, plainErrors int
-	problems                             map[string][]string
-	unknown                              []string
+	problems                            map[string][]string
+	unknown                             []string
 	// skew lists argument fields the probe sent that this version's model types lack.
 	skew []string
 }
