@@ -16,7 +16,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -32,6 +31,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 	"github.com/mattermost/mattermost/server/public/shared/mlog"
+
+	"github.com/mattermost-community/mattermost-plugin-rust/tests/stock-conformance/internal/bundle"
 )
 
 // Plugin ids of the fixtures (the ids of the Go stand-ins' manifests; other bundles are
@@ -62,6 +63,7 @@ const hostModeEnv = "STOCK_CONFORMANCE_HOST_MODE"
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	quietGlobalLogger()
 	if os.Getenv(hostModeEnv) != "" {
 		os.Exit(runHostMode())
 	}
@@ -77,7 +79,7 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		cleanup = func() { os.RemoveAll(dir) }
-		spec, err = buildStandIns(dir)
+		spec, err = bundle.BuildStandIns(".", dir)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "building the Go stand-ins:", err)
 			cleanup()
@@ -96,6 +98,14 @@ func TestMain(m *testing.M) {
 		cleanup()
 	}
 	os.Exit(code)
+}
+
+// quietGlobalLogger gives mlog's global logger (which plugin.Environment logs "Plugin
+// activated" to) no target, so it stays off stdout.
+func quietGlobalLogger() {
+	if logger, err := mlog.NewLogger(); err == nil {
+		mlog.InitGlobalLogger(logger)
+	}
 }
 
 func (b *bundleSet) parse(spec string) error {
@@ -147,79 +157,6 @@ func moduleVersion(path string) string {
 		}
 	}
 	return "?"
-}
-
-// buildStandIns builds the Go stand-in plugins with `go build` (with this module's default
-// go.mod, server/public v0.4.4) and bundles them as <dir>/<name>.tar.gz.
-func buildStandIns(dir string) (string, error) {
-	var spec []string
-	for _, name := range []string{"allhooks", "apiprobe"} {
-		bin := filepath.Join(dir, name+"-bin")
-		cmd := exec.Command("go", "build", "-o", bin, "./plugins/"+name)
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return "", fmt.Errorf("go build ./plugins/%s: %w", name, err)
-		}
-		manifest, err := os.ReadFile(filepath.Join("plugins", name, "plugin.json"))
-		if err != nil {
-			return "", err
-		}
-		out := filepath.Join(dir, name+".tar.gz")
-		if err := writeBundle(out, manifest, bin); err != nil {
-			return "", err
-		}
-		spec = append(spec, name+"="+out)
-	}
-	return strings.Join(spec, ","), nil
-}
-
-// writeBundle writes a server plugin bundle as the bundler does: <id>/plugin.json and the
-// executable at every path of server.executables (and server.executable).
-func writeBundle(out string, manifestJSON []byte, bin string) error {
-	var m model.Manifest
-	if err := json.Unmarshal(manifestJSON, &m); err != nil {
-		return err
-	}
-	exe, err := os.ReadFile(bin)
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	gz := gzip.NewWriter(f)
-	tw := tar.NewWriter(gz)
-	add := func(name string, mode int64, body []byte) error {
-		if err := tw.WriteHeader(&tar.Header{Name: m.Id + "/" + name, Mode: mode, Size: int64(len(body)), ModTime: time.Now()}); err != nil {
-			return err
-		}
-		_, err := tw.Write(body)
-		return err
-	}
-	if err := add("plugin.json", 0o644, manifestJSON); err != nil {
-		return err
-	}
-	paths := map[string]bool{}
-	if m.Server != nil {
-		for _, p := range m.Server.Executables {
-			paths[p] = true
-		}
-		if m.Server.Executable != "" {
-			paths[m.Server.Executable] = true
-		}
-	}
-	for p := range paths {
-		if err := add(p, 0o755, exe); err != nil {
-			return err
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	return gz.Close()
 }
 
 // ----- installing bundles ---------------------------------------------------------------------
