@@ -34,6 +34,9 @@ echo "--- modules (Go module proxy)"
 go mod download
 go mod download -modfile=go.legacy.mod
 
+echo "--- unit tests of the filler and the report comparison"
+go test -count=1 ./internal/...
+
 echo "--- Go stand-ins (plugin.ClientMain, server/public v0.4.4)"
 standins="$(go run ./cmd/standins -out "$work/standins")"
 echo "$standins"

@@ -17,8 +17,7 @@ import (
 )
 
 // MaxDepth bounds the nesting of composite values (structs, pointers, slices, maps). Deeper
-// composites stay zero, which also ends recursive types (a Post's thread, a command
-// response's extra responses).
+// composites stay zero. A recursive type (a command response's extra responses) nests once.
 const MaxDepth = 5
 
 var (
@@ -135,11 +134,11 @@ func (f *filler) set(v reflect.Value, path string, depth int, stack []reflect.Ty
 		// Other interfaces (error, io.Reader, ...) have no concrete type a peer could
 		// decode: they stay nil.
 	case reflect.Pointer:
-		if depth >= MaxDepth || recursive(stack, t.Elem(), 1) {
+		if depth >= MaxDepth || recursive(stack, t.Elem(), 2) {
 			return
 		}
 		p := reflect.New(t.Elem())
-		f.set(p.Elem(), path, depth+1, append(stack, t.Elem()))
+		f.set(p.Elem(), path, depth+1, stack)
 		v.Set(p)
 	case reflect.Struct:
 		if depth > MaxDepth || recursive(stack, t, 2) {
@@ -158,7 +157,7 @@ func (f *filler) set(v reflect.Value, path string, depth int, stack []reflect.Ty
 			f.set(v.Field(i), join(path, sf.Name), depth+1, stack)
 		}
 	case reflect.Slice:
-		if depth >= MaxDepth || recursive(stack, t.Elem(), 1) {
+		if depth >= MaxDepth || recursive(stack, t.Elem(), 2) {
 			return
 		}
 		count := 1
@@ -176,7 +175,7 @@ func (f *filler) set(v reflect.Value, path string, depth int, stack []reflect.Ty
 			f.set(v.Index(i), join(path, strconv.Itoa(i)), depth+1, stack)
 		}
 	case reflect.Map:
-		if depth >= MaxDepth || recursive(stack, t.Elem(), 1) {
+		if depth >= MaxDepth || recursive(stack, t.Elem(), 2) {
 			return
 		}
 		m := reflect.MakeMap(t)

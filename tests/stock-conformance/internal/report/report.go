@@ -287,7 +287,7 @@ func Contained(sub, super any, path string) []string {
 			if IsZero(s[k]) {
 				continue
 			}
-			sv, ok := m[k]
+			sv, ok := lookup(m, k)
 			if !ok {
 				diffs = append(diffs, fmt.Sprintf("%s.%s: missing, expected %s", path, k, show(s[k])))
 				continue
@@ -314,6 +314,21 @@ func Contained(sub, super any, path string) []string {
 		}
 		return nil
 	}
+}
+
+// lookup finds key k in m, or else a key equal to it under Unicode case folding, as
+// encoding/json matches object keys to fields (a model whose JSON name changed case between
+// server versions, "ID" and "id", still matches).
+func lookup(m map[string]any, k string) (any, bool) {
+	if v, ok := m[k]; ok {
+		return v, true
+	}
+	for mk, v := range m {
+		if strings.EqualFold(mk, k) {
+			return v, true
+		}
+	}
+	return nil, false
 }
 
 func scalarEqual(a, b any) bool {

@@ -58,6 +58,9 @@ func ContainedIn(sub, super any, t reflect.Type, path string, skipped *[]string)
 			if fields != nil {
 				f, known := fields[k]
 				if !known {
+					f, known = foldedField(fields, k)
+				}
+				if !known {
 					*skipped = append(*skipped, path+"."+k)
 					continue
 				}
@@ -65,7 +68,7 @@ func ContainedIn(sub, super any, t reflect.Type, path string, skipped *[]string)
 			} else {
 				ft = t.Elem()
 			}
-			sv, ok := m[k]
+			sv, ok := lookup(m, k)
 			if !ok {
 				diffs = append(diffs, fmt.Sprintf("%s.%s: missing, expected %s", path, k, show(s[k])))
 				continue
@@ -88,6 +91,15 @@ func ContainedIn(sub, super any, t reflect.Type, path string, skipped *[]string)
 		return diffs
 	}
 	return Contained(sub, super, path)
+}
+
+func foldedField(fields map[string]reflect.Type, k string) (reflect.Type, bool) {
+	for name, t := range fields {
+		if strings.EqualFold(name, k) {
+			return t, true
+		}
+	}
+	return nil, false
 }
 
 // customJSON reports whether t (or *t) encodes itself to JSON.
