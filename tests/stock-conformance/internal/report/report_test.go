@@ -18,7 +18,7 @@ func decode(t *testing.T, s string) any {
 func TestContained(t *testing.T) {
 	for _, c := range []struct {
 		sub, super string
-		want      string // "" = contained, else a substring of the first difference
+		want       string // "" = contained, else a substring of the first difference
 	}{
 		{`{"a":1}`, `{"a":1,"b":2}`, ""},
 		{`{"a":1,"z":0,"n":null,"e":"","l":[],"m":{}}`, `{"a":1}`, ""}, // zero = missing = null
