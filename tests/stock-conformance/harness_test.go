@@ -480,7 +480,12 @@ func childrenRunning(parent int, exe string) []int {
 		if !ok || ppid != parent || state == "Z" {
 			continue
 		}
-		if link, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && link == exe {
+		link, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		argv0, _, _ := strings.Cut(string(cmdline), "\x00")
+		// The server runs the executable by its path (exec.Command(path)): argv[0] is that
+		// path even when the file is a script or a link.
+		if link == exe || argv0 == exe {
 			pids = append(pids, pid)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"reflect"
 	"sort"
 	"strings"
@@ -838,4 +840,28 @@ func checkExecuteCommand(t *testing.T, f *fixture) {
 			}
 		}
 	})
+}
+
+// TestHooksCatchAWrongPlugin runs TestHooks (in a child test process) with the API probe
+// installed as the all-hooks fixture: a plugin that implements ServeHTTP only, and not as the
+// contract says. The run must fail, naming the hooks.
+func TestHooksCatchAWrongPlugin(t *testing.T) {
+	if bundles.apiProbe == "" {
+		t.Skip("no apiprobe bundle to play the wrong plugin")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(self, "-test.run=^TestHooks$", "-bundles=allhooks="+bundles.apiProbe).CombinedOutput()
+	if err == nil {
+		t.Fatalf("TestHooks passed with a plugin that implements only ServeHTTP:\n%s", tail(string(out), 3000))
+	}
+	text := string(out)
+	want := fmt.Sprintf("hooks covered over net/rpc: 0/%d", len(hookNames()))
+	for _, s := range []string{want, "Implemented lacks OnActivate", "hooks that failed: ["} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the failing run does not say %q:\n%s", s, tail(text, 3000))
+		}
+	}
 }

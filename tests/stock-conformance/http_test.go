@@ -69,7 +69,8 @@ func (h *host) interPlugin(source string, r *http.Request) *http.Response {
 // hostHasFlush reports whether this server/public version's response-writer RPC server has
 // Plugin.Flush (added in v0.1.22); before, a plugin cannot flush a response.
 func hostHasFlush() bool {
-	return versionAtLeast(moduleVersion("github.com/mattermost/mattermost/server/public"), 0, 1, 22)
+	v := moduleVersion("github.com/mattermost/mattermost/server/public")
+	return v == "?" || versionAtLeast(v, 0, 1, 22) // unknown: check rather than skip
 }
 
 func versionAtLeast(v string, major, minor, patch int) bool {
