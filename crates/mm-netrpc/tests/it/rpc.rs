@@ -319,6 +319,11 @@ impl Service for Typed {
                 Ok(Call::new(async move { Ok::<_, String>(v.iter().sum::<i64>()) }))
             }
             "NoArgs" => Ok(Call::new(async { Ok::<_, String>("ignored its arguments".to_string()) })),
+            "PanicBefore" => panic!("no arguments for you"),
+            "PanicAfter" => {
+                let _: String = args.decode()?;
+                panic!("decoded, then gave up")
+            }
             _ => Err(Refusal::unknown_method()),
         }
     }
@@ -333,6 +338,13 @@ async fn a_trait_service_decodes_typed_arguments_and_undecoded_ones_are_skipped(
     assert_eq!(client.call::<i64>("T.Sum", &vec![1i64, 2, 3]).await.unwrap(), 6);
     assert_eq!(client.call::<String>("T.NoArgs", &vec![9i64; 1000]).await.unwrap(), "ignored its arguments");
     assert_eq!(client.call::<u64>("T.Len", &"after").await.unwrap(), 5);
+    // A service that panics while starting a call fails that call only, whether or not it
+    // decoded the arguments first.
+    let err = client.call::<()>("T.PanicBefore", &"x").await.unwrap_err();
+    assert_eq!(err.server_error(), Some("rpc: T.PanicBefore panicked: no arguments for you"));
+    let err = client.call::<()>("T.PanicAfter", &"x").await.unwrap_err();
+    assert_eq!(err.server_error(), Some("rpc: T.PanicAfter panicked: decoded, then gave up"));
+    assert_eq!(client.call::<u64>("T.Len", &"still fine").await.unwrap(), 10);
 }
 
 #[tokio::test]
