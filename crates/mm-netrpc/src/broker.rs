@@ -220,7 +220,8 @@ async fn receive(inner: Weak<Inner>, mut stream: Stream, timeout: Duration) {
         }
     }
     let id = u32::from_le_bytes(id);
-    let Some(inner) = inner.upgrade() else { return };
+    let weak = inner;
+    let Some(inner) = weak.upgrade() else { return };
     let generation = inner.generation.fetch_add(1, Ordering::Relaxed);
     {
         let mut slots = lock(&inner.slots);
@@ -245,7 +246,9 @@ async fn receive(inner: Weak<Inner>, mut stream: Stream, timeout: Duration) {
         }
     }
     // Nobody accepted it yet: drop it after the timeout if still unclaimed.
-    tokio::time::sleep(inner.timeout).await;
+    drop(inner);
+    tokio::time::sleep(timeout).await;
+    let Some(inner) = weak.upgrade() else { return };
     let expired = {
         let mut slots = lock(&inner.slots);
         match slots.get(&id) {

@@ -262,7 +262,8 @@ where
     })
 }
 
-/// A running plugin, seen from the host.
+/// A running plugin, seen from the host. Dropping it kills the process (stop it with
+/// [`shutdown`](PluginClient::shutdown) to let it exit by itself).
 pub struct PluginClient {
     control: rpc::Client,
     session: Session,

@@ -4,8 +4,15 @@
 //!
 //! Layers, bottom up:
 //!
-//! - [`yamux`]: the stream multiplexer over the plugin's unix socket.
+//! - [`yamux`]: the stream multiplexer over the plugin's unix socket, compatible with
+//!   hashicorp/yamux v0.1.2.
 //! - [`broker`]: go-plugin's MuxBroker: extra streams identified by a `u32` id.
+//! - [`rpc`]: Go's net/rpc with the gob codec ([`mm_gob`]): a client with many calls in flight,
+//!   a server dispatching `Service.Method` to typed handlers.
+//! - [`stream_io`]: Mattermost's remote `io.Reader` over a broker stream.
+//! - [`handshake`], [`plugin`] and [`host`]: go-plugin's launch protocol, from the plugin's side
+//!   (cookie, socket, handshake line, control services) and the server's (spawn, handshake,
+//!   dispense, kill).
 //!
 //! Unix only: go-plugin uses unix sockets there, and so does this crate.
 
@@ -22,3 +29,8 @@ pub mod stream_io;
 pub mod yamux;
 
 pub use error::{Error, ErrorKind};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -390,41 +390,73 @@ impl Server {
             let started = loop {
                 let mut args =
                     Args { decoder: &mut inbound.decoder, queue: &mut inbound.queue, decoded: false };
-                let outcome = service.call(method, &mut args);
+                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| service.call(method, &mut args)));
                 let decoded = args.decoded;
                 match outcome {
-                    Ok(call) => break Ok((call, decoded)),
-                    Err(Refusal { kind: RefusalKind::UnknownMethod }) => break Err((None, decoded)),
-                    Err(Refusal { kind: RefusalKind::Args(error) }) if error.is_incomplete() => {
+                    Ok(Ok(call)) => break Start::Call(call, decoded),
+                    Ok(Err(Refusal { kind: RefusalKind::UnknownMethod })) => break Start::Unknown(decoded),
+                    Ok(Err(Refusal { kind: RefusalKind::Args(error) })) if error.is_incomplete() => {
                         inbound.read_message().await.map_err(|e| rpc_error(truncated(e)))?;
                     }
-                    Err(Refusal { kind: RefusalKind::Args(error) }) => break Err((Some(error), decoded)),
+                    Ok(Err(Refusal { kind: RefusalKind::Args(error) })) => break Start::BadArgs(error),
+                    Err(panic) => break Start::Panicked(panic_message(&*panic), decoded),
                 }
             };
             match started {
-                Ok((call, decoded)) => {
+                Start::Call(call, decoded) => {
                     if !decoded {
                         skip_body(inbound).await?;
                     }
                     spawn_call(out.clone(), in_flight.clone(), request, call);
                 }
-                Err((None, decoded)) => {
+                Start::Unknown(decoded) => {
                     if !decoded {
                         skip_body(inbound).await?;
                     }
                     let text = format!("rpc: can't find method {}", request.service_method);
                     respond(out, &request, Err(text));
                 }
-                Err((Some(error), _)) => {
+                Start::BadArgs(error) => {
                     // The call fails; the connection goes on. If the body left the stream out of
                     // step, the next header does not decode and the connection ends there.
                     log_bad_value("arguments", &request.service_method, &error);
                     let text = format!("rpc: decoding the arguments of {}: {error}", request.service_method);
                     respond(out, &request, Err(text));
                 }
+                Start::Panicked(message, decoded) => {
+                    if !decoded {
+                        skip_body(inbound).await?;
+                    }
+                    tracing::error!(method = %request.service_method, panic = %message, "net/rpc server: the service panicked");
+                    respond(
+                        out,
+                        &request,
+                        Err(format!("rpc: {} panicked: {message}", request.service_method)),
+                    );
+                }
             }
         }
     }
+}
+
+/// How starting a call went.
+enum Start {
+    /// Started; whether its arguments were decoded.
+    Call(Call, bool),
+    /// No such method; whether the arguments were decoded anyway.
+    Unknown(bool),
+    /// The arguments do not decode.
+    BadArgs(mm_gob::Error),
+    /// `Service::call` panicked; whether the arguments were decoded before.
+    Panicked(String, bool),
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }
 
 /// Logs a value that did not decode: a mismatch with our types is a warning, corrupt data an
@@ -490,11 +522,7 @@ fn spawn_call(out: Arc<Outbound>, in_flight: Arc<InFlight>, request: Request, ca
         let result = match CatchUnwind(call.future).await {
             Ok(result) => result,
             Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic".into());
+                let message = panic_message(&*panic);
                 tracing::error!(method = %request.service_method, panic = %message, "net/rpc server: the handler panicked");
                 Err(format!("rpc: {} panicked: {message}", request.service_method))
             }

@@ -16,7 +16,7 @@ use super::session::{Handle, Shared};
 use super::{CloseReason, lock};
 use crate::error::{Error, ErrorKind};
 
-/// Largest DATA frame we send: one full window.
+/// Largest DATA frame we send: one full window (smaller frames measured slower).
 const MAX_FRAME: usize = WINDOW as usize;
 
 /// Where the SYN/ACK exchange of a stream stands.

@@ -5,6 +5,7 @@ mod broker;
 mod control;
 mod interop;
 mod process;
+mod reassembly;
 mod rpc;
 mod stream_io;
 mod support;

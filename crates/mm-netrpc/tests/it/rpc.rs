@@ -319,6 +319,11 @@ impl Service for Typed {
                 Ok(Call::new(async move { Ok::<_, String>(v.iter().sum::<i64>()) }))
             }
             "NoArgs" => Ok(Call::new(async { Ok::<_, String>("ignored its arguments".to_string()) })),
+            "PanicBefore" => panic!("no arguments for you"),
+            "PanicAfter" => {
+                let _: String = args.decode()?;
+                panic!("decoded, then gave up")
+            }
             _ => Err(Refusal::unknown_method()),
         }
     }
@@ -333,4 +338,61 @@ async fn a_trait_service_decodes_typed_arguments_and_undecoded_ones_are_skipped(
     assert_eq!(client.call::<i64>("T.Sum", &vec![1i64, 2, 3]).await.unwrap(), 6);
     assert_eq!(client.call::<String>("T.NoArgs", &vec![9i64; 1000]).await.unwrap(), "ignored its arguments");
     assert_eq!(client.call::<u64>("T.Len", &"after").await.unwrap(), 5);
+    // A service that panics while starting a call fails that call only, whether or not it
+    // decoded the arguments first.
+    let err = client.call::<()>("T.PanicBefore", &"x").await.unwrap_err();
+    assert_eq!(err.server_error(), Some("rpc: T.PanicBefore panicked: no arguments for you"));
+    let err = client.call::<()>("T.PanicAfter", &"x").await.unwrap_err();
+    assert_eq!(err.server_error(), Some("rpc: T.PanicAfter panicked: decoded, then gave up"));
+    assert_eq!(client.call::<u64>("T.Len", &"still fine").await.unwrap(), 10);
+}
+
+#[tokio::test]
+async fn answers_the_captured_control_stream_like_go_plugin() {
+    // 01-h2p.bin: a stock server's Dispenser.Dispense("hooks") (seq 0) and Control.Quit(true)
+    // (seq 1) on stream 1.
+    let control = Router::new().method("Quit", |quit: bool| async move {
+        assert!(quit);
+        Ok::<_, String>(())
+    });
+    let dispenser = Router::new().method("Dispense", |name: String| async move {
+        assert_eq!(name, "hooks");
+        Ok::<_, String>(1u32)
+    });
+    let server = Server::new().register("Control", control).register("Dispenser", dispenser);
+    let (mut host, plugin) = tokio::io::duplex(4096);
+    tokio::spawn(async move { server.serve(plugin).await });
+    let requests = crate::support::vector("01-h2p.bin");
+    // One request at a time, so the replies come in the captured order.
+    host.write_all(&requests[..80]).await.unwrap();
+    let captured = crate::support::vector("01-p2h.bin");
+    let mut reply = vec![0u8; 86];
+    host.read_exact(&mut reply).await.unwrap();
+    // The Response definition, Response{ServiceMethod: "Dispenser.Dispense"}, then uint 1:
+    // byte for byte what go-plugin sent.
+    assert_eq!(reply, captured[..86]);
+
+    host.write_all(&requests[80..]).await.unwrap();
+    host.shutdown().await.unwrap();
+    let mut rest = Vec::new();
+    host.read_to_end(&mut rest).await.unwrap();
+    // Type ids are process-global in Go: compare the decoded Quit reply, not its bytes.
+    let mut queue = MessageQueue::new();
+    let limits = Limits::default();
+    let mut decoder = Decoder::new(limits.clone());
+    queue.fill_from(&mut BytesMut::from(&reply[..]), &limits).unwrap();
+    let _: Response = decoder.decode(&mut queue).unwrap();
+    let _: u32 = decoder.decode(&mut queue).unwrap();
+    queue.fill_from(&mut BytesMut::from(&rest[..]), &limits).unwrap();
+    let header: Response = decoder.decode(&mut queue).unwrap();
+    assert_eq!(header, Response { service_method: "Control.Quit".into(), seq: 1, error: String::new() });
+    decoder.decode::<()>(&mut queue).unwrap();
+
+    let mut go = Decoder::new(limits.clone());
+    let mut go_queue = MessageQueue::new();
+    go_queue.fill_from(&mut BytesMut::from(&captured[..]), &limits).unwrap();
+    let _: Response = go.decode(&mut go_queue).unwrap();
+    assert_eq!(go.decode::<u32>(&mut go_queue).unwrap(), 1);
+    assert_eq!(go.decode::<Response>(&mut go_queue).unwrap(), header);
+    go.decode::<()>(&mut go_queue).unwrap();
 }
