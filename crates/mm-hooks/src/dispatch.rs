@@ -322,21 +322,16 @@ async fn deactivate<P: Plugin>(dispatcher: &Dispatcher<P>, cx: &Context) -> Resu
 
 /// Writes [`HookRequest`] for the request of every unary hook.
 macro_rules! define_requests {
-    ($({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident($($args:tt)*) -> $out:ty { $($default:tt)* }
-        $($kind:tt)*
-    })*) => {
-        $(hook_request! { $variant, $method, $out, ($($args)*); $($kind)* })*
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
+        $(hook_request! { $variant $method $args $out $kind })*
     };
 }
 
 macro_rules! hook_request {
-    ($variant:ident, $method:ident, $out:ty, ($($args:tt)*); stream;) => {};
+    ($variant:ident $method:ident $args:tt $out:tt (stream;)) => {};
     (
-        $variant:ident, $method:ident, $out:ty, ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?);
-        unary $req:ident($($pc:ident)?) -> $resp:ident as $shape:ident $(($($shape_args:tt)*))? $(, via $via:ident)?;
+        $variant:ident $method:ident ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?) $out:tt
+        (unary $req:ident($($pc:ident)?) -> $resp:ident as $shape:ident $(($($shape_args:tt)*))? $(, via $via:ident)?;)
     ) => {
         impl HookRequest for wire::$req {
             type Response = wire::$resp;

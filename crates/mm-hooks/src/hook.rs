@@ -9,11 +9,7 @@ use crate::table::hook_table;
 
 /// Writes the [`Hook`] enum and its name tables, and `__hook_variant!` for `#[plugin]`.
 macro_rules! define_hooks {
-    ($d:tt $({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident $($rest:tt)*
-    })*) => {
+    ($d:tt $({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
         /// One of the hooks a plugin can implement: the 51 of a stock server's `plugin.Hooks`,
         /// 41 of which the gRPC contract also has.
         ///

@@ -11,12 +11,7 @@ use crate::table::names::*;
 /// Writes the `Plugin` trait: the hidden `__implemented_hooks` and one method per hook, with
 /// its docs and default.
 macro_rules! define_plugin {
-    ($({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident($($arg:ident: $ty:ty $(= $mode:ident($field:ident))?),* $(,)?) -> $out:ty { $($default:tt)* }
-        $($kind:tt)*
-    })*) => {
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
         /// A Mattermost server plugin: implement the hooks you need, put `#[mm_hooks::plugin]` on the
         /// impl block, and hand a value to [`run`](crate::run).
         ///
@@ -71,13 +66,21 @@ macro_rules! define_plugin {
             #[doc(hidden)]
             fn __implemented_hooks(&self) -> &'static [Hook];
 
-            $(
-                $(#[$doc])*
-                #[doc = protocol_note!($on)]
-                fn $method(&self, cx: &Context $(, $arg: $ty)*) -> impl Future<Output = $out> + Send {
-                    async move { $($default)* }
-                }
-            )*
+            $(hook_method! { $docs $on $method $args $out $default })*
+        }
+    };
+}
+
+/// One hook's method: its docs, the servers that call it, its signature and default.
+macro_rules! hook_method {
+    (
+        [$(#[$doc:meta])*] $on:ident $method:ident
+        ($($arg:ident: $ty:ty $(= $mode:ident($field:ident))?),* $(,)?) $out:ty { $($default:tt)* }
+    ) => {
+        $(#[$doc])*
+        #[doc = protocol_note!($on)]
+        fn $method(&self, cx: &Context $(, $arg: $ty)*) -> impl Future<Output = $out> + Send {
+            async move { $($default)* }
         }
     };
 }

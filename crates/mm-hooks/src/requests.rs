@@ -19,21 +19,16 @@ use crate::table::names::*;
 
 /// Writes one function per unary hook.
 macro_rules! define_request_builders {
-    ($({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident($($args:tt)*) -> $out:ty { $($default:tt)* }
-        $($kind:tt)*
-    })*) => {
-        $(request_builder! { $rpc, $method, ($($args)*); $($kind)* })*
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
+        $(request_builder! { $rpc $method $args $kind })*
     };
 }
 
 macro_rules! request_builder {
-    ($rpc:literal, $method:ident, ($($args:tt)*); stream;) => {};
+    ($rpc:literal $method:ident $args:tt (stream;)) => {};
     (
-        $rpc:literal, $method:ident, ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?);
-        unary $req:ident(plugin_context) -> $($rest:tt)*
+        $rpc:literal $method:ident ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?)
+        (unary $req:ident(plugin_context) -> $($rest:tt)*)
     ) => {
         #[doc = concat!("The `", $rpc, "` request, with the user's `plugin_context` (`None`: no session).")]
         pub fn $method(plugin_context: Option<PluginContext> $(, $arg: $ty)*) -> wire::$req {
@@ -45,8 +40,8 @@ macro_rules! request_builder {
         }
     };
     (
-        $rpc:literal, $method:ident, ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?);
-        unary $req:ident() -> $($rest:tt)*
+        $rpc:literal $method:ident ($($arg:ident: $ty:ty = $mode:ident($field:ident)),* $(,)?)
+        (unary $req:ident() -> $($rest:tt)*)
     ) => {
         #[doc = concat!("The `", $rpc, "` request.")]
         pub fn $method($($arg: $ty),*) -> wire::$req {

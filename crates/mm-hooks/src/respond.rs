@@ -25,28 +25,23 @@ pub(crate) trait IntoHookResponse<R>: Sized {
 
 /// Writes the `IntoHookResponse` impl of each hook whose table entry names a shape.
 macro_rules! define_responses {
-    ($({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident($($args:tt)*) -> $out:ty { $($default:tt)* }
-        $($kind:tt)*
-    })*) => {
-        $(shape! { $out; $($kind)* })*
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
+        $(shape! { $out; $kind })*
     };
 }
 
 /// One impl for a unary entry's shape; nothing for `custom` and streams.
 macro_rules! shape {
-    ($out:ty; stream;) => {};
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as custom $(, via $via:ident)?;) => {};
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as empty $(, via $via:ident)?;) => {
+    ($out:ty; (stream;)) => {};
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as custom $(, via $via:ident)?;)) => {};
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as empty $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, hook: Hook) -> Result<wire::$resp, HookFailure> {
                 self.map(|()| wire::$resp::default()).map_err(|e| failed(hook, e))
             }
         }
     };
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as error $(, via $via:ident)?;) => {
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as error $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, hook: Hook) -> Result<wire::$resp, HookFailure> {
                 Ok(wire::$resp { error: app_error(hook, self.err()) })
@@ -56,8 +51,8 @@ macro_rules! shape {
             }
         }
     };
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as error($field:ident $(: $wrap:ident)?)
-        $(, via $via:ident)?;) => {
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as error($field:ident $(: $wrap:ident)?)
+        $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, hook: Hook) -> Result<wire::$resp, HookFailure> {
                 Ok(match self {
@@ -70,7 +65,7 @@ macro_rules! shape {
             }
         }
     };
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as decision($field:ident) $(, via $via:ident)?;) => {
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as decision($field:ident) $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, _hook: Hook) -> Result<wire::$resp, HookFailure> {
                 Ok(match self {
@@ -81,7 +76,7 @@ macro_rules! shape {
             }
         }
     };
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as rejection $(, via $via:ident)?;) => {
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as rejection $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, _hook: Hook) -> Result<wire::$resp, HookFailure> {
                 let rejection_reason = match self {
@@ -92,7 +87,7 @@ macro_rules! shape {
             }
         }
     };
-    ($out:ty; unary $req:ident($($pc:ident)?) -> $resp:ident as value($field:ident) $(, via $via:ident)?;) => {
+    ($out:ty; (unary $req:ident($($pc:ident)?) -> $resp:ident as value($field:ident) $(, via $via:ident)?;)) => {
         impl IntoHookResponse<wire::$resp> for $out {
             fn into_response(self, _hook: Hook) -> Result<wire::$resp, HookFailure> {
                 Ok(wire::$resp { $field: self.into_wire() })

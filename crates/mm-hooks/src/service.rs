@@ -92,12 +92,7 @@ impl<P: Plugin> HookService<P> {
 /// Writes the `PluginHooks` impl: `Implemented`, then a handler per hook of the gRPC contract.
 /// The methods are written as `#[async_trait]` expands them, since they come from the table.
 macro_rules! define_grpc_service {
-    ($({
-        $(#[$doc:meta])*
-        $variant:ident = $rpc:literal, $on:ident;
-        fn $method:ident($($args:tt)*) -> $out:ty { $($default:tt)* }
-        $($kind:tt)*
-    })*) => {
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
         impl<P: Plugin> PluginHooks for HookService<P> {
             fn implemented<'a, 'b>(
                 &'a self,
@@ -110,15 +105,15 @@ macro_rules! define_grpc_service {
                 Box::pin(async move { self.implemented() })
             }
 
-            $(grpc_handler! { $on, $method; $($kind)* })*
+            $(grpc_handler! { $on $method $kind })*
         }
     };
 }
 
 /// The handler of one hook; nothing for the stock-only hooks, which the contract lacks.
 macro_rules! grpc_handler {
-    (stock, $method:ident; $($kind:tt)*) => {};
-    (both, $method:ident; stream;) => {
+    (stock $method:ident $kind:tt) => {};
+    (both $method:ident (stream;)) => {
         fn $method<'a, 'b>(
             &'a self,
             request: Request<Streaming<wire::ServeHttpRequest>>,
@@ -130,7 +125,7 @@ macro_rules! grpc_handler {
             Box::pin(self.serve_http(request))
         }
     };
-    (both, $method:ident; unary $req:ident($($pc:ident)?) -> $resp:ident $($rest:tt)*) => {
+    (both $method:ident (unary $req:ident($($pc:ident)?) -> $resp:ident $($rest:tt)*)) => {
         fn $method<'a, 'b>(&'a self, request: Request<wire::$req>) -> Handler<'b, wire::$resp>
         where
             'a: 'b,

@@ -49,12 +49,13 @@ pub(crate) mod names {
     pub(crate) use crate::outcome::{Decision, FileDecision, LoginDecision, PostDecision, Verdict};
 }
 
-/// Calls `$generator!` with the hook table (see the module docs for the entry format). A `$`
-/// after the generator's name is passed first, for generators that write macros.
+/// Calls `$generator!` with the hook table (see the module docs for the entry format), each
+/// entry in the form [`normalize!`] gives it. A `$` after the generator's name is passed
+/// first, for generators that write macros.
 macro_rules! hook_table {
     ($generator:path $(, $dollar:tt)?) => {
-        $generator! {
-            $($dollar)?
+        $crate::table::normalize! {
+            $generator [$($dollar)?]
             // ----- Lifecycle ---------------------------------------------------------------------
             {
                 /// The plugin was activated. The runtime calls
@@ -454,4 +455,21 @@ macro_rules! hook_table {
     };
 }
 
-pub(crate) use hook_table;
+/// Parses the table's entries once and hands them to the generator as
+/// `{ Variant, "GoName", both|stock, method, (args..), Outcome, { default }, [docs], (kind..) }`,
+/// which a generator matches in one line and takes apart with its own helpers.
+macro_rules! normalize {
+    ($generator:path [$($dollar:tt)?] $({
+        $(#[$doc:meta])*
+        $variant:ident = $rpc:literal, $on:ident;
+        fn $method:ident($($args:tt)*) -> $out:ty { $($default:tt)* }
+        $($kind:tt)*
+    })*) => {
+        $generator! {
+            $($dollar)?
+            $({ $variant, $rpc, $on, $method, ($($args)*), $out, { $($default)* }, [$(#[$doc])*], ($($kind)*) })*
+        }
+    };
+}
+
+pub(crate) use {hook_table, normalize};
