@@ -69,6 +69,20 @@
 //!
 //! For in-process hosts and tests, [`Runtime::builder`] serves a plugin on any listener
 //! without the launch checks.
+//!
+//! # Hooks and protocols
+//!
+//! [`Plugin`] has the 51 hooks of a stock server's `plugin.Hooks`; [`Hook`] names them and says
+//! which servers call each ([`Hook::protocols`]): stock servers (go-plugin net/rpc) call all of
+//! them, the gRPC servers of the multi-language fork the 41 of their contract. The hooks, the
+//! trait, the dispatch and the `#[plugin]` check all come from one table in this crate, so they
+//! cannot drift apart.
+//!
+//! # Platforms
+//!
+//! Unix only (Linux, macOS), where Mattermost servers run plugins: the runtime uses unix
+//! sockets, signals and the parent process id. Other targets fail to compile with a message
+//! saying so.
 
 // The runtime serves unix sockets and watches the parent process and unix signals, as
 // go-plugin does on the platforms Mattermost servers run on.
