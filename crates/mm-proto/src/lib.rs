@@ -34,6 +34,7 @@ mod generated {
 
 #[cfg(feature = "netrpc")]
 pub mod netrpc;
+pub mod protocol;
 
 pub use generated::go_plugin;
 pub use generated::v1;
