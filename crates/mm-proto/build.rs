@@ -1,38 +1,89 @@
-//! Compiles `proto/` with protox (no system `protoc`) and generates prost messages and tonic
-//! clients/servers for both services, plus the encoded descriptor set for reflection.
+//! Compiles `proto/` (the gRPC contract) and `stock/` (what only the stock servers' net/rpc
+//! protocol has) with protox (no system `protoc`), then writes into `OUT_DIR`:
+//! - the prost messages and, through `mm_codegen::GatedServices`, tonic's stubs, each behind
+//!   the feature of the crates that use it;
+//! - the RPC table (`rpc_table.rs`), from the descriptors and the safety sidecar `rpc.toml`;
+//! - the encoded descriptor set, for reflection and for tests that derive lists from it.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
+use mm_codegen::{ServiceGate, ServiceSpec, Surface};
+
+/// The services of the RPC table.
+const SERVICES: &[ServiceSpec] = &[
+    ServiceSpec { name: "mattermost.pluginapi.v1.PluginAPI", grpc: true },
+    ServiceSpec { name: "mattermost.pluginapi.v1.StockPluginAPI", grpc: false },
+];
+
+/// The contract's rules, read by the table generator.
+const SURFACE: Surface<'static> = Surface {
+    services: SERVICES,
+    packages: &[("mattermost.pluginapi.v1", "crate::v1")],
+    // The server answers OK with the AppError in the response for the RPCs of these files,
+    // and a status for all others (see the contract's README).
+    errors_in_body: &["posts", "kv", "files"],
+    app_error: "mattermost.pluginapi.v1.AppError",
+};
+
+/// Which feature compiles each side of each gRPC service.
+const GATES: &[ServiceGate] = &[
+    ServiceGate {
+        service: "mattermost.pluginapi.v1.PluginAPI",
+        client: Some("api-client"),
+        server: Some("api-server"),
+    },
+    ServiceGate {
+        service: "mattermost.pluginapi.v1.PluginHooks",
+        client: Some("hooks-client"),
+        server: Some("hooks-server"),
+    },
+    ServiceGate {
+        service: "plugin.GRPCController",
+        client: Some("hooks-client"),
+        server: Some("hooks-server"),
+    },
+    ServiceGate { service: "plugin.GRPCStdio", client: Some("hooks-client"), server: Some("hooks-server") },
+];
+
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("proto");
-    let root = root.canonicalize().map_err(|e| format!("proto folder {}: {e}", root.display()))?;
-    println!("cargo:rerun-if-changed={}", root.display());
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let roots: Vec<PathBuf> =
+        ["proto", "stock"].iter().map(|r| crate_dir.join(r)).filter(|r| r.is_dir()).collect();
+    let sidecar_path = crate_dir.join("rpc.toml");
+    for path in roots.iter().chain([&sidecar_path]) {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
 
-    let mut files = Vec::new();
-    collect_protos(&root, &mut files)?;
-    files.sort();
-    let relative: Vec<PathBuf> =
-        files.iter().map(|f| f.strip_prefix(&root).map(Path::to_path_buf)).collect::<Result<_, _>>()?;
+    let mut relative = Vec::new();
+    for root in &roots {
+        let mut files = Vec::new();
+        collect_protos(root, &mut files)?;
+        for file in files {
+            relative.push(file.strip_prefix(root)?.to_path_buf());
+        }
+    }
+    relative.sort();
 
-    let mut compiler = protox::Compiler::new([&root])?;
+    let mut compiler = protox::Compiler::new(&roots)?;
     compiler.include_source_info(true).include_imports(true);
     compiler.open_files(&relative)?;
+    let fds = compiler.file_descriptor_set();
 
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(out_dir.join("descriptor_set.bin"), compiler.encode_file_descriptor_set())?;
 
-    tonic_prost_build::configure()
-        .build_client(true)
-        .build_server(true)
-        .build_transport(true)
+    let sidecar = std::fs::read_to_string(&sidecar_path)
+        .map_err(|e| format!("reading {}: {e}", sidecar_path.display()))?;
+    let rpcs = mm_codegen::read_rpcs(&fds, &SURFACE, &sidecar)?;
+    std::fs::write(out_dir.join("rpc_table.rs"), mm_codegen::rpc_table(&rpcs))?;
+
+    prost_build::Config::new()
         // Every `bytes` field as `bytes::Bytes`: body chunks, file contents and KV values are
         // shared, not copied, between the transport and the caller.
-        .bytes(".")
-        // Servers that implement part of a service (test doubles, the local host) answer
-        // UNIMPLEMENTED for the rest instead of needing 236 hand-written stubs.
-        .generate_default_stubs(true)
-        .compile_fds(compiler.file_descriptor_set())?;
+        .bytes(["."])
+        .service_generator(Box::new(mm_codegen::GatedServices::new(GATES)))
+        .compile_fds(fds)?;
     Ok(())
 }
 
