@@ -125,7 +125,7 @@ impl fmt::Display for RpcMethod {
 /// A request message of the table: the type says which RPC it calls and what answers it.
 ///
 /// Implemented (by the generated table) for every `<Method>Request` of the RPC services.
-pub trait Rpc: prost::Message + Default + Clone + Send + Sync + 'static {
+pub trait Rpc: prost::Message + fmt::Debug + Default + Clone + Send + Sync + 'static {
     /// The response message.
     type Response: RpcResponseMessage;
     /// The RPC this request calls.
@@ -133,7 +133,7 @@ pub trait Rpc: prost::Message + Default + Clone + Send + Sync + 'static {
 }
 
 /// A response message of the table: every one carries an optional `AppError` at field 1.
-pub trait RpcResponseMessage: prost::Message + Default + Clone + Send + Sync + 'static {
+pub trait RpcResponseMessage: prost::Message + fmt::Debug + Default + Clone + Send + Sync + 'static {
     /// The error the server set, if any.
     fn error(&self) -> Option<&AppError>;
     /// Takes the error out, if the server set one.

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::client::ApiClient;
 use crate::error::Error;
-use crate::methods;
 use crate::mode::{ApiCall, Mode};
+use crate::rpc::methods;
 
 /// WebSocket events and cluster events: `client.realtime()`.
 ///
@@ -53,11 +53,7 @@ impl<M: Mode> Realtime<'_, M> {
             payload: Some(payload.into_wire()),
             broadcast: Some(broadcast.into_wire()),
         };
-        self.client.call(
-            &methods::PUBLISH_WEB_SOCKET_EVENT,
-            request,
-            |_: wire::PublishWebSocketEventResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// [`publish_websocket_event`](Self::publish_websocket_event) with any serde value that
@@ -104,11 +100,7 @@ impl<M: Mode> Realtime<'_, M> {
             event: Some(event.into_wire()),
             opts: Some(options.into_wire()),
         };
-        self.client.call(
-            &methods::PUBLISH_PLUGIN_CLUSTER_EVENT,
-            request,
-            |_: wire::PublishPluginClusterEventResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Registers a collection type and a topic type that the plugin owns
@@ -119,11 +111,7 @@ impl<M: Mode> Realtime<'_, M> {
             collection_type: collection_type.to_owned(),
             topic_type: topic_type.to_owned(),
         };
-        self.client.call(
-            &methods::REGISTER_COLLECTION_AND_TOPIC,
-            request,
-            |_: wire::RegisterCollectionAndTopicResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }
 
