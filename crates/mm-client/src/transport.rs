@@ -7,9 +7,8 @@ use std::str::FromStr;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes};
+use bytes::Bytes;
 use http::uri::PathAndQuery;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::{Channel, Endpoint, Uri};
 
 use crate::error::{Error, ErrorKind, LocalFailure, Result};
@@ -182,44 +181,6 @@ fn unix_connector(
     })
 }
 
-/// Sends already-encoded messages as they are and hands back the response bytes.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawCodec;
-
-impl Codec for RawCodec {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
-
-    fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
-    }
-
-    fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
-    }
-}
-
-impl Encoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), tonic::Status> {
-        dst.put(item);
-        Ok(())
-    }
-}
-
-impl Decoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, tonic::Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
-    }
-}
-
 /// The gRPC framing of one message: a compression flag and a 4-byte length.
 const GRPC_FRAME_HEADER: usize = 5;
 
@@ -346,7 +307,7 @@ impl tower::Service<RpcRequest> for Transport {
                 call.set_timeout(remaining);
             }
             let path = PathAndQuery::from_static(method.path);
-            match grpc.unary(call, path, RawCodec).await {
+            match grpc.unary(call, path, mm_proto::BytesCodec).await {
                 Ok(response) => {
                     let (metadata, body, _) = response.into_parts();
                     let mut response = RpcResponse::protobuf(body);

@@ -18,7 +18,7 @@ mod host;
 pub mod store;
 pub mod testkit;
 
-pub use api::UNIMPLEMENTED_RPCS;
+pub use api::unimplemented_rpcs;
 pub use error::HostError;
 pub use events::HookCaller;
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};

@@ -25,7 +25,7 @@
 //! | `hooks-client` | `v1::plugin_hooks_client`, `go_plugin::grpc_controller_client`, `go_plugin::grpc_stdio_client` | the host side (mm-host, tests) |
 //! | `api-client` | `v1::plugin_api_client` | tests and tools (mm-client calls through the [RPC table](rpc)) |
 //! | `api-server` | `v1::plugin_api_server` | test doubles (mm-host serves through the table) |
-//! | `grpc` | [`code_for_http_status`], [`app_error_status`], `mm_proto::tonic` | both gRPC ends |
+//! | `grpc` | [`code_for_http_status`], [`app_error_status`], `BytesCodec`, `mm_proto::tonic` | both gRPC ends |
 //!
 //! Every `bytes` field is a [`bytes::Bytes`], so ServeHTTP body chunks, file contents and KV
 //! values travel without copies. The generated server traits have default methods that answer
@@ -44,7 +44,12 @@ mod generated {
     }
 }
 
+#[cfg(feature = "grpc")]
+mod codec;
 pub mod rpc;
+
+#[cfg(feature = "grpc")]
+pub use codec::BytesCodec;
 
 pub use generated::go_plugin;
 pub use generated::v1;
