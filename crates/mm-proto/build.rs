@@ -1,5 +1,5 @@
-//! Compiles `proto/` (the gRPC contract) and `stock/` (what only the stock servers' net/rpc
-//! protocol has) with protox (no system `protoc`), then writes into `OUT_DIR`:
+//! Compiles `proto/` (the gRPC contract) and `stock/` (what stock servers have beyond it, on
+//! their net/rpc protocol only) with protox (no system `protoc`), then writes into `OUT_DIR`:
 //! - the prost messages and, through `mm_codegen::GatedServices`, tonic's stubs, each behind
 //!   the feature of the crates that use it;
 //! - the RPC table (`rpc_table.rs`), from the descriptors and the safety sidecar `rpc.toml`;
@@ -48,22 +48,20 @@ const GATES: &[ServiceGate] = &[
 
 fn main() -> Result<(), Box<dyn Error>> {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let roots: Vec<PathBuf> =
-        ["proto", "stock"].iter().map(|r| crate_dir.join(r)).filter(|r| r.is_dir()).collect();
+    // The contract, then the stock-only declarations (which import the contract's files).
+    let roots = [folder(crate_dir, "proto")?, folder(crate_dir, "stock")?];
     let sidecar_path = crate_dir.join("rpc.toml");
-    for path in roots.iter().chain([&sidecar_path]) {
-        println!("cargo:rerun-if-changed={}", path.display());
-    }
-
+    println!("cargo:rerun-if-changed={}", sidecar_path.display());
     let mut relative = Vec::new();
     for root in &roots {
+        println!("cargo:rerun-if-changed={}", root.display());
         let mut files = Vec::new();
         collect_protos(root, &mut files)?;
+        files.sort();
         for file in files {
             relative.push(file.strip_prefix(root)?.to_path_buf());
         }
     }
-    relative.sort();
 
     let mut compiler = protox::Compiler::new(&roots)?;
     compiler.include_source_info(true).include_imports(true);
@@ -85,6 +83,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         .service_generator(Box::new(mm_codegen::GatedServices::new(GATES)))
         .compile_fds(fds)?;
     Ok(())
+}
+
+fn folder(crate_dir: &Path, name: &str) -> Result<PathBuf, Box<dyn Error>> {
+    let path = crate_dir.join(name);
+    Ok(path.canonicalize().map_err(|e| format!("proto folder {}: {e}", path.display()))?)
 }
 
 fn collect_protos(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<dyn Error>> {

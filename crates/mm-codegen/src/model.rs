@@ -6,7 +6,7 @@ use std::path::Path;
 
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use prost_types::field_descriptor_proto::{Label, Type};
-use prost_types::{DescriptorProto, FileDescriptorSet};
+use prost_types::{DescriptorProto, FileDescriptorProto, FileDescriptorSet};
 
 use crate::error::Error;
 use crate::sidecar;
@@ -108,7 +108,8 @@ pub struct Rpc {
     pub service: String,
     /// The HTTP/2 path, `/<service>/<name>`.
     pub path: String,
-    /// The stem of the proto file of its request, such as `users`: the client group.
+    /// Its group (the client group), such as `users`: the section of the service definition it
+    /// sits in (`// --- users: ...`), or else the stem of its request's proto file.
     pub group: String,
     /// The request message.
     pub request: MessageRef,
@@ -149,9 +150,11 @@ pub fn read_rpcs(fds: &FileDescriptorSet, surface: &Surface<'_>, sidecar: &str) 
     let mut problems = Vec::new();
     let mut known = BTreeSet::new();
     for spec in surface.services {
-        let Some((package, service)) = fds.file.iter().find_map(|file| {
-            let package = file.package();
-            file.service.iter().find(|s| full_name(package, s.name()) == spec.name).map(|s| (package, s))
+        let Some((file, index, service)) = fds.file.iter().find_map(|file| {
+            let mut services = file.service.iter().enumerate();
+            services
+                .find(|(_, s)| full_name(file.package(), s.name()) == spec.name)
+                .map(|(i, s)| (file, i, s))
         }) else {
             // A protocol-only service may not be declared yet; the gRPC contract must be.
             if spec.grpc {
@@ -159,7 +162,9 @@ pub fn read_rpcs(fds: &FileDescriptorSet, surface: &Surface<'_>, sidecar: &str) 
             }
             continue;
         };
-        for method in &service.method {
+        let package = file.package();
+        let sections = sections(file, index, service.method.len());
+        for (method, section) in service.method.iter().zip(sections) {
             let name = method.name();
             known.insert(name);
             if method.client_streaming() || method.server_streaming() {
@@ -169,7 +174,9 @@ pub fn read_rpcs(fds: &FileDescriptorSet, surface: &Surface<'_>, sidecar: &str) 
             let request = message_ref(&messages, surface, method.input_type(), false);
             let response = message_ref(&messages, surface, method.output_type(), true);
             let (request, response, group) = match (request, response) {
-                (Ok((request, file)), Ok((response, _))) => (request, response, file_stem(file)),
+                (Ok((request, file)), Ok((response, _))) => {
+                    (request, response, section.unwrap_or_else(|| file_stem(file)))
+                }
                 (request, response) => {
                     problems.extend(
                         request.err().into_iter().chain(response.err()).map(|p| format!("{name}: {p}")),
@@ -212,10 +219,57 @@ pub fn read_rpcs(fds: &FileDescriptorSet, surface: &Surface<'_>, sidecar: &str) 
                 .push(format!("rpc.toml line {line}: {name} is not an RPC of the table; remove the line"));
         }
     }
+    canonical_groups(&mut rpcs);
     problems.extend(duplicates(&rpcs));
     match Error::many(problems) {
         Some(error) => Err(error),
         None => Ok(rpcs),
+    }
+}
+
+/// The section of each method of a service: the name in the last `// --- name: ...` comment
+/// before it (the service definitions group their RPCs so), `None` before the first.
+fn sections(file: &FileDescriptorProto, service: usize, methods: usize) -> Vec<Option<String>> {
+    let comments: BTreeMap<usize, Vec<&str>> = file
+        .source_code_info
+        .iter()
+        .flat_map(|info| &info.location)
+        .filter_map(|location| match location.path.as_slice() {
+            // 6: FileDescriptorProto.service, 2: ServiceDescriptorProto.method.
+            [6, s, 2, m] if usize::try_from(*s) == Ok(service) => {
+                let comments = location.leading_detached_comments.iter().chain(&location.leading_comments);
+                Some((usize::try_from(*m).ok()?, comments.map(String::as_str).collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut current = None;
+    (0..methods)
+        .map(|method| {
+            let marker = comments.get(&method).into_iter().flatten().find_map(|c| section_name(c));
+            if marker.is_some() {
+                current = marker;
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+/// `" --- users: Users, statuses ..."` -> `users`; `" --- access control"` -> `access_control`.
+fn section_name(comment: &str) -> Option<String> {
+    let rest = comment.trim().strip_prefix("---")?;
+    let name = rest.split(':').next()?.trim();
+    (!name.is_empty()).then(|| name.to_lowercase().replace([' ', '-'], "_"))
+}
+
+/// Spells a group as the first RPC of the table that has it does (`real_time` -> `realtime`
+/// when the contract says `realtime`), so that one group has one name across services.
+fn canonical_groups(rpcs: &mut [Rpc]) {
+    let squash = |group: &str| group.replace('_', "");
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for rpc in rpcs.iter_mut() {
+        let name = names.entry(squash(&rpc.group)).or_insert_with(|| rpc.group.clone());
+        rpc.group.clone_from(name);
     }
 }
 
@@ -298,9 +352,8 @@ fn message_ref<'a>(
 
 #[cfg(test)]
 mod tests {
-    use prost_types::{
-        FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto, ServiceDescriptorProto,
-    };
+    use prost_types::source_code_info::Location;
+    use prost_types::{FieldDescriptorProto, MethodDescriptorProto, ServiceDescriptorProto, SourceCodeInfo};
 
     use super::*;
 
@@ -448,6 +501,36 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn section_comments_name_groups_spelled_as_elsewhere_in_the_table() {
+        let mut fds = contract();
+        let stock = ServiceDescriptorProto {
+            name: Some("StockPluginAPI".into()),
+            method: vec![rpc("GetUserAgain")],
+            ..Default::default()
+        };
+        let mut api = file("mattermost/pluginapi/v1/stock_api.proto", vec![], vec![stock]);
+        api.message_type = vec![message("GetUserAgainRequest", vec![]), response("GetUserAgainResponse")];
+        api.source_code_info = Some(SourceCodeInfo {
+            location: vec![Location {
+                path: vec![6, 0, 2, 0],
+                leading_comments: Some(" --- K V: the section\n".into()),
+                ..Default::default()
+            }],
+        });
+        fds.file.push(api);
+        let services = [
+            SURFACE.services[0],
+            ServiceSpec { name: "mattermost.pluginapi.v1.StockPluginAPI", grpc: false },
+        ];
+        let surface = Surface { services: &services, ..SURFACE };
+        let rpcs = read_rpcs(&fds, &surface, &format!("{SIDECAR}GetUserAgain = \"read-only\"\n")).unwrap();
+        assert_eq!(rpcs[2].group, "kv", "\"K V\" is the contract's kv group");
+        assert!(!rpcs[2].grpc);
+        assert_eq!(section_name(" --- access control"), Some("access_control".into()));
+        assert_eq!(section_name(" users only"), None);
     }
 
     #[test]

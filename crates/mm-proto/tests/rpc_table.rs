@@ -67,12 +67,15 @@ fn every_rpc_has_exactly_one_safety_declaration() {
 fn an_rpc_without_a_declaration_fails_the_build_naming_it() {
     let fds = prost_types::FileDescriptorSet::decode(mm_proto::FILE_DESCRIPTOR_SET).unwrap();
     let surface = mm_codegen::Surface {
-        services: &[mm_codegen::ServiceSpec { name: "mattermost.pluginapi.v1.PluginAPI", grpc: true }],
+        services: &[
+            mm_codegen::ServiceSpec { name: "mattermost.pluginapi.v1.PluginAPI", grpc: true },
+            mm_codegen::ServiceSpec { name: "mattermost.pluginapi.v1.StockPluginAPI", grpc: false },
+        ],
         packages: &[("mattermost.pluginapi.v1", "crate::v1")],
         errors_in_body: &["posts", "kv", "files"],
         app_error: "mattermost.pluginapi.v1.AppError",
     };
-    assert_eq!(mm_codegen::read_rpcs(&fds, &surface, SIDECAR).unwrap().len(), 236);
+    assert_eq!(mm_codegen::read_rpcs(&fds, &surface, SIDECAR).unwrap().len(), 236 + 22);
     let without: String =
         SIDECAR.lines().filter(|l| !l.starts_with("GetUser =")).map(|l| format!("{l}\n")).collect();
     let error = mm_codegen::read_rpcs(&fds, &surface, &without).unwrap_err();
@@ -80,6 +83,24 @@ fn an_rpc_without_a_declaration_fails_the_build_naming_it() {
         error.message().starts_with("GetUser (mattermost.pluginapi.v1.PluginAPI) has no retry-safety"),
         "{error}"
     );
+}
+
+#[test]
+fn stock_only_rpcs_are_in_the_table_off_grpc_in_their_groups() {
+    let pool = pool();
+    let stock = pool.get_service_by_name("mattermost.pluginapi.v1.StockPluginAPI").expect("StockPluginAPI");
+    assert_eq!(stock.methods().len(), 22);
+    for method in stock.methods() {
+        let rpc = RpcMethod::by_name(method.name()).expect("in the table");
+        assert!(!rpc.grpc, "{} is not on gRPC", rpc.name);
+        assert_eq!(rpc.request, method.input().full_name());
+    }
+    let groups = |name: &str| RpcMethod::by_name(name).map(|m| m.group);
+    assert_eq!(groups("GetChannelOfType"), Some("channels"));
+    assert_eq!(groups("SendToastMessage"), Some("realtime"));
+    assert_eq!(groups("ReceiveSharedChannelSyncMsg"), Some("shared_channels"));
+    assert_eq!(groups("UpsertPropertyValueWithOptions"), Some("properties"));
+    assert_eq!(groups("EvaluateAccessControl"), Some("access_control"));
 }
 
 #[test]
