@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, OrderedSidebarCategories,
-    SidebarCategoryWithChannels, TeamId, UserId, wire,
+    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
+    OrderedSidebarCategories, SidebarCategoryWithChannels, TeamId, UserId, wire,
 };
 
 use super::ids;
@@ -43,6 +43,44 @@ impl<M: Mode> Channels<'_, M> {
     /// Archives a channel (`DeleteChannel`).
     pub fn delete(&self, channel_id: &ChannelId) -> M::Output<()> {
         let request = wire::DeleteChannelRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Restores a deleted channel (`RestoreChannel`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn restore(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::RestoreChannelRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// A channel by id, only if it is of `kind` (`GetChannelOfType`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn get_of_type(&self, channel_id: &ChannelId, kind: ChannelType) -> M::Output<Channel> {
+        let request =
+            wire::GetChannelOfTypeRequest { channel_id: channel_id.to_string(), channel_type: kind.code() };
+        self.client.call(request, |r| payload(r.channel, "channel"))
+    }
+
+    /// Makes the plugin the guard of a channel: the server then asks it before changes to the
+    /// channel (`RegisterChannelGuard`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn register_guard(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::RegisterChannelGuardRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Stops guarding a channel (`UnregisterChannelGuard`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn unregister_guard(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::UnregisterChannelGuardRequest { channel_id: channel_id.to_string() };
         self.client.call(request, |_| Ok(()))
     }
 

@@ -2,7 +2,9 @@
 //! on a cluster.
 
 use mm_types::convert::IntoWire;
-use mm_types::{JsonMap, PluginClusterEvent, PluginClusterEventSendOptions, WebsocketBroadcast, wire};
+use mm_types::{
+    JsonMap, PluginClusterEvent, PluginClusterEventSendOptions, UserId, WebsocketBroadcast, wire,
+};
 use serde::Serialize;
 
 use crate::client::ApiClient;
@@ -79,6 +81,28 @@ impl<M: Mode> Realtime<'_, M> {
             Ok(payload) => self.publish_websocket_event(event, payload, broadcast),
             Err(e) => self.client.run(ApiCall::fail(e.in_rpc(methods::PUBLISH_WEB_SOCKET_EVENT.name))),
         }
+    }
+
+    /// Shows a toast (a short notice) to a user in the web app, on one connection or on all of
+    /// them (`connection_id` empty); `position` is where it shows, such as `"bottom-right"`
+    /// (`""` for the default) (`SendToastMessage`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn send_toast(
+        &self,
+        user_id: &UserId,
+        connection_id: &str,
+        message: &str,
+        position: &str,
+    ) -> M::Output<()> {
+        let request = wire::SendToastMessageRequest {
+            user_id: user_id.to_string(),
+            connection_id: connection_id.to_owned(),
+            message: message.to_owned(),
+            options: Some(wire::SendToastMessageOptions { position: position.to_owned() }),
+        };
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Sends an event to the plugin's instances on the other nodes of the cluster, which
