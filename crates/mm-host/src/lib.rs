@@ -15,6 +15,7 @@ mod error;
 pub mod events;
 mod front;
 mod host;
+pub mod plugin_http;
 pub mod store;
 pub mod testkit;
 
