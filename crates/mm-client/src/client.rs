@@ -128,6 +128,28 @@ impl ApiClient<Async> {
         ClientBuilder::new().service(service)
     }
 
+    /// A client whose calls are answered by `answer`: [`from_service`](Self::from_service)
+    /// over an async function, for tests that do not want to depend on `tower` themselves.
+    ///
+    /// ```
+    /// use mm_client::rpc::wire;
+    /// use mm_client::{Client, RpcRequest, RpcResponse};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> mm_client::Result<()> {
+    /// let client = Client::from_fn(|_: RpcRequest| async {
+    ///     Ok(RpcResponse::message(wire::GetServerVersionResponse { version: "10.11.0".into(), ..Default::default() }))
+    /// });
+    /// assert_eq!(client.system().server_version().await?, "10.11.0");
+    /// # Ok(()) }
+    /// ```
+    pub fn from_fn<F, Fut>(answer: F) -> Self
+    where
+        F: Fn(crate::RpcRequest) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<crate::RpcResponse>> + Send + 'static,
+    {
+        Self::from_service(tower::service_fn(answer))
+    }
+
     /// A blocking client sharing this client's connection, for sync code inside an async
     /// program (a plugin's hooks, for example). Its calls run on the current tokio runtime and
     /// block the calling thread, so use it in
