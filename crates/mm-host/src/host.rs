@@ -208,7 +208,7 @@ fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
 /// registered commands). A running plugin is [registered](Host::register_plugin) with a
 /// [`HookCaller`]; the supervisor does both through [`PluginRegistry`](crate::supervisor::PluginRegistry),
 /// and the [test kit](crate::testkit) for in-process plugins. Of the 236 PluginAPI RPCs, those
-/// in [`UNIMPLEMENTED_RPCS`](crate::UNIMPLEMENTED_RPCS) answer UNIMPLEMENTED naming themselves.
+/// in [`unimplemented_rpcs`](crate::unimplemented_rpcs) answer UNIMPLEMENTED naming themselves.
 ///
 /// # HTTP front
 ///

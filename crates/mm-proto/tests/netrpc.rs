@@ -51,7 +51,7 @@ fn method_of(service_method: &str, table: &'static [Method]) -> &'static Method 
 fn requests(
     stream: &str,
     table: &'static [Method],
-) -> Vec<(&'static str, Option<Box<dyn std::any::Any + Send>>)> {
+) -> Vec<(&'static str, Option<std::sync::Arc<dyn mm_proto::rpc::RpcMessage>>)> {
     let mut s = Stream::open(stream);
     let mut out = Vec::new();
     while !s.is_done() {
@@ -78,7 +78,7 @@ fn requests(
 fn responses(
     stream: &str,
     table: &'static [Method],
-) -> Vec<(&'static str, Option<Box<dyn std::any::Any + Send>>)> {
+) -> Vec<(&'static str, Option<std::sync::Arc<dyn mm_proto::rpc::RpcMessage>>)> {
     let mut s = Stream::open(stream);
     let mut out = Vec::new();
     while !s.is_done() {
@@ -98,14 +98,15 @@ fn responses(
     out
 }
 
-fn take<T: 'static>(
-    decoded: &mut Vec<(&'static str, Option<Box<dyn std::any::Any + Send>>)>,
+fn take<T: Clone + 'static>(
+    decoded: &mut Vec<(&'static str, Option<std::sync::Arc<dyn mm_proto::rpc::RpcMessage>>)>,
     name: &str,
 ) -> T {
     let at =
         decoded.iter().position(|(n, b)| *n == name && b.is_some()).unwrap_or_else(|| panic!("no {name}"));
     let (_, body) = decoded.remove(at);
-    *body.expect("decoded").downcast::<T>().unwrap_or_else(|_| panic!("{name} decoded into another type"))
+    let body = body.expect("decoded");
+    body.downcast_ref::<T>().cloned().unwrap_or_else(|| panic!("{name} decoded into another type"))
 }
 
 /// Encodes with a fresh encoder, then decodes with a fresh decoder.
@@ -158,7 +159,8 @@ fn the_captured_message_will_be_posted_decodes_and_its_props_keep_their_go_types
         }
         let codec = netrpc::hook("MessageWillBePosted").and_then(|m| m.codec).expect("codec");
         let (body, memory) = netrpc::remember_props(|| (codec.decode_request)(&mut s.decoder, &mut s.queue));
-        let request = *body.expect("decodes").downcast::<v1::MessageWillBePostedRequest>().expect("type");
+        let body = body.expect("decodes");
+        let request = body.downcast_ref::<v1::MessageWillBePostedRequest>().cloned().expect("type");
         seen = Some((request, memory));
     }
     let (request, memory) = seen.expect("the capture has a MessageWillBePosted call");

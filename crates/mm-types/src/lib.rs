@@ -15,8 +15,10 @@
 //!   [`SyncMsg`]) that keeps the document exactly as the server sent it;
 //! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON
 //!   (including Go's `null` for empty lists and maps);
-//! - **lossless conversions** with the wire messages of `mm-proto`: `TryFrom<wire::X>` and
-//!   `From<X> for wire::X`; a value that cannot convert gives an [`Error`], never a panic.
+//! - **lossless conversions** with the wire messages of `mm-proto`, for the SDK's own crates
+//!   (the client, the runtime, the local host): a value that cannot convert gives an
+//!   [`Error`], never a panic. They are not part of this crate's public API (hidden from the
+//!   docs), so a change of the wire layer is not a change of the domain types.
 //!
 //! Types people create have `Default` and builders:
 //!
@@ -59,6 +61,9 @@
 //! `Vec<String>`). The `<Method>Request` / `<Method>Response` envelopes of the RPCs are mapped
 //! by `mm-client` and `mm-hooks`, which build them from these types.
 
+// Transport plumbing for the SDK's own crates, not public API: the wire messages and the
+// conversions to and from them.
+#[doc(hidden)]
 pub mod convert;
 mod enums;
 mod error;
@@ -148,5 +153,7 @@ pub use user::{
 };
 pub use websocket::{WebSocketRequest, WebsocketBroadcast};
 
-/// The wire messages of `mm-proto` that the domain types convert to and from.
+/// The wire messages of `mm-proto` that the domain types convert to and from (for the SDK's own
+/// crates; not public API).
+#[doc(hidden)]
 pub use mm_proto::v1 as wire;

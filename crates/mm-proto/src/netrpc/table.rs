@@ -3,8 +3,11 @@
 
 use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use mm_gob::{Decoder, Encode, MessageQueue};
+
+use crate::rpc::RpcMessage;
 
 /// One `plugin.API` method or `plugin.Hooks` hook of a stock server.
 pub struct Method {
@@ -29,9 +32,9 @@ pub struct Codec {
     /// The response as an encodable value, if `message` is this method's response type.
     pub response: fn(&dyn Any) -> Option<&dyn Encode>,
     /// Decodes a request (what the side serving the method receives).
-    pub decode_request: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Box<dyn Any + Send>>,
+    pub decode_request: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Arc<dyn RpcMessage>>,
     /// Decodes a response (what the calling side receives).
-    pub decode_response: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Box<dyn Any + Send>>,
+    pub decode_response: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Arc<dyn RpcMessage>>,
 }
 
 impl Method {

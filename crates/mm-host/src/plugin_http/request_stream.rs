@@ -11,7 +11,7 @@ use mm_proto::SERVE_HTTP_CHUNK_SIZE;
 use mm_proto::v1 as wire;
 use tokio::sync::oneshot;
 
-use crate::error::BoxError;
+use mm_http::BoxError;
 
 /// How many empty or trailer frames in a row are skipped before yielding to other tasks.
 const SKIPPED_FRAME_BUDGET: usize = 64;

@@ -11,7 +11,7 @@ use mm_proto::v1 as wire;
 use tokio::sync::oneshot;
 use tonic::codec::Streaming;
 
-use crate::error::{Error, ErrorKind};
+use mm_http::{Error, ErrorKind};
 
 /// How long the end of a call may take after the plugin's `body_complete`.
 const TRAILERS_WAIT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -1,4 +1,5 @@
-//! The server side of ServeHTTP: an HTTP request forwarded to a plugin, and its answer back.
+//! The server side of ServeHTTP: an HTTP request forwarded to a plugin, and its answer back
+//! (moved here from `mm-http`, which plugins compile, so that they do not compile this side).
 //!
 //! This is what the Mattermost server does for `/plugins/<id>/...`; a local host and tests use
 //! it to talk to a plugin exactly as the server would:
@@ -22,7 +23,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use mm_http::host::{Caller, PluginHttp};
+//! use mm_host::plugin_http::{Caller, PluginHttp};
 //! use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
 //!
 //! let client = PluginHooksClient::connect("http://127.0.0.1:10000").await?;
@@ -59,9 +60,8 @@ use tonic::client::GrpcService;
 
 pub use response_body::ResponseBody;
 
-use crate::error::BoxError;
-use crate::extensions::RemoteAddr;
-use crate::headers::{self, MATTERMOST_USER_ID};
+use mm_http::__private as headers;
+use mm_http::{BoxError, MATTERMOST_USER_ID, RemoteAddr};
 use request_stream::RequestMessages;
 
 /// The name of the hook in the plugin's `Implemented` list.
