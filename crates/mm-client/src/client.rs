@@ -71,8 +71,8 @@ impl ApiClient<Async> {
     /// Connects to the PluginAPI at the address in `MATTERMOST_PLUGIN_API_TARGET`, with the
     /// default options.
     ///
-    /// Fails with [`ErrorKind::Configuration`] naming the variable when it is missing or
-    /// malformed, and with [`ErrorKind::Transport`] when the server cannot be reached.
+    /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) naming the variable when it is missing or
+    /// malformed, and with [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the server cannot be reached.
     pub async fn from_env() -> Result<Self> {
         ClientBuilder::new().target_from_env()?.connect().await
     }
@@ -155,10 +155,10 @@ impl ApiClient<Async> {
     /// block the calling thread, so use it in
     /// [`blocking::spawn_blocking`](crate::blocking::spawn_blocking) or a thread of your own;
     /// on the runtime's own threads its calls fail with
-    /// [`ErrorKind::BlockingInAsync`] instead of stalling the runtime.
+    /// [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) instead of stalling the runtime.
     ///
     /// Must be called from inside a tokio runtime (it records the current one); elsewhere
-    /// it fails with [`ErrorKind::Configuration`].
+    /// it fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration).
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
@@ -215,7 +215,7 @@ impl<M: Mode> ApiClient<M> {
     }
 
     /// A client whose calls have this time budget (including retries), sharing the
-    /// connection; calls that run out fail with [`ErrorKind::Timeout`].
+    /// connection; calls that run out fail with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {

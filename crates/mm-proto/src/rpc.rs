@@ -144,7 +144,7 @@ pub trait RpcResponseMessage: prost::Message + fmt::Debug + Default + Clone + Se
 
 /// A message as transports and layers see it: type-erased, shareable behind an [`Arc`] (so a
 /// retry sends the same request again without a copy), encodable to protobuf, and
-/// downcastable to its type ([`downcast_ref`](<dyn RpcMessage>::downcast_ref)).
+/// downcastable to its type (`downcast_ref` on `dyn RpcMessage`).
 ///
 /// Every prost message implements it.
 pub trait RpcMessage: Any + Send + Sync + fmt::Debug {
