@@ -225,6 +225,8 @@ pub struct Error {
     message: String,
     /// Whether the request provably never left the client.
     never_sent: bool,
+    /// The code of a stock server's plain error (`*plugin.ErrorString`), when it has one.
+    plain_code: Option<i64>,
     #[source]
     source: Option<BoxError>,
 }
@@ -238,6 +240,7 @@ impl Error {
             app_error: None,
             message: message.into(),
             never_sent: false,
+            plain_code: None,
             source: None,
         }
     }
@@ -275,6 +278,14 @@ impl Error {
     /// An error the server reported as this [`AppError`] (in either convention), its code
     /// derived from the HTTP status. For test doubles, as [`status`](Self::status).
     pub fn from_app_error(app_error: AppError) -> Self {
+        // A stock server's plain Go `error` travels as an AppError with this id: it is not
+        // the server's AppError, so it is reported as a plain server error.
+        if let Some(rest) = app_error.id.strip_prefix(mm_proto::protocol::PLAIN_ERROR_ID)
+            && (rest.is_empty() || rest.starts_with('.'))
+        {
+            let code = rest.trim_start_matches('.').parse::<i64>().ok();
+            return Error { plain_code: code, ..Error::new(ErrorKind::Server, app_error.message) };
+        }
         let message = app_error.to_string();
         let code = (app_error.status_code != 0).then(|| Code::from_http_status(app_error.status_code));
         Error { code, app_error: Some(Box::new(app_error)), ..Error::new(ErrorKind::Server, message) }
@@ -302,6 +313,17 @@ impl Error {
             format!("{protocol} has no such RPC; only the stock servers' net/rpc protocol has it"),
         )
         .in_rpc(method.name)
+    }
+
+    /// Marks the error as a request that never left the client (so any call may be retried).
+    pub(crate) fn never_sent(mut self) -> Self {
+        self.never_sent = true;
+        self
+    }
+
+    /// `method` cannot be called on `protocol`, for the reason given; nothing was sent.
+    pub(crate) fn unsupported_on(method: &crate::rpc::RpcMethod, protocol: &str, why: &str) -> Self {
+        Error::new(ErrorKind::Unsupported, format!("not available on {protocol}: {why}")).in_rpc(method.name)
     }
 
     /// A timeout after `after`.
@@ -429,6 +451,19 @@ impl Error {
     /// Whether the call timed out.
     pub fn is_timeout(&self) -> bool {
         self.kind == ErrorKind::Timeout
+    }
+
+    /// For a plain error from a stock server (a Go `error` that is not an `AppError`), its
+    /// `*plugin.ErrorString` code when it had one: 1 `io.EOF`, 2 `sql.ErrNoRows`,
+    /// 3 `sql.ErrConnDone`, 4 `sql.ErrTxDone`, 5 `driver.ErrSkip`, 6 `driver.ErrBadConn`,
+    /// 7 `driver.ErrRemoveArgument`.
+    pub fn plain_error_code(&self) -> Option<i64> {
+        self.plain_code
+    }
+
+    /// The message without the RPC name [`Display`](std::fmt::Display) puts in front.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Whether the request provably never reached the server (the connection was refused),

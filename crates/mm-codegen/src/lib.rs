@@ -35,8 +35,8 @@
 
 mod error;
 mod grpc;
-pub mod netrpc;
 mod model;
+pub mod netrpc;
 mod sidecar;
 mod table;
 

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use futures_util::{Stream, StreamExt};
 use mm_proto::protocol::Protocol;
+use mm_proto::rpc::RpcMessage;
 use mm_proto::v1 as wire;
 use mm_types::{PluginContext, RequestContext};
 use tokio_util::task::TaskTracker;
@@ -97,6 +98,7 @@ pub trait HookRequest: mm_proto::prost::Message + Default + Send + Sync + 'stati
 pub struct CallOptions {
     deadline: Option<Instant>,
     cancellation: Option<Cancellation>,
+    panic_fails_call: bool,
 }
 
 impl CallOptions {
@@ -116,6 +118,14 @@ impl CallOptions {
     /// [`HookFailureKind::Cancelled`] (gRPC needs none: tonic drops the handler instead).
     pub fn cancellation(mut self, cancellation: Cancellation) -> Self {
         self.cancellation = Some(cancellation);
+        self
+    }
+
+    /// A hook that panics fails the whole call ([`HookFailureKind::Panicked`]) even when its
+    /// response could carry an `AppError`: the stock servers' protocol, where the server then
+    /// takes the hook's default result, as for a Go plugin whose hook failed.
+    pub fn panic_fails_call(mut self) -> Self {
+        self.panic_fails_call = true;
         self
     }
 }
@@ -211,6 +221,11 @@ impl<P: Plugin> Dispatcher<P> {
         self.shared.plugin.__implemented_hooks().iter().copied().filter(move |h| h.is_on(protocol))
     }
 
+    /// Whether the plugin wrote `hook` (so it lists it in `Implemented`).
+    pub(crate) fn implements(&self, hook: Hook) -> bool {
+        self.shared.implements(hook)
+    }
+
     /// Starts a call: refuses it when the plugin is shutting down, otherwise builds its context
     /// from the request's contexts and the options.
     fn begin(
@@ -262,6 +277,9 @@ async fn settle<O: IntoHookResponse<R>, R>(
     };
     match outcome {
         Ok(outcome) => outcome.into_response(name),
+        Err(crate::call::Interrupted::Panicked(message)) if options.panic_fails_call => {
+            Err(HookFailure::new(name, HookFailureKind::Panicked(message)))
+        }
         Err(crate::call::Interrupted::Panicked(message)) => O::panicked(name, message),
         Err(interrupted) => Err(interrupted.into_failure(name)),
     }
@@ -379,3 +397,47 @@ macro_rules! invoke {
 }
 
 hook_table!(define_requests);
+
+/// Writes [`Dispatcher::call_message`]: a unary hook call on a type-erased request, for
+/// transports that decode requests by hook name (net/rpc).
+macro_rules! define_erased_dispatch {
+    ($({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
+        impl<P: Plugin> Dispatcher<P> {
+            /// Runs `hook` on `request`, which must be the hook's request message; the response
+            /// message, type-erased. The HTTP hooks stream and are refused here.
+            #[doc(hidden)]
+            pub fn call_message(
+                &self,
+                hook: Hook,
+                request: Arc<dyn RpcMessage>,
+                options: CallOptions,
+            ) -> Pin<Box<dyn Future<Output = Result<Arc<dyn RpcMessage>, HookFailure>> + Send + 'static>> {
+                match hook {
+                    $(Hook::$variant => erased_arm!(self, request, options, $variant, $kind),)*
+                }
+            }
+        }
+    };
+}
+
+macro_rules! erased_arm {
+    ($dispatcher:ident, $request:ident, $options:ident, $variant:ident, (stream;)) => {{
+        let _ = ($request, $options);
+        Box::pin(std::future::ready(Err(invalid_argument(
+            Hook::$variant,
+            format!("{} streams; it has no unary request", Hook::$variant),
+        ))))
+    }};
+    ($dispatcher:ident, $request:ident, $options:ident, $variant:ident, (unary $req:ident $($rest:tt)*)) => {{
+        let dispatcher = $dispatcher.clone();
+        Box::pin(async move {
+            let request = mm_proto::rpc::take_message::<wire::$req>($request).ok_or_else(|| {
+                invalid_argument(Hook::$variant, format!("{} takes a {}", Hook::$variant, stringify!($req)))
+            })?;
+            let response = dispatcher.call(request, $options).await?;
+            Ok(Arc::new(response) as Arc<dyn RpcMessage>)
+        })
+    }};
+}
+
+hook_table!(define_erased_dispatch);

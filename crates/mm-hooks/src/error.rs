@@ -70,6 +70,10 @@ impl HookError {
     pub fn into_app_error(self, id: &str) -> AppError {
         match self.kind {
             HookErrorKind::App(e) => *e,
+            HookErrorKind::InvalidArgument(message) => {
+                AppError::new(id, HookError { kind: HookErrorKind::InvalidArgument(message) }.to_string())
+                    .with_status(400)
+            }
             other => AppError::new(id, HookError { kind: other }.to_string()).with_status(500),
         }
     }

@@ -71,6 +71,11 @@ pub fn run<P: Plugin>(plugin: P) -> ExitCode {
 }
 
 async fn launch<P: Plugin>(plugin: P) -> Result<ShutdownReason, RuntimeError> {
+    // The fork's gRPC server gives the plugin its API address; a stock server does not, and
+    // speaks go-plugin's net/rpc.
+    if std::env::var_os(API_TARGET_VAR).is_none() {
+        return crate::netrpc::launch(plugin).await;
+    }
     let env = LaunchEnv::read(|name| std::env::var(name).ok())?;
     // Connected now, so a bad or unreachable API target fails the launch with a clear message.
     let client = mm_client::Client::builder()

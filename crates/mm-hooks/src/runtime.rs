@@ -67,7 +67,7 @@ impl fmt::Display for ShutdownReason {
 /// Starts a shutdown and remembers the first reason given.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ShutdownTrigger {
-    token: CancellationToken,
+    pub(crate) token: CancellationToken,
     reason: Arc<OnceLock<ShutdownReason>>,
 }
 
@@ -77,7 +77,7 @@ impl ShutdownTrigger {
         self.token.cancel();
     }
 
-    fn reason(&self) -> ShutdownReason {
+    pub(crate) fn reason(&self) -> ShutdownReason {
         self.reason.get().copied().unwrap_or(ShutdownReason::Requested)
     }
 }
@@ -387,7 +387,7 @@ async fn serve_until_shutdown<P: Plugin>(
 }
 
 /// Runs `on_deactivate` when the plugin was activated and the server has not deactivated it.
-async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout: Duration) {
+pub(crate) async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout: Duration) {
     if !shared.activated.load(Ordering::SeqCst) || shared.deactivated.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -433,7 +433,7 @@ async fn watch_connections(connections: Arc<ConnectionCount>, trigger: ShutdownT
 }
 
 /// Fires [`ShutdownReason::ParentExited`] when the process is re-parented.
-async fn watch_parent(trigger: ShutdownTrigger) {
+pub(crate) async fn watch_parent(trigger: ShutdownTrigger) {
     let parent = std::os::unix::process::parent_id();
     loop {
         tokio::select! {

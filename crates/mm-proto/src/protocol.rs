@@ -52,6 +52,12 @@ pub const APP_PROTOCOL_VERSION: u32 = 1;
 /// silently: the server's `plugin.DismissPostError`, on both protocols.
 pub const DISMISS_POST_REASON: &str = "plugin.message_will_be_posted.dismiss_post";
 
+/// The `AppError` id under which a plain Go `error` from a stock server travels in a
+/// response's `error` field (Go sends it as a `*plugin.ErrorString{Code, Err}`, not an
+/// `AppError`); a non-zero `Code` is appended (`plugin.error_string.1`: Go's `io.EOF`...).
+/// Clients report such an error as a plain error, not as the server's `AppError`.
+pub const PLAIN_ERROR_ID: &str = "plugin.error_string";
+
 /// The RPC protocol a plugin process speaks with the server, as named in the handshake line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -340,7 +340,7 @@ impl Emitter<'_> {
             } else {
                 let _ = writeln!(
                     self.out,
-                    "    rt::Method {{ go_name: {:?}, service: {:?}, codec: Some(rt::Codec {{\n        request: |m| m.downcast_ref::<{request}>().map(|m| m as &dyn ::mm_gob::Encode),\n        response: |m| m.downcast_ref::<{response}>().map(|m| m as &dyn ::mm_gob::Encode),\n        decode_request: |d, q| Ok(::std::sync::Arc::new(d.decode::<{request}>(q)?)),\n        decode_response: |d, q| Ok(::std::sync::Arc::new(d.decode::<{response}>(q)?)),\n    }}) }},",
+                    "    rt::Method {{ go_name: {:?}, service: {:?}, codec: Some(rt::Codec {{\n        request: |m| m.downcast_ref::<{request}>().map(|m| m as &(dyn ::mm_gob::Encode + Sync)),\n        response: |m| m.downcast_ref::<{response}>().map(|m| m as &(dyn ::mm_gob::Encode + Sync)),\n        decode_request: |d, q| Ok(::std::sync::Arc::new(d.decode::<{request}>(q)?)),\n        decode_response: |d, q| Ok(::std::sync::Arc::new(d.decode::<{response}>(q)?)),\n    }}) }},",
                     m.go_name, m.service
                 );
             }

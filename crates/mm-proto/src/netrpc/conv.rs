@@ -64,10 +64,10 @@ conversion! {
                 let value = mm_gob::Value::decode(&mut inner)?;
                 let text = value.field("Err").and_then(|v| v.as_str()).unwrap_or_default().to_string();
                 let code = value.field("Code").and_then(|v| v.as_i64()).unwrap_or(0);
+                let id = crate::protocol::PLAIN_ERROR_ID;
                 crate::v1::AppError {
-                    id: if code == 0 { String::new() } else { format!("plugin.error_string.{code}") },
+                    id: if code == 0 { id.to_string() } else { format!("{id}.{code}") },
                     message: text,
-                    status_code: 500,
                     ..Default::default()
                 }
             }
@@ -78,7 +78,11 @@ conversion! {
                     .or_else(|| value.field("Err"))
                     .and_then(|v| v.as_str())
                     .map_or_else(|| format!("{other}: {value:?}"), str::to_string);
-                crate::v1::AppError { message: text, status_code: 500, ..Default::default() }
+                crate::v1::AppError {
+                    id: crate::protocol::PLAIN_ERROR_ID.to_string(),
+                    message: text,
+                    ..Default::default()
+                }
             }
         }))
     }

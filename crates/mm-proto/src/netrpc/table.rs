@@ -28,9 +28,9 @@ pub struct Method {
 #[derive(Clone, Copy)]
 pub struct Codec {
     /// The request as an encodable value, if `message` is this method's request type.
-    pub request: fn(&dyn Any) -> Option<&dyn Encode>,
+    pub request: fn(&dyn Any) -> Option<&(dyn Encode + Sync)>,
     /// The response as an encodable value, if `message` is this method's response type.
-    pub response: fn(&dyn Any) -> Option<&dyn Encode>,
+    pub response: fn(&dyn Any) -> Option<&(dyn Encode + Sync)>,
     /// Decodes a request (what the side serving the method receives).
     pub decode_request: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Arc<dyn RpcMessage>>,
     /// Decodes a response (what the calling side receives).
