@@ -310,6 +310,7 @@ fn app_error_from_wire(wire: wire::AppError) -> AppError {
         status_code: wire.status_code,
         location: wire.r#where.clone(),
         params: None,
+        skip_translation: wire.skip_translation,
     };
     AppError::try_from(wire).unwrap_or(fallback)
 }

@@ -47,6 +47,7 @@ async fn an_app_error_inside_an_ok_response_keeps_every_field() {
                 status_code: 404,
                 r#where: "PluginAPI.KVGet".into(),
                 params: Some(params),
+                skip_translation: false,
             }),
             value: Bytes::new(),
         }),
