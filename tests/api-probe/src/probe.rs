@@ -69,7 +69,10 @@ pub(crate) async fn run(client: &Client, only: Option<&BTreeSet<String>>) -> Rep
             let mut result = outcome.result;
             if outcome.error.is_some() && result.is_empty() {
                 // One null per Go result, as Go reports a failed call.
-                result = vec![Value::Null; signature.map_or(0, |s| s.results)];
+                // LoadPluginConfiguration's result is the configuration it decoded.
+                let results =
+                    signature.map_or(0, |s| s.results) + usize::from(entry.name == "LoadPluginConfiguration");
+                result = vec![Value::Null; results];
             }
             let mut call = Call { shape, args: outcome.args, result, error: outcome.error };
             if let Some(problem) = check_arity(entry.name, signature, &call) {

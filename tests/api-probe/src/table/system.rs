@@ -1,7 +1,21 @@
-//! Placeholder.
+//! Server information, license, telemetry.
 
-use super::Entry;
+use mattermost_plugin::types::UserId;
+
+use super::{Entry, e, one, unit};
 
 pub(super) fn entries() -> Vec<Entry> {
-    Vec::new()
+    vec![
+        e("GetLicense", |c, _| one(args![], c.system().license())),
+        e("IsEnterpriseReady", |c, _| one(args![], c.system().is_enterprise_ready())),
+        e("GetServerVersion", |c, _| one(args![], c.system().server_version())),
+        e("GetSystemInstallDate", |c, _| one(args![], c.system().install_date())),
+        e("GetDiagnosticId", |c, _| one(args![], c.system().diagnostic_id())),
+        e("GetTelemetryId", |c, _| one(args![], c.system().telemetry_id())),
+        e("GetCloudLimits", |c, _| one(args![], c.system().cloud_limits())),
+        e("RequestTrialLicense", |c, v| {
+            let user: UserId = v.id(0);
+            unit(args![user, 25, true, true], c.system().request_trial_license(&user, 25, true, true))
+        }),
+    ]
 }

@@ -78,18 +78,21 @@ fn value_leaves(field: &FieldDescriptor, value: &Value, out: &mut BTreeSet<Strin
         Value::F64(f) => float_leaf(*f, out),
         Value::String(s) => text_leaves(s, out),
         Value::Bytes(b) => {
+            // Streams and bodies are reported as their digest.
+            out.insert(b.len().to_string());
+            out.insert(sha256_hex(b));
             out.insert(base64(b));
             if let Ok(text) = std::str::from_utf8(b) {
                 text_leaves(text, out);
             }
         }
         Value::EnumNumber(n) => {
-            if let Kind::Enum(e) = field.kind() {
-                if let Some(v) = e.get_value(*n) {
-                    out.insert(v.name().to_owned());
-                    if let Some(go) = go_enum_string(v.name()) {
-                        out.insert(go.to_owned());
-                    }
+            if let Kind::Enum(e) = field.kind()
+                && let Some(v) = e.get_value(*n)
+            {
+                out.insert(v.name().to_owned());
+                if let Some(go) = go_enum_string(v.name()) {
+                    out.insert(go.to_owned());
                 }
             }
         }
@@ -118,12 +121,12 @@ fn text_leaves(s: &str, out: &mut BTreeSet<String>) {
     if s.contains(',') {
         out.extend(s.split(',').map(|p| p.trim().to_owned()));
     }
-    if s.starts_with('{') || s.starts_with('[') {
-        if let Ok(json) = serde_json::from_str::<Json>(s) {
-            let mut leaves = Vec::new();
-            report_leaves(&json, &mut leaves);
-            out.extend(leaves);
-        }
+    if (s.starts_with('{') || s.starts_with('['))
+        && let Ok(json) = serde_json::from_str::<Json>(s)
+    {
+        let mut leaves = Vec::new();
+        report_leaves(&json, &mut leaves);
+        out.extend(leaves);
     }
 }
 
@@ -137,6 +140,11 @@ fn go_enum_string(name: &str) -> Option<&'static str> {
         "TEAM_TYPE_INVITE" => "I",
         _ => return None,
     })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Standard base64 with padding (Go's `[]byte` in JSON).

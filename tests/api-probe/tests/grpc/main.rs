@@ -83,8 +83,10 @@ async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
             if args.map(Vec::len) != Some(sig.params) {
                 say(format!("{} arguments reported, Go has {}", args.map_or(0, Vec::len), sig.params));
             }
-            if result.map(Vec::len) != Some(sig.results) {
-                say(format!("{} results reported, Go has {}", result.map_or(0, Vec::len), sig.results));
+            // LoadPluginConfiguration reports the configuration it decoded as its result.
+            let results = sig.results + usize::from(name == "LoadPluginConfiguration");
+            if result.map(Vec::len) != Some(results) {
+                say(format!("{} results reported, want {results}", result.map_or(0, Vec::len)));
             }
             if name != "LoadPluginConfiguration"
                 && sig.params > 0

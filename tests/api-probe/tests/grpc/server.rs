@@ -137,9 +137,15 @@ fn text(method: &str, field: &FieldDescriptor) -> String {
     format!("{method}.{}", field.name())
 }
 
-/// Bytes that are valid JSON and valid anything else (fields holding JSON, files, images).
+/// Bytes that are valid JSON and valid anything else (fields holding JSON, files, images);
+/// where the SDK decodes the JSON into a struct, a document of that struct's shape.
 fn json_bytes(method: &str, field: &FieldDescriptor) -> Bytes {
-    Bytes::from(format!("{{\"probe\":\"{}\"}}", text(method, field)))
+    match field.name() {
+        "limits_json" => Bytes::from_static(
+            br#"{"files":{"total_storage":7},"messages":{"history":7},"teams":{"active":7}}"#,
+        ),
+        _ => Bytes::from(format!("{{\"probe\":\"{}\"}}", text(method, field))),
+    }
 }
 
 fn fill_field(message: &mut DynamicMessage, field: &FieldDescriptor, method: &str, depth: usize) {
@@ -183,6 +189,8 @@ fn single(field: &FieldDescriptor, method: &str, depth: usize) -> Option<Value> 
         Kind::String => Value::String(text(method, field)),
         Kind::Bytes => Value::Bytes(json_bytes(method, field)),
         Kind::Bool => Value::Bool(true),
+        // An HTTP status must be one (PluginHTTP's answer): the recorder's 202.
+        Kind::Int32 if field.name() == "status_code" => Value::I32(202),
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => Value::I32(7),
         Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => Value::I64(1_700_000_000_007),
         Kind::Uint32 | Kind::Fixed32 => Value::U32(7),
@@ -196,7 +204,7 @@ fn single(field: &FieldDescriptor, method: &str, depth: usize) -> Option<Value> 
                 "google.protobuf.Value" => {
                     message.set_field_by_name("string_value", Value::String(text(method, field)));
                 }
-                _ if depth >= 3 => {}
+                _ if depth >= 5 => {}
                 _ => {
                     for inner_field in inner.fields() {
                         fill_field(&mut message, &inner_field, method, depth + 1);
