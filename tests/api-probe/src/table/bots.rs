@@ -37,8 +37,9 @@ pub(super) fn entries() -> Vec<Entry> {
             unit(args![id], c.bots().delete_permanently(&id))
         }),
         e("GetBots", |c, v| {
+            // `*model.BotGetOptions` has no json tags: Go's field names.
             let options = json!({
-                "owner_id": v.raw_id(0), "include_deleted": true, "only_orphaned": true, "page": 2, "per_page": 30,
+                "OwnerId": v.raw_id(0), "IncludeDeleted": true, "OnlyOrphaned": true, "Page": 2, "PerPage": 30,
             });
             let call = c
                 .bots()

@@ -7,7 +7,10 @@ use mattermost_plugin::types::{
     SidebarCategoryWithChannels, TeamId, UserId,
 };
 
+use mattermost_plugin::serde_json::Value;
+
 use super::{Entry, Vals, e, one, unit};
+use crate::report::j;
 
 fn channel(v: Vals) -> Channel {
     let mut props = JsonMap::new();
@@ -41,6 +44,13 @@ fn category(v: Vals, n: usize) -> SidebarCategoryWithChannels {
         channel_ids: vec![v.id(n + 3)],
         ..Default::default()
     }
+}
+
+/// A category in Go's JSON: Go's `sorting` is a string ("" for the default the SDK sends).
+fn go_category(category: &SidebarCategoryWithChannels) -> Value {
+    let mut value = j(category);
+    value["sorting"] = Value::String(String::new());
+    value
 }
 
 fn notify_props(v: Vals) -> HashMap<String, String> {
@@ -140,7 +150,8 @@ pub(super) fn entries() -> Vec<Entry> {
         e("CreateChannelSidebarCategory", |c, v| {
             let (user, team): (UserId, TeamId) = (v.id(1), v.id(2));
             let new = category(v, 0);
-            one(args![user, team, new], c.channels().create_sidebar_category(&user, &team, new))
+            let reported = vec![j(&user), j(&team), go_category(&new)];
+            one(reported, c.channels().create_sidebar_category(&user, &team, new))
         }),
         e("GetChannelSidebarCategories", |c, v| {
             let (user, team): (UserId, TeamId) = (v.id(0), v.id(1));
@@ -149,10 +160,9 @@ pub(super) fn entries() -> Vec<Entry> {
         e("UpdateChannelSidebarCategories", |c, v| {
             let (user, team): (UserId, TeamId) = (v.id(1), v.id(2));
             let categories = vec![category(v, 0), category(v, 5)];
-            one(
-                args![user, team, categories],
-                c.channels().update_sidebar_categories(&user, &team, categories),
-            )
+            let reported =
+                vec![j(&user), j(&team), Value::Array(categories.iter().map(go_category).collect())];
+            one(reported, c.channels().update_sidebar_categories(&user, &team, categories))
         }),
     ]
 }

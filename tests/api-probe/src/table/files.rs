@@ -14,7 +14,6 @@ fn upload_session(v: Vals) -> UploadSession {
         user_id: v.id(1),
         channel_id: Some(v.id(2)),
         filename: "probe.bin".into(),
-        path: v.text("path"),
         file_size: 64 * 1024 + 123,
         create_at: Timestamp::from_millis(1_700_000_000_000),
         ..Default::default()

@@ -1,12 +1,12 @@
 //! User groups, memberships, syncables.
 
-use mattermost_plugin::serde_json::json;
+use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
     CreateDefaultMembershipParams, Group, GroupId, GroupSearchOpts, GroupSource, GroupSyncable,
     GroupSyncableType, Timestamp, UserId, ViewUsersRestrictions,
 };
 
-use super::{Entry, Vals, e, one, unit};
+use super::{Entry, Vals, e, one, unit, with};
 use crate::report::j;
 
 fn group(v: Vals) -> Group {
@@ -20,6 +20,18 @@ fn syncable(v: Vals) -> GroupSyncable {
     let mut syncable = GroupSyncable::for_channel(v.id(0), v.id(1)).auto_add();
     syncable.scheme_admin = true;
     syncable
+}
+
+/// `*model.GroupSyncable` as Go's `MarshalJSON` writes it: the syncable id under `team_id` or
+/// `channel_id`, the kind under `type`. The SDK serializes its own names.
+fn go_syncable(s: &GroupSyncable) -> Value {
+    let id_key = if s.syncable_type == GroupSyncableType::Team { "team_id" } else { "channel_id" };
+    let mut value = json!({
+        "group_id": s.group_id, "auto_add": s.auto_add, "scheme_admin": s.scheme_admin,
+        "create_at": s.create_at, "delete_at": s.delete_at, "update_at": s.update_at, "type": s.syncable_type,
+    });
+    value[id_key] = json!(s.syncable_id);
+    value
 }
 
 pub(super) fn entries() -> Vec<Entry> {
@@ -69,18 +81,29 @@ pub(super) fn entries() -> Vec<Entry> {
         e("GetGroupSyncable", |c, v| {
             let id: GroupId = v.id(0);
             let kind = GroupSyncableType::Channel;
-            one(args![id, v.raw_id(1), kind], c.groups().syncable(&id, &v.raw_id(1), kind))
+            let reported = args![id, v.raw_id(1), kind];
+            with(reported, c.groups().syncable(&id, &v.raw_id(1), kind), |s| vec![go_syncable(&s)])
         }),
         e("GetGroupSyncables", |c, v| {
             let id: GroupId = v.id(0);
-            one(args![id, GroupSyncableType::Team], c.groups().syncables(&id, GroupSyncableType::Team))
+            let call = c.groups().syncables(&id, GroupSyncableType::Team);
+            with(args![id, GroupSyncableType::Team], call, |l| {
+                vec![Value::Array(l.iter().map(go_syncable).collect())]
+            })
         }),
-        e("UpsertGroupSyncable", |c, v| one(args![syncable(v)], c.groups().upsert_syncable(syncable(v)))),
-        e("UpdateGroupSyncable", |c, v| one(args![syncable(v)], c.groups().update_syncable(syncable(v)))),
+        e("UpsertGroupSyncable", |c, v| {
+            let call = c.groups().upsert_syncable(syncable(v));
+            with(vec![go_syncable(&syncable(v))], call, |s| vec![go_syncable(&s)])
+        }),
+        e("UpdateGroupSyncable", |c, v| {
+            let call = c.groups().update_syncable(syncable(v));
+            with(vec![go_syncable(&syncable(v))], call, |s| vec![go_syncable(&s)])
+        }),
         e("DeleteGroupSyncable", |c, v| {
             let id: GroupId = v.id(0);
             let kind = GroupSyncableType::Channel;
-            one(args![id, v.raw_id(1), kind], c.groups().delete_syncable(&id, &v.raw_id(1), kind))
+            let reported = args![id, v.raw_id(1), kind];
+            with(reported, c.groups().delete_syncable(&id, &v.raw_id(1), kind), |s| vec![go_syncable(&s)])
         }),
         e("CreateDefaultSyncableMemberships", |c, _| {
             let params = CreateDefaultMembershipParams {

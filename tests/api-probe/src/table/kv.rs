@@ -26,7 +26,11 @@ pub(super) fn entries() -> Vec<Entry> {
             let value = v.text("value").into_bytes();
             let options =
                 KvSetOptions::new().if_value(v.text("old").into_bytes()).expire_in(Duration::from_secs(90));
-            let reported = vec![j(&v.text("key")), base64(&value), j(&options)];
+            // `model.PluginKVSetOptions` has no json tags: Go's field names.
+            let go_options = mattermost_plugin::serde_json::json!({
+                "Atomic": options.atomic, "OldValue": base64(&options.old_value), "ExpireInSeconds": options.expire_in_seconds,
+            });
+            let reported = vec![j(&v.text("key")), base64(&value), go_options];
             one(reported, c.kv().set_with_options(&v.text("key"), value, options))
         }),
         e("KVSetWithExpiry", |c, v| {

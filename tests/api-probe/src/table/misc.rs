@@ -135,11 +135,14 @@ pub(super) fn entries() -> Vec<Entry> {
                 connection_id: v.text("connection"),
                 ..Default::default()
             };
+            // `*model.WebsocketBroadcast` in Go's JSON (`omit_users` is a set there, a list here).
+            let b = &broadcast;
+            let reported = json!({
+                "user_id": b.user_id, "channel_id": b.channel_id, "team_id": b.team_id, "connection_id": b.connection_id,
+            });
             let event = v.raw_id(0);
-            unit(
-                args![event, payload, broadcast],
-                c.realtime().publish_websocket_event(&event, payload, broadcast),
-            )
+            let call = c.realtime().publish_websocket_event(&event, payload.clone(), broadcast);
+            unit(vec![j(&event), j(&payload), reported], call)
         }),
         e("PublishPluginClusterEvent", |c, v| {
             let event = PluginClusterEvent { id: v.text("event"), data: v.text("data").into_bytes().into() };

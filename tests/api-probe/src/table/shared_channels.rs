@@ -6,7 +6,7 @@ use mattermost_plugin::types::{
     Timestamp, UserId,
 };
 
-use super::{Entry, Vals, e, one, unit};
+use super::{Entry, Vals, e, one, unit, with};
 use crate::report::j;
 
 fn shared(v: Vals) -> SharedChannel {
@@ -53,9 +53,12 @@ pub(super) fn entries() -> Vec<Entry> {
         e("UnregisterPluginForSharedChannels", |c, v| {
             unit(args![v.text("plugin")], c.shared_channels().unregister_plugin(&v.text("plugin")))
         }),
-        e("ShareChannel", |c, v| one(vec![go_shared(&shared(v))], c.shared_channels().share(shared(v)))),
+        // The SDK's SharedChannel serializes with its own names: argument and result in Go's.
+        e("ShareChannel", |c, v| {
+            with(vec![go_shared(&shared(v))], c.shared_channels().share(shared(v)), |s| vec![go_shared(&s)])
+        }),
         e("UpdateSharedChannel", |c, v| {
-            one(vec![go_shared(&shared(v))], c.shared_channels().update(shared(v)))
+            with(vec![go_shared(&shared(v))], c.shared_channels().update(shared(v)), |s| vec![go_shared(&s)])
         }),
         e("UnshareChannel", |c, v| {
             let id: ChannelId = v.id(0);

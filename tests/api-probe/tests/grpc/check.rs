@@ -209,3 +209,27 @@ fn rfc3339_millis_inverts_go_times() {
     assert_eq!(rfc3339_millis("2000-02-29T00:00:00.25Z").as_deref(), Some("951782400250"));
     assert_eq!(rfc3339_millis("not a time"), None);
 }
+
+#[test]
+fn reported_leaves_are_found_in_the_forms_the_contract_carries_them() {
+    let pool = crate::server::pool();
+    let descriptor =
+        pool.get_message_by_name("mattermost.pluginapi.v1.CreateChannelRequest").expect("request");
+    let mut request = DynamicMessage::new(descriptor);
+    let channel = pool.get_message_by_name("mattermost.pluginapi.v1.Channel").expect("Channel");
+    let mut value = DynamicMessage::new(channel);
+    value.set_field_by_name("id", Value::String("c1".into()));
+    value.set_field_by_name("type", Value::EnumNumber(2));
+    value.set_field_by_name("total_msg_count", Value::I64(12));
+    request.set_field_by_name("channel", Value::Message(value));
+    let mut received = BTreeSet::new();
+    request_leaves(&request, &mut received);
+    assert!(
+        missing(
+            &serde_json::json!({"id": "c1", "type": "P", "total_msg_count": 12, "purpose": ""}),
+            &received
+        )
+        .is_empty()
+    );
+    assert_eq!(missing(&serde_json::json!({"id": "c2", "type": "O"}), &received), ["c2", "O"]);
+}

@@ -5,6 +5,7 @@
 #![allow(unreachable_pub, missing_docs, clippy::print_stdout)]
 
 mod check;
+mod go_shape;
 mod plugin;
 mod server;
 
@@ -20,11 +21,19 @@ struct GoMethod {
     params: usize,
     returns_error: bool,
     results: usize,
+    param_types: Vec<String>,
+    result_types: Vec<String>,
 }
 
-fn surface() -> BTreeMap<String, GoMethod> {
+fn surface_json() -> Json {
     let text = include_str!("../../../../crates/mm-proto/stock/surface.json");
-    let surface: Json = serde_json::from_str(text).expect("surface.json parses");
+    serde_json::from_str(text).expect("surface.json parses")
+}
+
+fn surface(surface: &Json) -> BTreeMap<String, GoMethod> {
+    let types = |list: &Json| -> Vec<String> {
+        list.as_array().into_iter().flatten().filter_map(|p| p["type"].as_str().map(str::to_owned)).collect()
+    };
     let mut out = BTreeMap::new();
     for m in surface["api"].as_array().expect("api") {
         if m["extra"].as_bool() == Some(true) {
@@ -39,6 +48,8 @@ fn surface() -> BTreeMap<String, GoMethod> {
                 params: m["params"].as_array().map_or(0, Vec::len),
                 returns_error,
                 results: results.len() - usize::from(returns_error),
+                param_types: types(&m["params"]),
+                result_types: types(&m["results"]),
             },
         );
     }
@@ -47,7 +58,10 @@ fn surface() -> BTreeMap<String, GoMethod> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
-    let go = surface();
+    let surface_doc = surface_json();
+    let go = surface(&surface_doc);
+    let go_types = go_shape::GoTypes::new(&surface_doc);
+    let mut sdk_shapes: Vec<String> = Vec::new();
     let error_shaped: BTreeSet<String> =
         go.iter().filter(|(_, m)| m.returns_error).map(|(n, _)| n.clone()).collect();
     let recorder = Recorder::start(error_shaped).await;
@@ -58,6 +72,10 @@ async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
     let (status, body) = plugin.get("/probe").await;
     let calls: Vec<Recorded> = recorder.recorded().split_off(before);
     assert_eq!(status, 200, "GET /probe: {}; log: {}", String::from_utf8_lossy(&body), plugin.stderr());
+    if let Some(path) = std::env::var_os("API_PROBE_REPORT") {
+        // Kept for inspection (for example, to compare with the Go stand-in's report).
+        std::fs::write(path, &body).expect("write the report");
+    }
     let report: Json = serde_json::from_slice(&body).expect("the report is JSON");
 
     // ---- a well-formed report ------------------------------------------------------------
@@ -93,6 +111,24 @@ async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
                 && args.is_some_and(|a| a.iter().all(is_zero))
             {
                 say("the reported arguments are all zero".into());
+            }
+            // Arguments in Go's JSON (the probe's job); results in the SDK types' JSON, which
+            // the stock harness compares with Go's: differences are listed, not failed here.
+            for (i, (arg, ty)) in args.into_iter().flatten().zip(&sig.param_types).enumerate() {
+                if !matches!(ty.as_str(), "io.Reader" | "*http.Request") {
+                    let mut found = Vec::new();
+                    go_types.check(arg, ty, &format!("args[{i}]"), &mut found);
+                    found.into_iter().for_each(|p| say(format!("not Go's JSON: {p}")));
+                }
+            }
+            if call["shape"] == "ok" {
+                for (i, (value, ty)) in result.into_iter().flatten().zip(&sig.result_types).enumerate() {
+                    if ty != "*http.Response" {
+                        let mut found = Vec::new();
+                        go_types.check(value, ty, &format!("{name} result[{i}]"), &mut found);
+                        sdk_shapes.extend(found);
+                    }
+                }
             }
         }
     }
@@ -149,6 +185,11 @@ async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
     assert!(unknown.is_empty(), "calls the gRPC contract does not have reached the server: {unknown:?}");
 
     let missing: Vec<&String> = go.keys().filter(|n| !methods.contains_key(*n)).collect();
+    println!(
+        "results whose SDK JSON differs from Go's ({}; the recorder fills fields Go's model may lack):\n  {}",
+        sdk_shapes.len(),
+        sdk_shapes.join("\n  ")
+    );
     println!("PluginAPI methods reached by the probe over gRPC: {reached}/{}", grpc.len());
     println!(
         "probe table: {} of {} stock plugin.API methods ({} stock-only, answered Unsupported); not in the table: {missing:?}",
