@@ -4,7 +4,7 @@
 //!
 //! An entry is `e("GoName", |c, v| ...)`: `c` is the client, `v` gives distinctive argument
 //! values derived from the method name. The closure builds the arguments, lists them with
-//! [`args!`] and hands the call to [`one`] (one Go result), [`unit`] (no Go result but the
+//! `args!` and hands the call to [`one`] (one Go result), [`unit()`] (no Go result but the
 //! error) or [`with`] (results converted by hand).
 
 use std::future::Future;
