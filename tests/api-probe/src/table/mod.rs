@@ -170,3 +170,35 @@ pub(crate) fn with<T: Send + 'static>(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use mattermost_plugin::types::UserId;
+
+    use super::*;
+
+    #[test]
+    fn values_are_distinct_non_zero_and_ids_have_mattermosts_length() {
+        let v = Vals::new("GetUser");
+        let ids: BTreeSet<String> = (0..10).map(|n| v.raw_id(n)).collect();
+        assert_eq!(ids.len(), 10);
+        assert!(ids.iter().all(|id| id.len() == 26 && id.chars().all(|c| c.is_ascii_alphanumeric())));
+        let id: UserId = v.id(0);
+        assert_eq!(id.as_str(), "getuser0getuser0getuser0ge");
+        assert_ne!(Vals::new("GetTeam").raw_id(0), v.raw_id(0));
+        assert!((0..50).all(|n| (1..=9_999).contains(&v.number(n))));
+        assert_eq!(v.text("email"), "GetUser/email");
+    }
+
+    #[test]
+    fn the_table_names_each_go_method_once() {
+        let names: Vec<&str> = all().iter().map(|e| e.name).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(names.len(), unique.len(), "a method has two entries");
+        let signatures = crate::probe::signatures();
+        let unknown: Vec<&&str> = unique.iter().filter(|n| !signatures.contains_key(**n)).collect();
+        assert!(unknown.is_empty(), "entries for methods the stock plugin.API does not have: {unknown:?}");
+    }
+}
