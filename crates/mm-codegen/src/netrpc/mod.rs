@@ -50,3 +50,21 @@ pub fn generate(set: &FileDescriptorSet, surface_json: &str, mapping_toml: &str)
     })?;
     emit::emit(&plan, &schema, &surface, &mapping.enums)
 }
+
+/// The Go struct fields the mapping does not carry (the gRPC messages have no field for them),
+/// as a Markdown table: what a plugin on a stock server does not see, and what it does not send.
+pub fn not_carried(
+    set: &FileDescriptorSet,
+    surface_json: &str,
+    mapping_toml: &str,
+) -> Result<String, String> {
+    let plan = plan(set, surface_json, mapping_toml)?;
+    let mut out = String::from("| Go type | fields not carried |\n|---|---|\n");
+    for (go_type, fields) in &plan.dropped {
+        out.push_str(&format!(
+            "| `{go_type}` | {} |\n",
+            fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(out)
+}

@@ -517,15 +517,14 @@ impl Builder<'_> {
             // Overrides that reach into this field's own fields make it an inline struct.
             let nested_prefix = format!("{path}.");
             if overrides.fields.keys().any(|p| p.starts_with(&nested_prefix)) {
-                match self.surface.fields(&go.ty) {
-                    Ok(inner) => {
-                        let (inner_name, _) = self
-                            .surface
-                            .deref(&go.ty)
-                            .unwrap_or((&go.ty, self.surface.ty(&go.ty).expect("checked")));
+                match self.surface.fields(&go.ty).and_then(|inner| Ok((inner, self.surface.deref(&go.ty)?.0)))
+                {
+                    Ok((inner, inner_name)) => {
                         let inner_name = inner_name.to_string();
+                        // Fields it drops are listed under the path that holds them.
+                        let label = format!("{inner_name} (as {owner}.{path})");
                         let nested = self.struct_fields(
-                            &inner_name,
+                            &label,
                             inner,
                             message,
                             overrides,
