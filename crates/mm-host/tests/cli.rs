@@ -109,6 +109,24 @@ fn run_explains_a_missing_plugin() {
 }
 
 #[test]
+fn run_refuses_an_executable_outside_the_plugin_folder_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("plugin");
+    std::fs::create_dir(&plugin).unwrap();
+    // The path names a real executable (the fixture), reached by leaving the plugin folder.
+    let escape = format!("../../../../../../../../..{FIXTURE}");
+    let manifest = serde_json::json!({"id": "com.example.escape", "server": {"executable": escape}});
+    std::fs::write(plugin.join("plugin.json"), manifest.to_string()).unwrap();
+    let (ok, output) = mm_host(&["run", plugin.to_str().unwrap(), "--port", "0"], &[]);
+    assert!(!ok, "{output}");
+    assert_contains(
+        &output,
+        &["error: plugin ", "`server.executable`: the executable path ", "leaves the plugin folder"],
+    );
+    assert!(!output.contains("process started"), "nothing was launched:\n{output}");
+}
+
+#[test]
 fn demo_builds_the_example_and_shows_its_hooks_at_work() {
     let (ok, output) = mm_host(&["demo", "--exit-after-scenario", "--port", "0"], &[]);
     assert!(ok, "{output}");
