@@ -229,6 +229,8 @@ impl fmt::Display for ManifestProblem {
     }
 }
 
+impl std::error::Error for ManifestProblem {}
+
 /// Every problem of `manifest`, in field order.
 pub(crate) fn problems(manifest: &Manifest) -> Vec<ManifestProblem> {
     let mut problems = Vec::new();
