@@ -19,7 +19,7 @@ use crate::transport::Target;
 
 /// The environment variable in which the Mattermost server gives a plugin the address of its
 /// PluginAPI listener (`127.0.0.1:<port>`).
-pub const TARGET_ENV: &str = "MATTERMOST_PLUGIN_API_TARGET";
+pub use mm_proto::protocol::API_TARGET_ENV as TARGET_ENV;
 
 /// The async client of the Mattermost PluginAPI: [`ApiClient`] in [`Async`] mode.
 ///

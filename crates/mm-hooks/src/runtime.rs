@@ -18,11 +18,12 @@ use tonic_health::ServingStatus;
 
 use crate::conn::ConnectionCount;
 use crate::control::{Controller, Stdio};
+use crate::dispatch::{Dispatcher, Shared};
 use crate::hook::Hook;
 use crate::listener::{Incoming, ListenAddr, Listener};
 use crate::plugin::Plugin;
 use crate::runtime_error::RuntimeError;
-use crate::service::{HookService, Shared};
+use crate::service::HookService;
 
 /// How long shutdown waits for hook calls in progress before cancelling them.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_millis(800);
@@ -218,12 +219,21 @@ impl RuntimeBuilder {
     /// # Ok(()) }
     /// ```
     pub fn into_hooks_service<P: Plugin>(self, plugin: P) -> Result<tonic::service::Routes, RuntimeError> {
-        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
-        let shared = Arc::new(Shared::new(plugin, client, self.plugin_id));
-        let hooks = PluginHooksServer::from_arc(Arc::new(HookService::new(shared)))
+        let dispatcher = self.into_dispatcher(plugin)?;
+        let hooks = PluginHooksServer::new(HookService::new(dispatcher))
             .max_decoding_message_size(usize::MAX)
             .max_encoding_message_size(usize::MAX);
         Ok(tonic::service::Routes::new(hooks))
+    }
+
+    /// The plugin's hooks behind the transport-neutral [`Dispatcher`]: typed prost request in,
+    /// typed response (or a failure) out, with the same decoding, context, deadline, panic
+    /// isolation and encoding as the gRPC service. For transports other than gRPC (net/rpc)
+    /// and for tests; no listener, health or shutdown handling.
+    #[doc(hidden)]
+    pub fn into_dispatcher<P: Plugin>(self, plugin: P) -> Result<Dispatcher<P>, RuntimeError> {
+        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
+        Ok(Dispatcher::new(Arc::new(Shared::new(plugin, client, self.plugin_id))))
     }
 
     /// Starts serving `plugin` on the listener, in the background of the current tokio
@@ -302,7 +312,7 @@ async fn serve_until_shutdown<P: Plugin>(
     for service in ["plugin", ""] {
         health.set_service_status(service, ServingStatus::Serving).await;
     }
-    let hooks = PluginHooksServer::from_arc(Arc::new(HookService::new(shared.clone())))
+    let hooks = PluginHooksServer::new(HookService::new(Dispatcher::new(shared.clone())))
         // go-plugin dials with unlimited message sizes; file uploads can be large.
         .max_decoding_message_size(usize::MAX)
         .max_encoding_message_size(usize::MAX);

@@ -33,7 +33,7 @@ pub mod testkit;
 
 pub use api::UNIMPLEMENTED_RPCS;
 pub use error::HostError;
-pub use events::HookCaller;
+pub use events::{GrpcHooks, HookCaller, HookTransport};
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
 pub use store::Store;
 

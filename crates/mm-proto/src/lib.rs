@@ -32,6 +32,8 @@ mod generated {
     }
 }
 
+pub mod protocol;
+
 pub use generated::go_plugin;
 pub use generated::v1;
 

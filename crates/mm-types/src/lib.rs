@@ -38,8 +38,8 @@
 //! | users | [`User`], [`Status`], [`CustomStatus`], [`Session`], [`UserAccessToken`], [`UserAuth`], [`ViewUsersRestrictions`], [`SamlAssertion`] |
 //! | teams | [`Team`], [`TeamMember`], [`TeamMemberWithError`], [`TeamUnread`], [`TeamStats`] |
 //! | channels | [`Channel`], [`ChannelMember`], [`ChannelStats`], [`ChannelBannerInfo`], [`ChannelMemberIdentifier`], [`SidebarCategoryWithChannels`], [`OrderedSidebarCategories`] |
-//! | posts | [`Post`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
-//! | files | [`FileInfo`], [`FileData`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
+//! | posts | [`Post`], [`Draft`], [`ScheduledPost`], [`ScheduledPostRepeat`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
+//! | files | [`FileInfo`], [`FileData`], [`FileDownloadType`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
 //! | emoji, KV store | [`Emoji`], [`KvSetOptions`] |
 //! | bots, OAuth | [`Bot`], [`BotPatch`], [`BotGetOptions`], [`OAuthApp`] |
 //! | slash commands | [`Command`], [`CommandArgs`], [`CommandResponse`] |
@@ -74,6 +74,7 @@ mod command;
 mod config;
 mod context;
 mod dialog;
+mod draft;
 mod emoji;
 mod file;
 mod group;
@@ -103,10 +104,13 @@ pub use command::{Command, CommandArgs, CommandMethod, CommandResponse, CommandR
 pub use config::ServerConfig;
 pub use context::{PluginContext, RequestContext};
 pub use dialog::{Dialog, DialogElement, DialogElementOption, DialogElementType, OpenDialogRequest};
+pub use draft::{Draft, ScheduledPost, ScheduledPostRepeat};
 pub use emoji::Emoji;
 pub use enums::UnknownValue;
 pub use error::{Error, FieldPath, Result};
-pub use file::{FileData, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType};
+pub use file::{
+    FileData, FileDownloadType, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType,
+};
 pub use group::{
     CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
     GroupSyncableType,
@@ -114,8 +118,8 @@ pub use group::{
 pub use http::{HttpHeader, HttpRequestInit, HttpResponseInit};
 pub use id::{
     CategoryId, ChannelId, CommandId, EmojiId, FileId, GroupId, ID_LEN, Id, Marker, OAuthAppId, PostId,
-    PropertyFieldId, PropertyGroupId, PropertyValueId, RemoteId, RequestId, SchemeId, SessionId, TeamId,
-    TokenId, UploadId, UserId, marker,
+    PropertyFieldId, PropertyGroupId, PropertyValueId, RemoteId, RequestId, ScheduledPostId, SchemeId,
+    SessionId, TeamId, TokenId, UploadId, UserId, marker,
 };
 pub use json::{JsonMap, RawJson};
 pub use kv::KvSetOptions;
