@@ -5,6 +5,18 @@
 //! field. The server then logs them with the right level and fields. [`run`](crate::run)
 //! installs this with [`init`]; use [`HclogLayer`] to compose your own subscriber.
 //!
+//! # Panics
+//!
+//! [`init`] also installs a panic hook ([`install_panic_hook`]) instead of Rust's default one,
+//! which writes several plain-text lines (and a whole backtrace with `RUST_BACKTRACE=1`) that
+//! the server logs one by one at info level. The hook reports each panic as one `error` event
+//! (target [`PANIC_TARGET`]): the message `panicked at <file>:<line>:<column>: <panic message>`
+//! with the fields `location`, `panic` (the panic message) and `thread`, plus `backtrace` (one
+//! string) only when `RUST_BACKTRACE` or `RUST_LIB_BACKTRACE` asks for one. A panic in a hook
+//! fails that call only; the runtime's own report of it (an event with the same `panic` field,
+//! on the same thread right after) is not written again by [`HclogLayer`], so each panic is
+//! one line.
+//!
 //! ```
 //! use tracing_subscriber::layer::SubscriberExt;
 //! let subscriber = tracing_subscriber::registry().with(mm_hooks::logging::HclogLayer::stderr());
@@ -15,8 +27,12 @@
 //! });
 //! ```
 
+use std::backtrace::{Backtrace, BacktraceStatus};
+use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, Write};
+use std::panic::PanicHookInfo;
+use std::sync::Once;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
@@ -32,13 +48,66 @@ use tracing_subscriber::{EnvFilter, Layer};
 /// The filter used when `RUST_LOG` is not set.
 pub const DEFAULT_FILTER: &str = "info";
 
+/// The `tracing` target of panic reports.
+pub const PANIC_TARGET: &str = "panic";
+
 /// Installs the global subscriber: [`HclogLayer`] on stderr, filtered by `RUST_LOG`
-/// (`tracing_subscriber::EnvFilter` syntax, default [`DEFAULT_FILTER`]).
+/// (`tracing_subscriber::EnvFilter` syntax, default [`DEFAULT_FILTER`]), and the panic hook
+/// ([`install_panic_hook`]).
 ///
-/// Fails if a global subscriber is already installed (which is then kept).
+/// Fails if a global subscriber is already installed (which is then kept; the panic hook is
+/// installed either way and reports to that subscriber).
 pub fn init() -> Result<(), TryInitError> {
+    install_panic_hook();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     tracing_subscriber::registry().with(filter).with(HclogLayer::stderr()).try_init()
+}
+
+/// Replaces Rust's panic hook with one that reports each panic as a single `tracing` error
+/// event (see [the module docs](self#panics)). Installing it again does nothing.
+pub fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| std::panic::set_hook(Box::new(report_panic)));
+}
+
+thread_local! {
+    /// The message of the panic the hook last reported on this thread, until the next event.
+    static REPORTED_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn report_panic(info: &PanicHookInfo<'_>) {
+    let message = panic_text(info);
+    let location = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+    let location = location.unwrap_or_else(|| "<unknown>".to_owned());
+    let thread = std::thread::current();
+    let thread = thread.name().unwrap_or("<unnamed>");
+    // `capture` honours RUST_BACKTRACE / RUST_LIB_BACKTRACE: nothing is collected unless asked.
+    let backtrace = Backtrace::capture();
+    if backtrace.status() == BacktraceStatus::Captured {
+        let backtrace = backtrace.to_string();
+        tracing::error!(target: PANIC_TARGET, %location, panic = %message, thread, backtrace, "panicked at {location}: {message}");
+    } else {
+        tracing::error!(target: PANIC_TARGET, %location, panic = %message, thread, "panicked at {location}: {message}");
+    }
+    REPORTED_PANIC.with(|reported| *reported.borrow_mut() = Some(message));
+}
+
+/// The text of a panic's payload (`&str` or `String`), or a placeholder.
+fn panic_text(info: &PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(text), _) => (*text).to_owned(),
+        (None, Some(text)) => text.clone(),
+        (None, None) => "a panic with a non-string payload".to_owned(),
+    }
+}
+
+/// Whether an event is the runtime's own report of the panic the hook just reported on this
+/// thread (a `panic` field with the same message, outside [`PANIC_TARGET`]). Any event clears
+/// the remembered panic, so only the report right after it is folded.
+fn repeats_reported_panic(target: &str, fields: &Map<String, Value>) -> bool {
+    let Some(reported) = REPORTED_PANIC.with(|reported| reported.borrow_mut().take()) else { return false };
+    target != PANIC_TARGET && fields.get("panic").and_then(Value::as_str) == Some(reported.as_str())
 }
 
 /// A `tracing_subscriber` layer that writes each event as one hclog JSON line.
@@ -112,6 +181,9 @@ where
         }
         let mut visitor = FieldVisitor::default();
         event.record(&mut visitor);
+        if repeats_reported_panic(metadata.target(), &visitor.fields) {
+            return;
+        }
         entry.extend(visitor.fields);
         entry.insert("@message".into(), Value::from(visitor.message.unwrap_or_default()));
 
@@ -293,5 +365,64 @@ mod tests {
             (lines[1]["@level"].as_str(), lines[1]["error"].as_str()),
             (Some("error"), Some("disk full"))
         );
+    }
+
+    /// Routes panics on threads named `name` to [`report_panic`], the others to the hook that
+    /// was installed before (the test harness's), so other tests keep their usual reports.
+    fn report_panics_on_threads_named(name: &'static str) {
+        static ROUTE: Once = Once::new();
+        ROUTE.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if std::thread::current().name() == Some(name) {
+                    report_panic(info);
+                } else {
+                    previous(info);
+                }
+            }));
+        });
+    }
+
+    #[test]
+    fn a_panic_is_one_error_line_with_its_location_and_the_runtimes_report_is_not_repeated() {
+        const THREAD: &str = "panic-report-test";
+        report_panics_on_threads_named(THREAD);
+        let out = Captured::default();
+        let writer = out.clone();
+        let panic_line = std::thread::Builder::new()
+            .name(THREAD.into())
+            .spawn(move || {
+                let subscriber = tracing_subscriber::registry().with(HclogLayer::with_writer(writer));
+                tracing::subscriber::with_default(subscriber, || {
+                    let line = line!() + 1;
+                    let caught = std::panic::catch_unwind(|| panic!("boom {}", 7));
+                    assert!(caught.is_err());
+                    // What the runtime logs once it caught the panic of a hook.
+                    tracing::error!(hook = "OnActivate", panic = %"boom 7", "hook panicked");
+                    // The next report of the same text is a new event and is written.
+                    tracing::error!(panic = %"boom 7", "another report");
+                    line
+                })
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        let report = &lines[0];
+        let location = format!("{}:{panic_line}:", file!());
+        assert_eq!(report["@level"], "error");
+        assert_eq!(report["@module"], PANIC_TARGET);
+        assert!(report["location"].as_str().unwrap().starts_with(&location), "{report}");
+        assert!(
+            report["@message"].as_str().unwrap().starts_with(&format!("panicked at {location}")),
+            "{report}"
+        );
+        assert!(report["@message"].as_str().unwrap().ends_with(": boom 7"), "{report}");
+        assert_eq!((report["panic"].as_str(), report["thread"].as_str()), (Some("boom 7"), Some(THREAD)));
+        let asked = Backtrace::capture().status() == BacktraceStatus::Captured;
+        assert_eq!(report.get("backtrace").is_some(), asked, "a backtrace only when RUST_BACKTRACE asks");
+        assert_eq!(lines[1]["@message"], "another report");
     }
 }

@@ -203,7 +203,41 @@ async fn a_panicking_hook_fails_only_its_own_call() {
     // The plugin keeps serving.
     assert_eq!(plugin.command("/echo still here").await.unwrap(), "still here");
     assert_eq!(plugin.health("plugin").await, ServingStatus::Serving);
-    assert!(plugin.stderr.text().contains("\"@message\":\"hook panicked\""), "{}", plugin.stderr.text());
+    // Each of the three panics is one error line, from the panic hook of `mm_hooks::logging`,
+    // with its message and location; the runtime's own report of it is not written again.
+    let stderr = plugin.stderr.text();
+    let lines: Vec<serde_json::Value> = stderr.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let panics: Vec<&serde_json::Value> = lines.iter().filter(|l| l.get("panic").is_some()).collect();
+    let fixture = "crates/mm-hooks/tests/fixtures/all_hooks.rs";
+    let reports: Vec<(&str, &str, String)> = panics
+        .iter()
+        .map(|l| {
+            let location = l["location"].as_str().unwrap_or_default();
+            let file_line = location.rsplit_once(':').map_or(location, |(file_line, _column)| file_line);
+            (
+                l["@level"].as_str().unwrap_or_default(),
+                l["@module"].as_str().unwrap_or_default(),
+                file_line.to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            ("error", "panic", format!("{fixture}:350")),
+            ("error", "panic", format!("{fixture}:169")),
+            ("error", "panic", format!("{fixture}:514")),
+        ],
+        "{stderr}"
+    );
+    for report in panics {
+        let message = report["@message"].as_str().unwrap_or_default();
+        assert!(message.starts_with(&format!("panicked at {fixture}:")), "{report}");
+        assert!(
+            message.ends_with(&format!(": {}", report["panic"].as_str().unwrap_or_default())),
+            "{report}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -212,25 +212,41 @@ fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
 ///
 /// # HTTP front
 ///
-/// On `127.0.0.1` ([`http_url`](Host::http_url)), authenticated with
-/// `Authorization: Bearer <token>`: a session token, a personal access token, or the seeded
-/// admin's [`DEFAULT_ADMIN_TOKEN`] (see [`HostBuilder::admin_token`]). Errors use Mattermost's
-/// JSON error shape (`id`, `message`, `detailed_error`, `request_id`, `status_code`).
+/// On `127.0.0.1` ([`http_url`](Host::http_url)), following the server's rules for every
+/// route:
+///
+/// - authentication: the `MMAUTHTOKEN` cookie, `Authorization: Bearer <token>` or
+///   `Token <token>` (a session token, a personal access token, or the seeded admin's
+///   [`DEFAULT_ADMIN_TOKEN`], see [`HostBuilder::admin_token`]), or `?access_token=` (REST:
+///   OAuth sessions only); a cookie-authenticated request other than `GET` needs the
+///   session's CSRF token in `X-CSRF-Token`, or `X-Requested-With: XMLHttpRequest`;
+/// - REST permissions as the server's handlers check them (a `system_user` cannot list every
+///   channel, nor read or post in direct messages and private channels it is not a member
+///   of; system admins can);
+/// - REST errors in Mattermost's JSON shape (`id`, `message`, `detailed_error`, `request_id`,
+///   `status_code`) with the server's ids and statuses (a malformed body is 400
+///   `api.context.invalid_body_param.app_error`, a body over 300000 bytes 413, an unknown
+///   route 404 `api.context.404.app_error`); every answer has `X-Request-Id`;
+/// - plugin requests lose what the server strips (the client's `Mattermost-Plugin-ID` and
+///   `Mattermost-User-Id`, the `MMAUTHTOKEN` cookie, `Referer`, `access_token`, and
+///   `Authorization` once it authenticated), get `Mattermost-User-Id` from a valid session,
+///   and a plugin that is not running answers Go's `404 page not found`.
 ///
 /// | method and path | what |
 /// |---|---|
 /// | `GET /api/v4/system/ping` | `{"status":"OK"}` (no token needed) |
-/// | `POST /api/v4/posts` | create a post as the caller (runs the hooks) |
-/// | `GET /api/v4/posts/{id}` | a post |
+/// | `POST /api/v4/posts` | create a post as the caller (runs the hooks); `create_post` in the channel |
+/// | `GET /api/v4/posts/{id}` | a post of a channel the caller may read |
 /// | `GET /api/v4/channels/{id}/posts?page=&per_page=` | a page of a channel's posts (`PostList`) |
-/// | `POST /api/v4/commands/execute` | run a slash command: `{"channel_id", "command"}` |
-/// | `GET /api/v4/users?page=&per_page=&in_team=&in_channel=` | users |
+/// | `POST /api/v4/commands/execute` | run a slash command: `{"channel_id", "command"}`; `use_slash_commands` in the channel |
+/// | `GET /api/v4/users?page=&per_page=&in_team=&in_channel=` | users (`view_team` / `read_channel` for the filters) |
 /// | `GET /api/v4/users/me`, `GET /api/v4/users/{id}` | a user |
-/// | `GET /api/v4/channels`, `POST /api/v4/channels` | every channel; create one |
-/// | `GET /api/v4/channels/{id}` | a channel |
-/// | `POST /api/v4/channels/{id}/members` | add a user to a channel: `{"user_id"}` |
-/// | `GET /api/v4/teams` | teams |
-/// | any method, `/plugins/{plugin_id}/...` | the plugin's `ServeHTTP` (404 for unknown plugins and plugins without it); `Mattermost-User-Id` is set only for requests with a valid token |
+/// | `GET /api/v4/channels` | every channel (system admins only) |
+/// | `POST /api/v4/channels` | create a channel (`create_public_channel` / `create_private_channel` on the team) |
+/// | `GET /api/v4/channels/{id}` | a channel the caller may read |
+/// | `POST /api/v4/channels/{id}/members` | add a user to a channel: `{"user_id"}` (join a public channel, or manage its members) |
+/// | `GET /api/v4/teams` | the teams the caller may list (open teams for a `system_user`) |
+/// | any method, `/plugins/{plugin_id}/...` | the plugin's `ServeHTTP` (404 for plugins not running and plugins without it) |
 ///
 /// ```text
 /// curl -H 'Authorization: Bearer mmhostadmintoken0000000000' http://127.0.0.1:<port>/api/v4/users/me

@@ -4,10 +4,23 @@
 //! PluginAPI from an in-memory store, launches and supervises plugin processes the way the
 //! server does, calls their hooks when things happen, and exposes their HTTP routes (and a
 //! small REST API) on a local port. Its test kit lets plugin authors test a plugin end to end.
+//!
+//! # Platforms
+//!
+//! Unix only (Linux, macOS): it launches plugins as the Mattermost server does there, which
+//! needs executable permission bits, Unix sockets (go-plugin's `unix` network) and Unix
+//! signals (SIGTERM and SIGINT stop it gracefully). Building it for another platform fails
+//! with a `compile_error!` saying so. Plugins themselves only need `mattermost-plugin`.
 
 // Store and host operations answer the server's `AppError` by value (160 bytes), as the
 // server does; they are not on hot paths, so boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
+
+#[cfg(not(unix))]
+compile_error!(
+    "mm-host supports Unix platforms only (Linux, macOS): it runs plugins with executable \
+     permission bits, Unix sockets and Unix signals, as the Mattermost server does there"
+);
 
 // --- In-memory server: store, PluginAPI, events -> hooks, HTTP front, test kit. ---
 mod api;

@@ -4,7 +4,8 @@
 //! executables and runtime, settings schema); every other key is kept in
 //! [`Manifest::extra`] so a manifest read and written back loses nothing.
 //!
-//! Reading a manifest checks what running it needs (a valid id, a server executable);
+//! Reading a manifest checks what running it needs (a valid id, a server executable that stays
+//! inside the plugin folder, see [`Manifest::server_executable_in_folder`]);
 //! [`Manifest::validate`] checks every rule a server applies when it installs a plugin, plus
 //! the bundler's (a version, usable setting keys), and reports all broken rules at once, each
 //! a [`ManifestProblem`] naming its field.
@@ -29,6 +30,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod executable_path;
 mod validate;
 
 pub use validate::{ManifestProblem, SETTING_TYPES};
@@ -217,7 +219,8 @@ impl Manifest {
     }
 
     /// Checks only what running the plugin needs: a valid id and, when there is a `server`
-    /// section, an executable (what reading a manifest checks).
+    /// section, an executable whose path for this machine stays inside the plugin folder (what
+    /// reading a manifest checks).
     pub fn validate_runnable(&self) -> Result<(), ManifestError> {
         self.check(&self.origin_label(), true)
     }
@@ -228,8 +231,12 @@ impl Manifest {
     }
 
     fn check(&self, origin: &str, runnable_only: bool) -> Result<(), ManifestError> {
-        let problems: Vec<ManifestProblem> =
-            self.problems().into_iter().filter(|p| !runnable_only || p.blocks_running()).collect();
+        let platform = current_platform();
+        let problems: Vec<ManifestProblem> = self
+            .problems()
+            .into_iter()
+            .filter(|p| !runnable_only || p.blocks_running(self, &platform))
+            .collect();
         if problems.is_empty() {
             Ok(())
         } else {
@@ -247,13 +254,53 @@ impl Manifest {
         self.server_executable_for(&current_platform())
     }
 
-    /// The executable for a platform key such as `linux-amd64`.
+    /// The executable for a platform key such as `linux-amd64`, as written in the manifest.
     pub fn server_executable_for(&self, platform: &str) -> Option<&str> {
         let server = self.server.as_ref()?;
-        if let Some(path) = server.executables.get(platform).filter(|p| !p.is_empty()) {
-            return Some(path);
+        match self.server_executable_source(platform)? {
+            Some(key) => server.executables.get(key).map(String::as_str),
+            None => Some(server.executable.as_str()),
         }
-        Some(server.executable.as_str()).filter(|p| !p.is_empty())
+    }
+
+    /// Which entry gives the executable for `platform`: `Some(Some(key))` for
+    /// `server.executables[key]`, `Some(None)` for `server.executable`, `None` for neither.
+    fn server_executable_source(&self, platform: &str) -> Option<Option<&str>> {
+        let server = self.server.as_ref()?;
+        if let Some((key, _)) = server.executables.get_key_value(platform).filter(|(_, p)| !p.is_empty()) {
+            return Some(Some(key.as_str()));
+        }
+        (!server.executable.is_empty()).then_some(None)
+    }
+
+    /// The executable for this machine as the server resolves it inside the plugin folder:
+    /// cleaned (`./server//dist/../dist/plugin` is `server/dist/plugin`), refused when it is
+    /// absolute or leaves the folder (`../x`, `a/../../x`), with the problem naming the field.
+    /// `Ok(None)` when the manifest has no executable for this machine.
+    ///
+    /// ```
+    /// use mm_host::manifest::Manifest;
+    ///
+    /// let good = Manifest::from_json(r#"{"id": "com.example.a", "server": {"executable": "a/../server/plugin"}}"#)?;
+    /// assert_eq!(good.server_executable_in_folder()?.as_deref(), Some("server/plugin"));
+    /// let bad = Manifest::from_json(r#"{"id": "com.example.b", "server": {"executable": "../escape"}}"#);
+    /// assert!(bad.unwrap_err().to_string().contains("`server.executable`: the executable path \"../escape\" leaves the plugin folder"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn server_executable_in_folder(&self) -> Result<Option<String>, ManifestProblem> {
+        self.server_executable_in_folder_for(&current_platform())
+    }
+
+    /// [`server_executable_in_folder`](Self::server_executable_in_folder) for a platform key.
+    pub fn server_executable_in_folder_for(&self, platform: &str) -> Result<Option<String>, ManifestProblem> {
+        let (Some(source), Some(path)) =
+            (self.server_executable_source(platform), self.server_executable_for(platform))
+        else {
+            return Ok(None);
+        };
+        executable_path::clean_in_folder(path)
+            .map(Some)
+            .map_err(|refusal| validate::path_problem(source.map(str::to_owned), path, refusal))
     }
 
     /// Whether the server takes the gRPC path for this plugin: `server.runtime` is `"python"`
@@ -442,6 +489,64 @@ mod tests {
             "{err}"
         );
         assert!(Manifest::from_json(FULL).unwrap().validate().is_ok());
+    }
+
+    fn with_executable(path: &str) -> Result<Manifest, ManifestError> {
+        let json = serde_json::json!({"id": "com.example.path", "server": {"executable": path}});
+        Manifest::from_json(&json.to_string())
+    }
+
+    #[test]
+    fn an_absolute_executable_path_is_refused_naming_the_field() {
+        let err = with_executable("/usr/bin/plugin").unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert_eq!(err.problems()[0].field(), "server.executable");
+        assert!(err.to_string().contains(r#"the executable path "/usr/bin/plugin" is absolute"#), "{err}");
+    }
+
+    #[test]
+    fn an_executable_path_starting_with_dot_dot_is_refused() {
+        let err = with_executable("../x").unwrap_err();
+        assert_eq!(err.problems()[0].field(), "server.executable");
+        assert!(err.to_string().contains(r#""../x" leaves the plugin folder"#), "{err}");
+    }
+
+    #[test]
+    fn an_executable_path_leaving_the_folder_after_cleaning_is_refused() {
+        let err = with_executable("a/../../x").unwrap_err();
+        assert_eq!(err.problems()[0].field(), "server.executable");
+        assert!(err.to_string().contains(r#""a/../../x" leaves the plugin folder"#), "{err}");
+    }
+
+    #[test]
+    fn an_executable_path_that_stays_inside_is_cleaned() {
+        let m = with_executable("a/../b").unwrap();
+        assert_eq!(m.server_executable(), Some("a/../b"), "as written");
+        assert_eq!(
+            m.server_executable_in_folder().unwrap().as_deref(),
+            Some("b"),
+            "as the server resolves it"
+        );
+        assert!(m.problems().iter().all(|p| !p.field().starts_with("server")), "{:?}", m.problems());
+    }
+
+    #[test]
+    fn only_the_executable_this_platform_uses_blocks_running_but_validate_names_every_bad_one() {
+        let other = if current_platform() == "windows-amd64" { "plan9-386" } else { "windows-amd64" };
+        let platform = current_platform();
+        let json = serde_json::json!({
+            "id": "com.example.paths", "name": "Paths", "version": "1.0.0",
+            "server": {"executable": "/abs", "executables": {other: "../elsewhere", platform.clone(): "bin/ok"}}
+        });
+        let m = Manifest::from_json(&json.to_string()).expect("this platform's path is fine");
+        assert_eq!(m.server_executable_in_folder().unwrap().as_deref(), Some("bin/ok"));
+        let fields: Vec<String> =
+            m.validate().unwrap_err().problems().iter().map(ManifestProblem::field).collect();
+        assert_eq!(fields, ["server.executable".to_owned(), format!("server.executables.{other}")]);
+
+        let json = serde_json::json!({"id": "com.example.paths", "server": {"executables": {platform.clone(): "x/../../y"}}});
+        let err = Manifest::from_json(&json.to_string()).unwrap_err();
+        assert_eq!(err.problems()[0].field(), format!("server.executables.{platform}"), "{err}");
     }
 
     #[test]

@@ -704,3 +704,198 @@ async fn run_under_the_supervisor(host: &TestHost, plugin_dir: &Path) {
     assert!(answer.text.starts_with("Hello, bundle!"), "{}", answer.text);
     host.stop_plugin(HELLO_ID).await.expect("stops gracefully");
 }
+
+// --- What the bundle packs: links and paths must stay inside the plugin folder -------------
+
+/// A prebuilt linux-amd64 binary to bundle (the supervisor's fixture plugin).
+const FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-fixture-plugin");
+
+/// A plugin folder (inside a parent folder that also holds things outside the plugin).
+struct PluginFolder {
+    parent: tempfile::TempDir,
+}
+
+impl PluginFolder {
+    fn new(manifest: Value) -> PluginFolder {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("plugin");
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        let mut base = json!({"id": "com.example.links", "name": "Links", "version": "1.0.0"});
+        for (key, value) in manifest.as_object().unwrap() {
+            base[key] = value.clone();
+        }
+        std::fs::write(dir.join("plugin.json"), base.to_string()).unwrap();
+        std::fs::write(parent.path().join("outside.svg"), "<svg>outside</svg>").unwrap();
+        PluginFolder { parent }
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.parent.path().join("plugin")
+    }
+
+    fn link(&self, target: impl AsRef<Path>, link: &str) {
+        std::os::unix::fs::symlink(target, self.dir().join(link)).unwrap();
+    }
+
+    fn bundle(&self) -> Result<Vec<mm_host::bundle::Bundle>, mm_host::bundle::BundleError> {
+        let options = BundleOptions::new(self.dir())
+            .binary(FIXTURE)
+            .platform(Platform::LinuxAmd64)
+            .out_dir(self.dir().join("dist"));
+        mm_host::bundle::bundle(&options, |_| {})
+    }
+
+    fn assert_nothing_written(&self) {
+        let dist = self.dir().join("dist");
+        let written: Vec<_> =
+            std::fs::read_dir(&dist).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        assert!(written.is_empty(), "no bundle and no .partial file: {written:?}");
+    }
+}
+
+#[test]
+fn bundle_refuses_a_link_to_a_file_outside_the_plugin_folder() {
+    let plugin = PluginFolder::new(json!({}));
+    plugin.link("/etc/passwd", "assets/passwd");
+    let err = plugin.bundle().unwrap_err();
+    assert!(matches!(err, mm_host::bundle::BundleError::LinkOutsideFolder { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("assets/passwd is a symbolic link to /etc/passwd, outside the plugin folder"),
+        "{message}"
+    );
+    plugin.assert_nothing_written();
+}
+
+#[test]
+fn bundle_refuses_a_link_to_a_folder_outside_the_plugin_folder() {
+    let plugin = PluginFolder::new(json!({}));
+    let outside = plugin.parent.path().join("secrets");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("key.pem"), "secret").unwrap();
+    plugin.link(&outside, "assets/certs");
+    let err = plugin.bundle().unwrap_err();
+    assert!(err.to_string().contains("assets/certs is a symbolic link to"), "{err}");
+    assert!(err.to_string().contains("secrets, outside the plugin folder"), "{err}");
+    plugin.assert_nothing_written();
+
+    // The same when `assets` itself is the link.
+    let plugin = PluginFolder::new(json!({}));
+    std::fs::remove_dir(plugin.dir().join("assets")).unwrap();
+    plugin.link(&outside, "assets");
+    let err = plugin.bundle().unwrap_err();
+    assert!(err.to_string().contains("assets is a symbolic link to"), "{err}");
+    plugin.assert_nothing_written();
+}
+
+#[test]
+fn links_inside_the_plugin_folder_are_packed_as_regular_files_with_the_targets_content() {
+    let plugin = PluginFolder::new(json!({"icon_path": "assets/icon.svg"}));
+    std::fs::create_dir_all(plugin.dir().join("art/sub")).unwrap();
+    std::fs::write(plugin.dir().join("art/logo.svg"), "<svg>logo</svg>").unwrap();
+    std::fs::write(plugin.dir().join("art/sub/deep.txt"), "deep").unwrap();
+    plugin.link("../art/logo.svg", "assets/icon.svg");
+    plugin.link("../art", "assets/art");
+    let written = plugin.bundle().unwrap();
+    assert_eq!(
+        written[0].files,
+        [
+            "assets/art/logo.svg",
+            "assets/art/sub/deep.txt",
+            "assets/icon.svg",
+            "plugin.json",
+            "server/plugin.py",
+            "venv/bin/python"
+        ]
+    );
+    let unpacked = tempfile::tempdir().unwrap();
+    let entries = unpack(&written[0].path, unpacked.path());
+    let icon = unpacked.path().join("com.example.links/assets/icon.svg");
+    assert!(std::fs::symlink_metadata(&icon).unwrap().file_type().is_file(), "a regular file, not a link");
+    assert_eq!(std::fs::read_to_string(&icon).unwrap(), "<svg>logo</svg>");
+    assert_eq!(
+        std::fs::read_to_string(unpacked.path().join("com.example.links/assets/art/sub/deep.txt")).unwrap(),
+        "deep"
+    );
+    let modes: BTreeMap<&str, (bool, u32)> =
+        entries.iter().map(|(name, info)| (name.as_str(), (info.directory, info.mode))).collect();
+    assert_eq!(modes["com.example.links/assets/icon.svg"], (false, 0o644));
+}
+
+#[test]
+fn bundle_refuses_links_that_loop_or_lead_nowhere() {
+    let plugin = PluginFolder::new(json!({}));
+    plugin.link(".", "assets/again");
+    let err = plugin.bundle().unwrap_err();
+    assert!(err.to_string().contains("assets/again is a symbolic link to"), "{err}");
+    assert!(err.to_string().contains("a folder that contains it (a loop)"), "{err}");
+    plugin.assert_nothing_written();
+
+    let plugin = PluginFolder::new(json!({}));
+    plugin.link("gone.png", "assets/missing.png");
+    let err = plugin.bundle().unwrap_err();
+    assert!(
+        err.to_string().contains("assets/missing.png is a symbolic link to gone.png, which does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_named_file_outside_the_folder_is_not_reported_as_missing() {
+    let plugin = PluginFolder::new(json!({"icon_path": "../outside.svg"}));
+    assert!(plugin.parent.path().join("outside.svg").is_file(), "it exists, outside");
+    let err = plugin.bundle().unwrap_err();
+    assert!(
+        matches!(err, mm_host::bundle::BundleError::PathOutsideFolder { field: "icon_path", .. }),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "`icon_path` names \"../outside.svg\", which is outside the plugin folder; name a file inside it, relative to plugin.json"
+    );
+    assert!(!err.to_string().contains("does not exist"));
+
+    let absolute = PluginFolder::new(json!({"webapp": {"bundle_path": "/etc/passwd"}}));
+    let err = absolute.bundle().unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("`webapp.bundle_path` names \"/etc/passwd\", which is outside the plugin folder"),
+        "{err}"
+    );
+
+    // A link inside the folder to a file outside is named as such.
+    let linked = PluginFolder::new(json!({"icon_path": "assets/icon.svg"}));
+    linked.link(linked.parent.path().join("outside.svg"), "assets/icon.svg");
+    let err = linked.bundle().unwrap_err();
+    assert!(err.to_string().contains("assets/icon.svg is a symbolic link to"), "{err}");
+
+    // Missing and not-a-file stay distinct.
+    let missing = PluginFolder::new(json!({"icon_path": "assets/none.svg"}));
+    let err = missing.bundle().unwrap_err();
+    assert!(
+        err.to_string().contains("assets/none.svg, which does not exist; build it before bundling"),
+        "{err}"
+    );
+    let folder = PluginFolder::new(json!({"icon_path": "assets"}));
+    let err = folder.bundle().unwrap_err();
+    assert!(err.to_string().ends_with("assets, which is not a file"), "{err}");
+}
+
+#[test]
+fn bundle_leaves_no_partial_file_when_the_bundle_cannot_be_written() {
+    let plugin = PluginFolder::new(json!({}));
+    // A folder occupies the bundle's name: writing succeeds, putting it in place fails.
+    let target = plugin.dir().join("dist/com.example.links-1.0.0-linux-amd64.tar.gz");
+    std::fs::create_dir_all(target.join("occupied")).unwrap();
+    let (ok, output) = mm_host(
+        &["bundle", plugin.dir().to_str().unwrap(), "--binary", FIXTURE, "--target", "linux-amd64"],
+        &[],
+    );
+    assert!(!ok, "{output}");
+    assert_contains(&output, &[&format!("error: cannot write {}", target.display())]);
+    let left: Vec<String> = std::fs::read_dir(plugin.dir().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["com.example.links-1.0.0-linux-amd64.tar.gz"], "only the folder that was there");
+}

@@ -49,12 +49,18 @@ impl Timestamp {
         self.0 == 0
     }
 
-    /// The same moment as a [`SystemTime`] (saturating at the limits of `SystemTime`).
-    pub fn to_system_time(self) -> SystemTime {
+    /// The same moment as a [`SystemTime`], or `None` when the platform's `SystemTime` cannot
+    /// represent it (the range differs between platforms: on Windows it ends in the year 30828,
+    /// far before `i64::MAX` milliseconds).
+    pub fn checked_to_system_time(self) -> Option<SystemTime> {
         let offset = Duration::from_millis(self.0.unsigned_abs());
-        let moment =
-            if self.0 >= 0 { UNIX_EPOCH.checked_add(offset) } else { UNIX_EPOCH.checked_sub(offset) };
-        moment.unwrap_or(if self.0 >= 0 { far_future() } else { UNIX_EPOCH })
+        if self.0 >= 0 { UNIX_EPOCH.checked_add(offset) } else { UNIX_EPOCH.checked_sub(offset) }
+    }
+
+    /// The same moment as a [`SystemTime`], saturating at the platform's limits of `SystemTime`
+    /// (the latest or earliest millisecond it can represent).
+    pub fn to_system_time(self) -> SystemTime {
+        self.checked_to_system_time().unwrap_or_else(|| system_time_limit(self.0 >= 0))
     }
 
     /// This timestamp moved by `duration` (saturating).
@@ -64,8 +70,28 @@ impl Timestamp {
     }
 }
 
-fn far_future() -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(i64::MAX as u64)
+/// The latest (`forward`) or earliest whole millisecond from the epoch that `SystemTime` can
+/// represent on this platform, found by bisection because std does not expose its range. Only
+/// reached for timestamps outside that range.
+fn system_time_limit(forward: bool) -> SystemTime {
+    let shift = |millis: u64| {
+        let offset = Duration::from_millis(millis);
+        if forward { UNIX_EPOCH.checked_add(offset) } else { UNIX_EPOCH.checked_sub(offset) }
+    };
+    let (mut low, mut high) = (0_u64, i64::MIN.unsigned_abs());
+    if let Some(limit) = shift(high) {
+        return limit;
+    }
+    // Invariant: `low` is representable, `high` is not.
+    while high - low > 1 {
+        let middle = low + (high - low) / 2;
+        if shift(middle).is_some() {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    shift(low).unwrap_or(UNIX_EPOCH)
 }
 
 impl From<SystemTime> for Timestamp {
@@ -143,9 +169,55 @@ mod tests {
 
     #[test]
     fn extremes_saturate_instead_of_panicking() {
-        let _ = Timestamp::from_millis(i64::MAX).to_system_time();
-        let _ = Timestamp::from_millis(i64::MIN).to_system_time();
+        for millis in [i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1] {
+            let t = Timestamp::from_millis(millis);
+            let converted = t.to_system_time();
+            if let Some(exact) = t.checked_to_system_time() {
+                assert_eq!(converted, exact, "{millis}");
+            }
+        }
         assert_eq!(Timestamp::from_millis(i64::MAX).saturating_add(Duration::MAX).as_millis(), i64::MAX);
+    }
+
+    #[test]
+    fn the_limits_are_the_last_representable_milliseconds() {
+        for forward in [true, false] {
+            let limit = system_time_limit(forward);
+            let step = Duration::from_millis(1);
+            let beyond = if forward { limit.checked_add(step) } else { limit.checked_sub(step) };
+            let distance = match limit.duration_since(UNIX_EPOCH) {
+                Ok(after) => after,
+                Err(before) => before.duration(),
+            };
+            // Either one more millisecond leaves SystemTime's range, or the limit is i64's own.
+            assert!(
+                beyond.is_none() || distance.as_millis() == u128::from(i64::MIN.unsigned_abs()),
+                "forward={forward}: {distance:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_i64_converts_without_panicking(millis in proptest::num::i64::ANY) {
+            let t = Timestamp::from_millis(millis);
+            let converted = t.to_system_time();
+            match t.checked_to_system_time() {
+                Some(exact) => {
+                    proptest::prop_assert_eq!(converted, exact);
+                    proptest::prop_assert_eq!(Timestamp::from(exact), t);
+                }
+                None => proptest::prop_assert_eq!(converted, system_time_limit(millis >= 0)),
+            }
+        }
+
+        #[test]
+        fn conversion_keeps_the_order(a in proptest::num::i64::ANY, b in proptest::num::i64::ANY) {
+            let (early, late) = (a.min(b), a.max(b));
+            proptest::prop_assert!(
+                Timestamp::from_millis(early).to_system_time() <= Timestamp::from_millis(late).to_system_time()
+            );
+        }
     }
 
     #[test]

@@ -22,18 +22,29 @@ pub(crate) fn archive_mtime() -> u64 {
     std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(DEFAULT_MTIME)
 }
 
-/// Writes `layout` to `path` (through a temporary file next to it, so a failed write never
-/// leaves a truncated bundle); returns the archive's size in bytes.
+/// Writes `layout` to `path` (through `<path>.partial` next to it, so a failed write never
+/// leaves a truncated bundle, and an earlier bundle at `path` stays until the new one is
+/// complete); returns the archive's size in bytes. Whatever fails, the `.partial` file is
+/// removed.
 pub(crate) fn write_archive(layout: &Layout, path: &Path, mtime: u64) -> Result<u64, BundleError> {
-    let partial = PathBuf::from(format!("{}.partial", path.display()));
-    let result = write_to(layout, &partial, mtime);
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result?;
-    std::fs::rename(&partial, path).map_err(|e| BundleError::io("write", path, e))?;
+    let partial = PartialFile(PathBuf::from(format!("{}.partial", path.display())));
+    write_to(layout, &partial.0, mtime)?;
+    std::fs::rename(&partial.0, path).map_err(|e| BundleError::io("write", path, e))?;
     let size = std::fs::metadata(path).map_err(|e| BundleError::io("read", path, e))?.len();
     Ok(size)
+}
+
+/// A file being written; removed when dropped, which after a successful rename finds nothing.
+struct PartialFile(PathBuf);
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        match std::fs::remove_file(&self.0) {
+            Ok(()) => tracing::debug!(path = %self.0.display(), "removed the partial bundle"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(path = %self.0.display(), "cannot remove the partial bundle: {e}"),
+        }
+    }
 }
 
 fn write_to(layout: &Layout, path: &Path, mtime: u64) -> Result<(), BundleError> {
@@ -79,4 +90,69 @@ fn write_to(layout: &Layout, path: &Path, mtime: u64) -> Result<(), BundleError>
     let mut writer = gzip.finish().map_err(failed)?;
     writer.flush().map_err(failed)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::bundle::layout::{Entry, FILE_MODE};
+
+    fn layout(files: &[(&str, Source)]) -> Layout {
+        let files: BTreeMap<String, Entry> = files
+            .iter()
+            .map(|(path, source)| ((*path).to_owned(), Entry { source: source.clone(), mode: FILE_MODE }))
+            .collect();
+        Layout { root: "com.example.x".into(), files }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_write_failing_midway_leaves_no_partial_file_and_keeps_the_old_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.tar.gz");
+        std::fs::write(&path, "the previous bundle").unwrap();
+        // The first entry is written, then reading the second one's source fails.
+        let broken = layout(&[
+            ("a.txt", Source::Bytes(b"first".to_vec())),
+            ("b.txt", Source::File(dir.path().join("vanished"))),
+        ]);
+        let err = write_archive(&broken, &path, DEFAULT_MTIME).unwrap_err();
+        assert!(err.to_string().contains("vanished"), "{err}");
+        assert_eq!(names(dir.path()), ["x.tar.gz"], "no x.tar.gz.partial");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the previous bundle");
+    }
+
+    #[test]
+    fn a_bundle_that_cannot_take_its_place_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder (not empty) sits where the bundle goes: the final rename fails.
+        let path = dir.path().join("x.tar.gz");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("keep"), "").unwrap();
+        let good = layout(&[("a.txt", Source::Bytes(b"first".to_vec()))]);
+        let err = write_archive(&good, &path, DEFAULT_MTIME).unwrap_err();
+        assert!(err.to_string().starts_with(&format!("cannot write {}", path.display())), "{err}");
+        assert_eq!(names(dir.path()), ["x.tar.gz"], "no x.tar.gz.partial");
+        assert!(path.join("keep").exists());
+    }
+
+    #[test]
+    fn a_good_write_leaves_only_the_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.tar.gz");
+        let size =
+            write_archive(&layout(&[("a.txt", Source::Bytes(b"a".to_vec()))]), &path, DEFAULT_MTIME).unwrap();
+        assert_eq!(size, std::fs::metadata(&path).unwrap().len());
+        assert_eq!(names(dir.path()), ["x.tar.gz"]);
+    }
 }

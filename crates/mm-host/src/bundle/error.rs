@@ -89,6 +89,59 @@ pub enum BundleError {
         /// The missing file.
         path: PathBuf,
     },
+    /// A path the manifest names is absolute or leaves the plugin folder with `..`.
+    #[error(
+        "`{field}` names {path:?}, which is outside the plugin folder; name a file inside it, relative \
+         to plugin.json"
+    )]
+    PathOutsideFolder {
+        /// The manifest field (`webapp.bundle_path`, `icon_path`).
+        field: &'static str,
+        /// The path as written.
+        path: String,
+    },
+    /// A path the manifest names exists but is not a regular file.
+    #[error("`{field}` names {}, which is not a file", path.display())]
+    NotAFile {
+        /// The manifest field.
+        field: &'static str,
+        /// The path.
+        path: PathBuf,
+    },
+    /// A file or folder to pack is, or goes through, a symbolic link that leads outside the
+    /// plugin folder: packing it would ship a file of this machine in the bundle.
+    #[error(
+        "{} is a symbolic link to {}, outside the plugin folder {}; bundles carry only the plugin \
+         folder's own files: copy what the plugin needs into the folder instead",
+        link.display(),
+        target.display(),
+        folder.display()
+    )]
+    LinkOutsideFolder {
+        /// The link (or the path going through it), inside the plugin folder.
+        link: PathBuf,
+        /// Where it leads, fully resolved.
+        target: PathBuf,
+        /// The plugin folder, resolved.
+        folder: PathBuf,
+    },
+    /// A symbolic link to pack leads nowhere.
+    #[error("{} is a symbolic link to {}, which does not exist", link.display(), target.display())]
+    BrokenLink {
+        /// The link.
+        link: PathBuf,
+        /// Its target as written.
+        target: PathBuf,
+    },
+    /// A symbolic link to a folder leads back to a folder that contains it (packing it would
+    /// never end).
+    #[error("{} is a symbolic link to {}, a folder that contains it (a loop)", link.display(), target.display())]
+    LinkLoop {
+        /// The link.
+        link: PathBuf,
+        /// The folder it leads back to.
+        target: PathBuf,
+    },
     /// Reading the plugin's files or writing the bundle failed.
     #[error("cannot {what} {}: {source}", path.display())]
     Io {

@@ -55,12 +55,20 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for `manifest` (already validated) with `binary` as the plugin program for
     /// `platform`.
+    ///
+    /// Files come from the plugin folder only. A symbolic link in it is followed when it leads
+    /// to a file or folder inside the plugin folder, and packed as a regular file with the
+    /// target's content (the server's extraction accepts only regular files and folders); a
+    /// link leading outside, to nothing, or back to a folder containing it is refused.
     pub(crate) fn new(
         plugin_dir: &Path,
         manifest: &Manifest,
         binary: &Path,
         platform: Platform,
     ) -> Result<Layout, BundleError> {
+        let folder =
+            std::fs::canonicalize(plugin_dir).map_err(|e| BundleError::io("resolve", plugin_dir, e))?;
+        let walker = Walker { plugin_dir, folder };
         let mut layout = Layout { root: manifest.id.clone(), files: BTreeMap::new() };
         let bundled = bundled_manifest(manifest, platform);
         let mut json = bundled.to_json_pretty();
@@ -69,48 +77,33 @@ impl Layout {
         layout.insert(STUB_PATH, Source::Bytes(stub_script(manifest).into_bytes()), FILE_MODE);
         layout.insert(BINARY_PATH, Source::File(binary.to_path_buf()), EXECUTABLE_MODE);
         for dir in EXTRA_DIRS {
-            let path = plugin_dir.join(dir);
-            if path.is_dir() {
-                layout.add_tree(&path, dir)?;
+            if let Some(real) = walker.resolve(dir)?
+                && real.is_dir()
+            {
+                walker.add_tree(&mut layout, &real, dir, &mut vec![walker.folder.clone()])?;
             }
         }
         // Files the manifest names must be in the bundle, else the server fails on them later.
         for (field, named) in named_files(manifest) {
             let Some(relative) = clean_relative(&named) else {
-                return Err(BundleError::MissingFile { field, path: PathBuf::from(named) });
+                return Err(BundleError::PathOutsideFolder { field, path: named });
             };
             if layout.files.contains_key(&relative) {
                 continue;
             }
-            let path = plugin_dir.join(&relative);
-            if !path.is_file() {
-                return Err(BundleError::MissingFile { field, path });
+            let Some(real) = walker.resolve(&relative)? else {
+                return Err(BundleError::MissingFile { field, path: plugin_dir.join(&relative) });
+            };
+            if !real.is_file() {
+                return Err(BundleError::NotAFile { field, path: plugin_dir.join(&relative) });
             }
-            layout.insert(&relative, Source::File(path), FILE_MODE);
+            layout.insert(&relative, Source::File(real), FILE_MODE);
         }
         Ok(layout)
     }
 
     fn insert(&mut self, relative: &str, source: Source, mode: u32) {
         self.files.insert(relative.to_owned(), Entry { source, mode });
-    }
-
-    /// Adds every file under `dir` (following links), as `prefix/...`.
-    fn add_tree(&mut self, dir: &Path, prefix: &str) -> Result<(), BundleError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| BundleError::io("read folder", dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| BundleError::io("read folder", dir, e))?;
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let relative = format!("{prefix}/{name}");
-            let meta = std::fs::metadata(&path).map_err(|e| BundleError::io("read", &path, e))?;
-            if meta.is_dir() {
-                self.add_tree(&path, &relative)?;
-            } else if meta.is_file() {
-                self.insert(&relative, Source::File(path), FILE_MODE);
-            }
-        }
-        Ok(())
     }
 
     /// Every folder that holds a file, parents first (`venv`, `venv/bin`, ...).
@@ -130,6 +123,68 @@ impl Layout {
     /// The files' paths inside the plugin folder, sorted.
     pub(crate) fn file_paths(&self) -> Vec<String> {
         self.files.keys().cloned().collect()
+    }
+}
+
+/// Reads the plugin folder, following symbolic links only while they stay inside it.
+struct Walker<'a> {
+    /// The plugin folder as given (for messages).
+    plugin_dir: &'a Path,
+    /// The plugin folder with every link resolved.
+    folder: PathBuf,
+}
+
+impl Walker<'_> {
+    /// `relative` (inside the plugin folder) with every link resolved, `None` when nothing is
+    /// there; an error when a link on the way leads outside the folder or nowhere.
+    fn resolve(&self, relative: &str) -> Result<Option<PathBuf>, BundleError> {
+        let path = self.plugin_dir.join(relative);
+        match std::fs::canonicalize(&path) {
+            Ok(real) if real.starts_with(&self.folder) => Ok(Some(real)),
+            Ok(real) => {
+                Err(BundleError::LinkOutsideFolder { link: path, target: real, folder: self.folder.clone() })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(&path) {
+                // The path itself is a link, to nothing.
+                Ok(target) => Err(BundleError::BrokenLink { link: path, target }),
+                Err(_) => Ok(None),
+            },
+            Err(e) => Err(BundleError::io("resolve", path, e)),
+        }
+    }
+
+    /// Adds every file under `dir` (the resolved folder of `prefix`) as `prefix/...`.
+    /// `ancestors` are the resolved folders from the plugin folder down to `dir`, to refuse
+    /// links that loop back.
+    fn add_tree(
+        &self,
+        layout: &mut Layout,
+        dir: &Path,
+        prefix: &str,
+        ancestors: &mut Vec<PathBuf>,
+    ) -> Result<(), BundleError> {
+        ancestors.push(dir.to_path_buf());
+        let entries = std::fs::read_dir(dir).map_err(|e| BundleError::io("read folder", dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| BundleError::io("read folder", dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{prefix}/{name}");
+            let Some(real) = self.resolve(&relative)? else { continue };
+            let meta = std::fs::metadata(&real).map_err(|e| BundleError::io("read", &real, e))?;
+            if meta.is_dir() {
+                if ancestors.contains(&real) {
+                    return Err(BundleError::LinkLoop {
+                        link: self.plugin_dir.join(&relative),
+                        target: real,
+                    });
+                }
+                self.add_tree(layout, &real, &relative, ancestors)?;
+            } else if meta.is_file() {
+                layout.insert(&relative, Source::File(real), FILE_MODE);
+            }
+        }
+        ancestors.pop();
+        Ok(())
     }
 }
 

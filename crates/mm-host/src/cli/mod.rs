@@ -9,7 +9,9 @@
 //! `run` starts the local Mattermost stand-in (PluginAPI, REST API and the plugins' HTTP
 //! routes on `127.0.0.1`, port 8065 when free), launches the plugin under the supervisor and
 //! prints every step (launch, handshake, health, `Implemented`, `OnActivate`), the plugin's
-//! logs with their levels, and the URLs to try; Ctrl-C stops the plugin gracefully.
+//! logs with their levels, and the URLs to try; Ctrl-C or SIGTERM stops the plugin gracefully.
+//! A plugin deactivated after failing too often leaves the host serving (its routes answer 404
+//! as on a server) until stopped; mm-host then exits with an error.
 //!
 //! `demo` builds `examples/hello`, runs it the same way and drives a short scenario through
 //! the host: a post with the banned word is filtered, `/hello` answers and counts in the KV

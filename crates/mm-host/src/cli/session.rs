@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use crate::Host;
@@ -22,7 +23,36 @@ pub(crate) struct Session {
     pub(crate) plugin_id: String,
     events: broadcast::Receiver<SupervisorEvent>,
     gave_up: bool,
+    signals: StopSignals,
     pub(crate) printer: Printer,
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM, listened to from the start, so either stops the session
+/// gracefully even while the plugin is still starting.
+#[derive(Debug)]
+struct StopSignals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl StopSignals {
+    fn listen() -> Result<StopSignals, CliError> {
+        let listen = |kind: SignalKind, name: &str| {
+            signal(kind).map_err(|e| CliError(format!("cannot listen for {name}: {e}")))
+        };
+        Ok(StopSignals {
+            interrupt: listen(SignalKind::interrupt(), "SIGINT")?,
+            terminate: listen(SignalKind::terminate(), "SIGTERM")?,
+        })
+    }
+
+    /// The next SIGINT or SIGTERM, by name.
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
 }
 
 impl Session {
@@ -33,6 +63,7 @@ impl Session {
         port: Option<u16>,
         printer: Printer,
     ) -> Result<Session, CliError> {
+        let signals = StopSignals::listen()?;
         let host = start_host(port, printer).await?;
         let url = host.http_url().unwrap_or_default();
         printer.ok(&format!(
@@ -45,8 +76,15 @@ impl Session {
         if let Some(manifest) = spec.manifest() {
             host.set_manifest(manifest.summary());
         }
-        let mut session =
-            Session { events: supervisor.subscribe(), host, supervisor, plugin_id, gave_up: false, printer };
+        let mut session = Session {
+            events: supervisor.subscribe(),
+            host,
+            supervisor,
+            plugin_id,
+            gave_up: false,
+            signals,
+            printer,
+        };
 
         printer.step(&format!("Starting plugin {}", session.plugin_id));
         let supervisor = session.supervisor.clone();
@@ -113,22 +151,34 @@ impl Session {
         ));
     }
 
-    /// Waits for Ctrl-C (or the plugin being given up), then stops the plugin gracefully.
+    /// Serves until SIGINT (Ctrl-C) or SIGTERM, then stops the plugin gracefully. A plugin that
+    /// is deactivated meanwhile (it failed too often) does not end the session: as on a
+    /// server, its routes answer 404 and the REST API keeps serving; the session then ends
+    /// with an error once stopped, so scripts see that the plugin did not survive.
     pub(crate) async fn serve_until_interrupted(mut self) -> Result<(), CliError> {
         self.printer.step("Serving; press Ctrl-C to stop");
-        let interrupted = loop {
-            if self.gave_up {
-                break false;
+        let mut announced = false;
+        let mut events_open = true;
+        let signal = loop {
+            if self.gave_up && !announced {
+                announced = true;
+                self.printer.problem(&format!(
+                    "{id} is deactivated (it failed too often): /plugins/{id}/ answers 404 as on a server, the \
+                     REST API keeps serving; press Ctrl-C to stop",
+                    id = self.plugin_id
+                ));
             }
             tokio::select! {
-                result = tokio::signal::ctrl_c() => {
-                    result.map_err(|e| CliError(format!("cannot listen for Ctrl-C: {e}")))?;
-                    break true;
+                signal = self.signals.next() => break signal,
+                event = self.events.recv(), if events_open => {
+                    events_open = !matches!(event, Err(RecvError::Closed));
+                    self.show(event);
                 }
-                event = self.events.recv() => self.show(event),
             }
         };
-        if !interrupted {
+        tracing::debug!(signal, "stopping");
+        if self.gave_up {
+            self.printer.step("Stopping");
             self.host.shutdown();
             return Err(CliError(format!("plugin {} failed too often and was deactivated", self.plugin_id)));
         }

@@ -1,6 +1,10 @@
 //! `/plugins/<plugin id>/...`: the plugins' ServeHTTP routes, through `mm-http`'s server-side
-//! bridge. Unknown plugins and plugins without ServeHTTP answer 404; `Mattermost-User-Id` is
-//! set only for requests with a valid bearer token.
+//! bridge, with the request prepared as the server prepares it ([`plugin_request`]).
+//!
+//! A plugin that is not running (unknown, never started, or deactivated after failing too
+//! often) answers exactly as the server's router does for it: Go's `http.NotFound`.
+//!
+//! [`plugin_request`]: super::plugin_request
 
 use std::net::SocketAddr;
 
@@ -9,10 +13,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::StatusCode;
+use axum::http::header::{CONTENT_TYPE, HeaderValue, X_CONTENT_TYPE_OPTIONS};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 
-use super::auth::bearer_user;
+use super::plugin_request;
 use crate::Host;
 
 pub(crate) fn router() -> Router<Host> {
@@ -40,19 +45,26 @@ async fn plugin_route_rest(
     forward(&host, &plugin_id, remote, request).await
 }
 
+/// Go's `http.NotFound`: what the server answers for a plugin that is not running.
+pub(crate) fn go_not_found() -> Response {
+    let mut response = (StatusCode::NOT_FOUND, "404 page not found\n").into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
 async fn forward(host: &Host, plugin_id: &str, remote: SocketAddr, request: Request) -> Response {
     let Some(plugin) = host.plugin(plugin_id) else {
-        return (StatusCode::NOT_FOUND, "Not Found").into_response();
+        return go_not_found();
     };
-    let (mut parts, body) = request.into_parts();
-    let caller = match bearer_user(host, &parts) {
-        Some(user) => Caller::user(user.id),
+    let prepared = plugin_request::prepare(host, request, remote).await;
+    let caller = match prepared.user {
+        Some(user) => Caller::user(user),
         None => Caller::anonymous(),
     };
-    // The server does not pass the client's credentials on to plugins.
-    parts.headers.remove(axum::http::header::AUTHORIZATION);
+    let caller = caller.with_plugin_context(prepared.context).with_remote_addr(remote.to_string());
     let bridge =
         PluginHttp::new(plugin.client(), plugin_id).with_implemented_hooks(plugin.implemented().iter());
-    let request = Request::from_parts(parts, body);
-    bridge.forward(request, caller.with_remote_addr(remote.to_string())).await.map(Body::new)
+    bridge.forward(prepared.request, caller).await.map(Body::new)
 }

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::executable_path::{PathRefusal, clean_in_folder};
 use super::{Manifest, PluginSetting};
 
 /// The shortest plugin id the server accepts.
@@ -59,6 +60,16 @@ pub enum ManifestProblem {
     },
     /// `server` has neither `executable` nor `executables`.
     ServerExecutableMissing,
+    /// `server.executable` or an entry of `server.executables` does not stay inside the plugin
+    /// folder: absolute, or leaving it with `..` once cleaned (the server's rule).
+    ServerExecutablePath {
+        /// The platform key of the `executables` entry, or `None` for `executable`.
+        platform: Option<String>,
+        /// The path as written.
+        path: String,
+        /// Why it is refused.
+        reason: String,
+    },
     /// A setting's `type` is missing or not one of [`SETTING_TYPES`].
     SettingType {
         /// The setting's path, such as `settings_schema.settings[2]`.
@@ -125,6 +136,10 @@ impl ManifestProblem {
                 (*field).to_owned()
             }
             ManifestProblem::ServerExecutableMissing => "server.executable".to_owned(),
+            ManifestProblem::ServerExecutablePath { platform: None, .. } => "server.executable".to_owned(),
+            ManifestProblem::ServerExecutablePath { platform: Some(platform), .. } => {
+                format!("server.executables.{platform}")
+            }
             ManifestProblem::SettingType { setting, .. } => format!("{setting}.type"),
             ManifestProblem::SettingKeyMissing { setting, .. }
             | ManifestProblem::SettingKeyDuplicate { setting, .. } => format!("{setting}.key"),
@@ -135,16 +150,20 @@ impl ManifestProblem {
         }
     }
 
-    /// Whether the host cannot even run a plugin with this problem (a bad id, no executable);
-    /// the other problems only stop a server from installing it.
-    pub(crate) fn blocks_running(&self) -> bool {
-        matches!(
-            self,
+    /// Whether the host cannot even run a plugin with this problem on `platform` (a bad id, no
+    /// executable, an executable path for this platform that leaves the plugin folder); the
+    /// other problems only stop a server from installing it.
+    pub(crate) fn blocks_running(&self, manifest: &Manifest, platform: &str) -> bool {
+        match self {
             ManifestProblem::IdMissing
-                | ManifestProblem::IdLength { .. }
-                | ManifestProblem::IdCharacter { .. }
-                | ManifestProblem::ServerExecutableMissing
-        )
+            | ManifestProblem::IdLength { .. }
+            | ManifestProblem::IdCharacter { .. }
+            | ManifestProblem::ServerExecutableMissing => true,
+            ManifestProblem::ServerExecutablePath { platform: entry, .. } => {
+                manifest.server_executable_source(platform) == Some(entry.as_deref())
+            }
+            _ => false,
+        }
     }
 }
 
@@ -179,6 +198,9 @@ impl fmt::Display for ManifestProblem {
             ManifestProblem::ServerExecutableMissing => {
                 f.write_str("`server` has neither `executable` nor `executables`")
             }
+            ManifestProblem::ServerExecutablePath { path, reason, .. } => {
+                write!(f, "the executable path {path:?} {reason}")
+            }
             ManifestProblem::SettingType { kind, .. } if kind.is_empty() => {
                 write!(f, "the setting type is missing (one of {})", SETTING_TYPES.join(", "))
             }
@@ -206,6 +228,8 @@ impl fmt::Display for ManifestProblem {
         }
     }
 }
+
+impl std::error::Error for ManifestProblem {}
 
 /// Every problem of `manifest`, in field order.
 pub(crate) fn problems(manifest: &Manifest) -> Vec<ManifestProblem> {
@@ -240,8 +264,23 @@ pub(crate) fn problems(manifest: &Manifest) -> Vec<ManifestProblem> {
     {
         problems.push(ManifestProblem::ServerExecutableMissing);
     }
+    if let Some(server) = &manifest.server {
+        let entries = server.executables.iter().map(|(platform, path)| (Some(platform), path));
+        for (platform, path) in std::iter::once((None, &server.executable)).chain(entries) {
+            if path.is_empty() {
+                continue;
+            }
+            if let Err(refusal) = clean_in_folder(path) {
+                problems.push(path_problem(platform.cloned(), path, refusal));
+            }
+        }
+    }
     check_settings(manifest, &mut problems);
     problems
+}
+
+pub(crate) fn path_problem(platform: Option<String>, path: &str, refusal: PathRefusal) -> ManifestProblem {
+    ManifestProblem::ServerExecutablePath { platform, path: path.to_owned(), reason: refusal.to_string() }
 }
 
 /// The id rules of the server: 3 to 190 characters from `a-z A-Z 0-9 . _ -`.

@@ -43,6 +43,7 @@ pub(crate) use files::StoredFile;
 pub use kv::KvEntry;
 pub use outbox::{LogEntry, LogLevel, Outbound, OutboundKind};
 pub(crate) use posts::PostsPage;
+pub(crate) use sessions::{CSRF_PROP, TokenSession};
 pub(crate) use teams::DEFAULT_CHANNELS;
 pub(crate) use users::{UserQuery, roles_grant, sanitized as sanitized_user};
 

@@ -2,6 +2,24 @@
 
 use mm_types::{Session, SessionId, Timestamp, TokenId, User, UserAccessToken, UserId};
 
+/// The session property holding the CSRF token of a session made by a login.
+pub(crate) const CSRF_PROP: &str = "csrf";
+
+/// What a token authenticates, as the HTTP front needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSession {
+    /// The active user, without password.
+    pub(crate) user: User,
+    /// The session, for a session token (a personal access token has none).
+    pub(crate) session_id: Option<SessionId>,
+    /// Whether the session came from OAuth (only those may use `?access_token=` on the REST
+    /// API).
+    pub(crate) is_oauth: bool,
+    /// The session's CSRF token (`props.csrf`), empty when it has none, as the server's
+    /// `Session.GetCSRF`.
+    pub(crate) csrf: String,
+}
+
 use super::errors::{bad_request, not_found};
 use super::{AppResult, State, Store};
 
@@ -72,6 +90,37 @@ impl State {
                 "Unable to find the personal access token.",
             )),
         }
+    }
+
+    /// A session for `user` like the one a login makes: with a CSRF token in `props.csrf`.
+    pub(crate) fn create_login_session(&mut self, user: &UserId, is_oauth: bool) -> AppResult<Session> {
+        let mut session = Session { user_id: user.clone(), is_oauth, ..Session::default() };
+        session.props.insert(CSRF_PROP.to_owned(), new_token());
+        self.create_session(session)
+    }
+
+    /// The session a token authenticates: an unexpired session's token, or an active
+    /// personal access token, of an active user.
+    pub(crate) fn authenticate(&self, token: &str) -> Option<TokenSession> {
+        if token.is_empty() {
+            return None;
+        }
+        let now = Timestamp::now();
+        let (user_id, session_id, is_oauth, csrf) =
+            match self.sessions.values().find(|s| s.token == token && !s.is_expired_at(now)) {
+                Some(session) => (
+                    &session.user_id,
+                    Some(session.id.clone()),
+                    session.is_oauth,
+                    session.props.get(CSRF_PROP).cloned().unwrap_or_default(),
+                ),
+                None => {
+                    let token = self.tokens.values().find(|t| t.token == token && t.is_active)?;
+                    (&token.user_id, None, false, String::new())
+                }
+            };
+        let user = self.users.get(user_id).filter(|u| u.delete_at.is_none()).map(super::users::sanitized)?;
+        Some(TokenSession { user, session_id, is_oauth, csrf })
     }
 
     /// The active user a bearer token (session token or personal access token) belongs to.

@@ -71,6 +71,13 @@ pub use spec::PluginSpec;
 
 use monitor::{Monitor, StopRequest};
 
+/// Parses a handshake line as the supervisor does (for the fuzz targets in `fuzz/`; not part
+/// of the supported API).
+#[doc(hidden)]
+pub fn __parse_handshake_line(line: &str) -> Result<PluginAddress, String> {
+    handshake::parse_handshake(line).map(|handshake| handshake.address)
+}
+
 /// The supervisor's limits and intervals; the defaults are the server's.
 #[derive(Debug, Clone)]
 pub(crate) struct SupervisorConfig {

@@ -9,8 +9,8 @@ use super::error::{SupervisorError, SupervisorErrorKind};
 
 /// A plugin to launch: the program, its one argument, its folder and id.
 ///
-/// The server starts a plugin from its folder with the manifest's executable path as the one
-/// argument; [`PluginSpec::from_path`] does the same for a folder or a `plugin.json`, and for
+/// The server starts a plugin from its folder with the manifest's executable path (cleaned,
+/// and refused when it is absolute or leaves the folder) as the one argument; [`PluginSpec::from_path`] does the same for a folder or a `plugin.json`, and for
 /// a bare binary uses the binary's folder and its path. A manifest on the gRPC path
 /// (`server.runtime: "python"`, or an executable ending in `.py`) runs the plugin folder's
 /// interpreter, `venv/bin/python` first, with the executable as its argument, as the server
@@ -93,7 +93,10 @@ impl PluginSpec {
     pub fn from_manifest(manifest: Manifest, dir: impl Into<PathBuf>) -> Result<PluginSpec, SupervisorError> {
         let dir = dir.into();
         let id = manifest.id.clone();
-        let Some(executable) = manifest.server_executable() else {
+        let executable = manifest
+            .server_executable_in_folder()
+            .map_err(|problem| SupervisorError::new(SupervisorErrorKind::Spec, &id, problem.to_string()))?;
+        let Some(executable) = executable else {
             return Err(SupervisorError::new(
                 SupervisorErrorKind::Spec,
                 &id,
@@ -103,9 +106,9 @@ impl PluginSpec {
                 ),
             ));
         };
-        let argument = OsString::from(executable);
+        let argument = OsString::from(&executable);
         let program =
-            if manifest.uses_grpc_runtime() { interpreter(&dir, &id)? } else { dir.join(executable) };
+            if manifest.uses_grpc_runtime() { interpreter(&dir, &id)? } else { dir.join(&executable) };
         check_executable(&program, &id)?;
         Ok(PluginSpec { id, program, argument, dir, env: Vec::new(), manifest: Some(manifest) })
     }
@@ -348,6 +351,30 @@ mod tests {
         write_executable(&bin);
         let err = PluginSpec::from_path(&bin).unwrap().with_plugin_id("a b").unwrap_err();
         assert!(err.to_string().contains("' '"), "{err}");
+    }
+
+    #[test]
+    fn executable_paths_are_cleaned_and_may_not_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        write_executable(&dir.path().join("server/plugin"));
+        let manifest = |path: &str| Manifest {
+            id: "com.example.path".into(),
+            server: Some(crate::manifest::ManifestServer { executable: path.into(), ..Default::default() }),
+            ..Manifest::default()
+        };
+        let spec = PluginSpec::from_manifest(manifest("server/tmp/../plugin"), dir.path()).unwrap();
+        assert_eq!(spec.program(), dir.path().join("server/plugin"));
+        assert_eq!(spec.argument(), "server/plugin", "the cleaned path, as the server passes it");
+        for (path, needle) in [
+            ("/bin/sh", "is absolute"),
+            ("../x", "leaves the plugin folder"),
+            ("a/../../x", "leaves the plugin folder"),
+        ] {
+            let err = PluginSpec::from_manifest(manifest(path), dir.path()).unwrap_err();
+            assert_eq!(err.kind(), SupervisorErrorKind::Spec);
+            assert!(err.to_string().contains("`server.executable`"), "{err}");
+            assert!(err.to_string().contains(needle), "{err}");
+        }
     }
 
     #[test]

@@ -86,7 +86,8 @@ impl HttpCall {
         self.header("content-type", "application/json").body(body)
     }
 
-    /// Sends no `Authorization` header: the plugin sees no `Mattermost-User-Id`.
+    /// Sends no `Authorization` header (other credentials, such as a cookie or
+    /// `?access_token=`, can still be added by hand).
     pub fn anonymous(mut self) -> Self {
         self.token = None;
         self

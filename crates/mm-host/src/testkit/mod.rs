@@ -64,6 +64,16 @@ use mm_types::{
 };
 
 pub use self::http::{HttpCall, HttpResponse};
+
+/// A logged-in session, from [`TestHost::login`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Login {
+    /// The session token.
+    pub token: String,
+    /// The session's CSRF token, for `X-CSRF-Token`.
+    pub csrf: String,
+}
 use crate::store::LogEntry;
 use crate::supervisor::{PluginConnection, PluginSpec};
 use crate::{HookCaller, Host, HostError};
@@ -308,10 +318,29 @@ impl TestHost {
         self.http(::http::Method::POST, path).body(body).send().await
     }
 
-    /// A session token for `user`, for [`HttpCall::token`].
+    /// A session token for `user`, for [`HttpCall::token`] (a session like a login's, see
+    /// [`login`](Self::login)).
     pub fn token_for(&self, user: &UserId) -> Result<String, AppError> {
-        let session = mm_types::Session { user_id: user.clone(), ..mm_types::Session::default() };
-        self.host.store().with(|s| s.create_session(session)).map(|s| s.token)
+        self.login(user).map(|login| login.token)
+    }
+
+    /// Logs `user` in as a browser would: a session with a token (for `Authorization`, the
+    /// `MMAUTHTOKEN` cookie or, for OAuth sessions only, `?access_token=`) and a CSRF token
+    /// (for `X-CSRF-Token` on cookie-authenticated requests other than `GET`).
+    pub fn login(&self, user: &UserId) -> Result<Login, AppError> {
+        self.create_login(user, false)
+    }
+
+    /// Like [`login`](Self::login), for an OAuth session (the only kind the REST API accepts
+    /// in `?access_token=`).
+    pub fn oauth_login(&self, user: &UserId) -> Result<Login, AppError> {
+        self.create_login(user, true)
+    }
+
+    fn create_login(&self, user: &UserId, is_oauth: bool) -> Result<Login, AppError> {
+        let session = self.host.store().with(|s| s.create_login_session(user, is_oauth))?;
+        let csrf = session.props.get(crate::store::CSRF_PROP).cloned().unwrap_or_default();
+        Ok(Login { token: session.token, csrf })
     }
 
     // --- assertions ---

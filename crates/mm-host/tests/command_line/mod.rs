@@ -27,3 +27,109 @@ pub(crate) fn assert_contains(output: &str, needles: &[&str]) {
         assert!(output.contains(needle), "missing {needle:?} in:\n{output}");
     }
 }
+
+/// `mm-host run ...` running in the background, its stdout read line by line.
+#[allow(dead_code)] // not every test binary that shares this module uses it
+pub(crate) struct RunningHost {
+    pub(crate) child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// Everything printed so far.
+    pub(crate) output: String,
+}
+
+#[allow(dead_code)]
+impl RunningHost {
+    /// Starts `mm-host args...` with `env` added.
+    pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> RunningHost {
+        let mut child = mm_host_command(args)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("mm-host runs");
+        let (sender, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        RunningHost { child, lines, output: String::new() }
+    }
+
+    /// Reads lines until `done(output)` holds; fails with the output after `patience` without
+    /// a new line, or when the output ends first.
+    pub(crate) fn wait_for(&mut self, patience: std::time::Duration, done: impl Fn(&str) -> bool) {
+        while !done(&self.output) {
+            match self.lines.recv_timeout(patience) {
+                Ok(line) => {
+                    self.output.push_str(&line);
+                    self.output.push('\n');
+                }
+                Err(_) => panic!("no progress; so far:\n{}", self.output),
+            }
+        }
+    }
+
+    /// The base URL of the HTTP front and the admin token, from the summary `run` prints.
+    pub(crate) fn rest_api(&self) -> (String, String) {
+        let line = self.output.lines().find(|l| l.contains("REST API:")).expect("the REST API line");
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("a URL");
+        let token =
+            line.split("Bearer ").nth(1).and_then(|rest| rest.split([',', ')']).next()).expect("a token");
+        (url.trim_end_matches("/api/v4").to_owned(), token.to_owned())
+    }
+
+    /// Sends a Unix signal (`INT`, `TERM`) to mm-host.
+    pub(crate) fn signal(&self, name: &str) {
+        let status = Command::new("kill").args([format!("-{name}"), self.child.id().to_string()]).status();
+        assert!(status.expect("kill runs").success());
+    }
+
+    /// Waits for mm-host to exit, reading the rest of its output; whether it exited with 0.
+    pub(crate) fn finish(&mut self, patience: std::time::Duration) -> bool {
+        let status = self.child.wait().expect("mm-host exits");
+        while let Ok(line) = self.lines.recv_timeout(patience) {
+            self.output.push_str(&line);
+            self.output.push('\n');
+        }
+        status.success()
+    }
+}
+
+impl Drop for RunningHost {
+    fn drop(&mut self) {
+        // A failed test must not leave mm-host (and its plugin) running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request to `base` (`http://127.0.0.1:<port>`) with plain std sockets; returns
+/// the status and the body.
+#[allow(dead_code)]
+pub(crate) fn http_request(
+    base: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let authority = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(authority).expect("connect to mm-host");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    (status, body)
+}
