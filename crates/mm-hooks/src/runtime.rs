@@ -40,8 +40,10 @@ const PARENT_POLL: Duration = Duration::from_millis(250);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ShutdownReason {
-    /// The server called `plugin.GRPCController/Shutdown` (go-plugin's `Kill`).
+    /// The server called `plugin.GRPCController/Shutdown` (go-plugin's `Kill`, gRPC).
     Controller,
+    /// The server called `Control.Quit` (go-plugin's `Kill`, net/rpc).
+    ControlQuit,
     /// The process received this signal (`"SIGTERM"`, `"SIGINT"`).
     Signal(&'static str),
     /// The server closed its hook connection and did not come back.
@@ -56,6 +58,7 @@ impl fmt::Display for ShutdownReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ShutdownReason::Controller => f.write_str("the server called GRPCController/Shutdown"),
+            ShutdownReason::ControlQuit => f.write_str("the server called Control.Quit"),
             ShutdownReason::Signal(name) => write!(f, "received {name}"),
             ShutdownReason::ConnectionClosed => f.write_str("the server closed its hook connection"),
             ShutdownReason::ParentExited => f.write_str("the parent process exited"),

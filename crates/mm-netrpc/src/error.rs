@@ -111,6 +111,22 @@ impl Error {
         &self.kind
     }
 
+    /// Whether this is the end of the session rather than a fault: the yamux session closed
+    /// (by either side). Callers log it quietly: after `Control.Quit` or when the host goes
+    /// away, every connection ends this way.
+    pub fn is_session_closed(&self) -> bool {
+        if matches!(self.kind, ErrorKind::SessionClosed(_)) {
+            return true;
+        }
+        // Read through `AsyncRead`, the same end arrives as an `io::Error` wrapping ours.
+        self.source
+            .as_deref()
+            .and_then(|source| source.downcast_ref::<std::io::Error>())
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<Error>())
+            .is_some_and(Error::is_session_closed)
+    }
+
     /// Converts into an `io::Error` of a fitting kind, for `AsyncRead`/`AsyncWrite` users.
     pub(crate) fn into_io(self) -> std::io::Error {
         use std::io::ErrorKind as Io;
@@ -141,5 +157,20 @@ impl std::error::Error for Error {
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
         Error::new(kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_session_is_recognised_directly_and_through_io() {
+        let closed = || Error::new(ErrorKind::SessionClosed(CloseReason::Local));
+        assert!(closed().is_session_closed());
+        assert!(Error::io("reading a request", closed().into_io()).is_session_closed());
+        let other = Error::io("reading a request", std::io::Error::other("disk on fire"));
+        assert!(!other.is_session_closed());
+        assert!(!Error::new(ErrorKind::PingTimeout).is_session_closed());
     }
 }

@@ -214,8 +214,12 @@ where
         )
         .register("Dispenser", DispenserService { dispenser: Arc::new(dispenser), broker: broker.clone() });
     tokio::spawn(async move {
-        if let Err(error) = server.serve(control).await {
-            tracing::error!(%error, "go-plugin: the control connection failed");
+        match server.serve(control).await {
+            Err(error) if error.is_session_closed() => {
+                tracing::debug!(%error, "go-plugin: the control connection ended")
+            }
+            Err(error) => tracing::error!(%error, "go-plugin: the control connection failed"),
+            Ok(()) => {}
         }
     });
     tokio::spawn({
@@ -348,11 +352,15 @@ impl Service for DispenserService {
             let id = broker.next_id();
             tokio::spawn(async move {
                 match broker.accept(id).await {
-                    Ok(stream) => {
-                        if let Err(error) = Server::new().register("Plugin", service).serve(stream).await {
+                    Ok(stream) => match Server::new().register("Plugin", service).serve(stream).await {
+                        Err(error) if error.is_session_closed() => {
+                            tracing::debug!(plugin = %name, %error, "go-plugin: the dispensed connection ended");
+                        }
+                        Err(error) => {
                             tracing::error!(plugin = %name, %error, "go-plugin: the dispensed connection failed");
                         }
-                    }
+                        Ok(()) => {}
+                    },
                     Err(error) => tracing::error!(plugin = %name, %error, "go-plugin: plugin dispense error"),
                 }
             });

@@ -72,7 +72,7 @@ pub(crate) async fn launch<P: Plugin>(plugin: P) -> Result<ShutdownReason, Runti
 
     let reason = tokio::select! {
         stop = connection.stopped() => match stop {
-            StopReason::Quit => ShutdownReason::Controller,
+            StopReason::Quit => ShutdownReason::ControlQuit,
             other => {
                 tracing::info!(reason = %other, "the server's connection ended");
                 ShutdownReason::ConnectionClosed

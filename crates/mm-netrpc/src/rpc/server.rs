@@ -363,8 +363,12 @@ impl Server {
         let mut inbound = Inbound::new(read_half, self.limits.clone());
         let in_flight = Arc::new(InFlight::default());
         let result = self.serve_requests(&mut inbound, &out, &in_flight).await;
-        if let Err(error) = &result {
-            tracing::error!(%error, "net/rpc server: closing the connection");
+        match &result {
+            Err(error) if error.is_session_closed() => {
+                tracing::debug!(%error, "net/rpc server: the session ended");
+            }
+            Err(error) => tracing::error!(%error, "net/rpc server: closing the connection"),
+            Ok(()) => {}
         }
         in_flight.wait_idle().await;
         out.close();
