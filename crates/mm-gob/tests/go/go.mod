@@ -1,0 +1,3 @@
+module mmgob/interop
+
+go 1.22

@@ -1,0 +1,6 @@
+//! Integration tests of mm-gob.
+
+mod captures;
+mod go_interop;
+mod props;
+mod support;
