@@ -152,6 +152,19 @@ impl Transfer {
     }
 }
 
+/// A host output of one round, for the tests: B twice as fast as A, with a quarter of its
+/// memory, ten times its throughput.
+#[cfg(test)]
+pub(super) const FIXTURE: &str = r#"{"server_public":"v0.4.4","go_plugin":"v1.8.0","go_version":"go1.26.8",
+            "settings":{"rounds":1},
+            "plugins":[{"label":"Go","id":"a","bundle":"/x","binary_bytes":10,"handshake":"1|1|unix|/s|netrpc|","unimplemented_api_calls":[]},
+                       {"label":"Rust","id":"b","bundle":"/y","binary_bytes":5,"handshake":"1|1|unix|/t|netrpc|","unimplemented_api_calls":["GetChannel x1"]}],
+            "start_to_handshake_us":[[8000],[2000]],"activate_us":[[70000],[9000]],"idle_rss_bytes":[23000000,4000000],
+            "cells":[{"scenario":"api","name":"GetUser","callers":1,"view":"plugin",
+                      "rounds":[[{"calls":5,"p50_us":90,"p99_us":250,"per_second":9000}],[{"calls":5,"p50_us":45,"p99_us":100,"per_second":18000}]]}],
+            "transfers":[{"name":"upload","bytes":1048576,"runs":[[{"mb_per_s":90,"peak_rss_bytes":27000000}],[{"mb_per_s":900,"peak_rss_bytes":5000000}]]}],
+            "elapsed_seconds":1.5}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,16 +178,7 @@ mod tests {
 
     #[test]
     fn reads_the_hosts_json() {
-        let json = r#"{"server_public":"v0.4.4","go_plugin":"v1.8.0","go_version":"go1.26.8",
-            "settings":{"rounds":1},
-            "plugins":[{"label":"Go","id":"a","bundle":"/x","binary_bytes":10,"handshake":"1|1|unix|/s|netrpc|","unimplemented_api_calls":[]},
-                       {"label":"Rust","id":"b","bundle":"/y","binary_bytes":5,"handshake":"1|1|unix|/t|netrpc|","unimplemented_api_calls":["GetChannel x1"]}],
-            "start_to_handshake_us":[[8000],[2000]],"activate_us":[[70000],[9000]],"idle_rss_bytes":[23000000,4000000],
-            "cells":[{"scenario":"api","name":"GetUser","callers":1,"view":"plugin",
-                      "rounds":[[{"calls":5,"p50_us":90,"p99_us":250,"per_second":9000}],[{"calls":5,"p50_us":45,"p99_us":100,"per_second":18000}]]}],
-            "transfers":[{"name":"upload","bytes":1048576,"runs":[[{"mb_per_s":90,"peak_rss_bytes":27000000}],[{"mb_per_s":900,"peak_rss_bytes":5000000}]]}],
-            "elapsed_seconds":1.5}"#;
-        let output: HostOutput = serde_json::from_str(json).unwrap();
+        let output: HostOutput = serde_json::from_str(FIXTURE).unwrap();
         assert_eq!(output.plugins[1].unimplemented_api_calls, ["GetChannel x1"]);
         assert_eq!(output.cells[0].summary(1).p50_us.median, 45.0);
         assert_eq!(output.transfers[0].throughput(0).median, 90.0);

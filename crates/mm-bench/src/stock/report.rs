@@ -156,6 +156,7 @@ impl StockComparison {
                 self.notice.as_ref().map(|n| format!(" Why: {n}.")).unwrap_or_default()
             );
         }
+        let _ = writeln!(out);
         let _ = writeln!(
             out,
             "Each cell: {} interleaved rounds per plugin ({a} {b}, then {b} {a}, ...), {} calls per round (1 KiB GETs: {}); the median of the rounds' p50 [their min–max] / median p99 / median calls per second.",
@@ -235,7 +236,7 @@ impl StockComparison {
         let _ = writeln!(
             out,
             "| idle RSS, {} after activation | {} | {} | {} |",
-            latency(settings.idle_settle),
+            wait(settings.idle_settle),
             mib(h.idle_rss_bytes[0]),
             mib(h.idle_rss_bytes[1]),
             ratio(h.idle_rss_bytes[0] as f64 / h.idle_rss_bytes[1] as f64)
@@ -277,9 +278,67 @@ impl StockComparison {
     }
 }
 
+/// A wait: `2 s`, `500 ms`.
+fn wait(d: Duration) -> String {
+    if d.subsec_millis() == 0 && d.as_secs() > 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
 fn display_api(name: &str) -> String {
     match name {
         "KVSet" | "KVGet" => format!("{name} 64 B"),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Machine;
+    use crate::stock::output::FIXTURE;
+
+    fn comparison(subject_is_rust: bool) -> StockComparison {
+        StockComparison {
+            machine: Machine::describe(),
+            go_version: "1.26.8".into(),
+            subject_is_rust,
+            notice: (!subject_is_rust).then(|| "Go vs Go".into()),
+            load: ("1.00 1.00 1.00".into(), "2.00 1.00 1.00".into()),
+            host: serde_json::from_str(FIXTURE).unwrap(),
+            elapsed: Duration::from_secs(3),
+        }
+    }
+
+    #[test]
+    fn goals_are_judged_only_against_the_rust_plugin() {
+        let rust = comparison(true).targets();
+        let met: Vec<_> = rust.iter().map(|t| t.met).collect();
+        // The fixture: p50 2.00x, throughput 10x, RSS idle 5.75x and peak 5.4x, activation 7.8x.
+        assert_eq!(met, [Some(true), Some(true), Some(true), Some(true)], "{rust:?}");
+        assert!(comparison(false).targets().iter().all(|t| t.met.is_none()));
+    }
+
+    #[test]
+    fn markdown_has_ratios_and_markers() {
+        let markdown = comparison(true).to_markdown("test", &StockSettings::smoke());
+        assert!(markdown.starts_with(STOCK_BEGIN_MARKER) && markdown.trim_end().ends_with(STOCK_END_MARKER));
+        assert!(
+            markdown.contains(
+                "| API GetUser (in the plugin) | 1 | 90 µs [90 µs–90 µs] / 250 µs / 9000/s | 45 µs"
+            )
+        );
+        assert!(markdown.contains("| Go/Rust p50 |") && markdown.contains("| 2.00x |"), "{markdown}");
+        assert!(markdown.contains("Rust called PluginAPI methods the bench host does not implement"));
+        let go = comparison(false).to_markdown("test", &StockSettings::smoke());
+        assert!(go.contains("Why: Go vs Go.") && go.contains("not judged (Go vs Go)"), "{go}");
+    }
+
+    #[test]
+    fn waits() {
+        assert_eq!(wait(Duration::from_secs(2)), "2 s");
+        assert_eq!(wait(Duration::from_millis(500)), "500 ms");
     }
 }
