@@ -103,7 +103,7 @@ async fn every_stock_scenario_produces_numbers() {
     );
     for cell in &host.cells {
         for rounds in &cell.rounds {
-            assert_eq!(rounds.len(), settings.rounds, "{cell:?}");
+            assert_eq!(rounds.len(), settings.sessions * settings.rounds, "{cell:?}");
             for round in rounds {
                 let calls = if cell.scenario == "http" { settings.small_requests } else { settings.calls };
                 assert_eq!(round.calls, calls, "{cell:?}");
@@ -118,14 +118,15 @@ async fn every_stock_scenario_produces_numbers() {
     for transfer in &host.transfers {
         assert_eq!(transfer.bytes, settings.transfer_bytes);
         for runs in &transfer.runs {
-            assert_eq!(runs.len(), settings.transfer_repeats);
+            assert_eq!(runs.len(), settings.sessions * settings.transfer_repeats);
             assert!(runs.iter().all(|r| r.mb_per_s > 0.0 && r.peak_rss_bytes > 0), "{transfer:?}");
         }
     }
     for side in 0..2 {
         assert_eq!(host.start_to_handshake_us[side].len(), settings.starts);
         assert_eq!(host.activate_us[side].len(), settings.activations);
-        assert!(host.idle_rss_bytes[side] > 0);
+        assert_eq!(host.idle_rss_bytes[side].len(), settings.sessions);
+        assert!(host.idle_rss_bytes[side].iter().all(|&rss| rss > 0));
     }
 
     let markdown = comparison.to_markdown("smoke", &settings);

@@ -36,7 +36,11 @@ pub const RUST_PLUGIN_ID: &str = crate::plugins::RUST_PLUGIN_ID;
 /// The sizes of the stock part of a run (the bench host's flags).
 #[derive(Debug, Clone)]
 pub struct StockSettings {
-    /// Interleaved rounds per cell (A B, then B A, ...); tables show the median of the rounds.
+    /// Sessions: both plugins activated afresh (new processes), every scenario measured,
+    /// deactivated; a cell's numbers are the rounds of all sessions.
+    pub sessions: usize,
+    /// Interleaved rounds per cell and session (A B, then B A, ...); tables show the median of
+    /// the rounds.
     pub rounds: usize,
     /// Calls per API or hook measurement (one plugin, one round).
     pub calls: usize,
@@ -50,7 +54,7 @@ pub struct StockSettings {
     pub small_requests: usize,
     /// The size of the large upload and download.
     pub transfer_bytes: u64,
-    /// Uploads and downloads per plugin.
+    /// Uploads and downloads per plugin and session.
     pub transfer_repeats: usize,
     /// Process starts per plugin (start to handshake).
     pub starts: usize,
@@ -61,17 +65,19 @@ pub struct StockSettings {
 }
 
 impl StockSettings {
-    /// The full run (about two minutes on a 2-core machine).
+    /// The full run (about two minutes on a 2-core machine): 3 sessions of 3 rounds, 9
+    /// samples per cell and plugin from 3 processes.
     pub fn full() -> StockSettings {
         StockSettings {
-            rounds: 5,
-            calls: 2000,
+            sessions: 3,
+            rounds: 3,
+            calls: 1000,
             api_callers: vec![1, 16],
             hook_callers: vec![1, 16],
             http_connections: vec![1, 16],
-            small_requests: 1000,
+            small_requests: 500,
             transfer_bytes: 100 * 1024 * 1024,
-            transfer_repeats: 3,
+            transfer_repeats: 1,
             starts: 20,
             activations: 10,
             idle_settle: Duration::from_secs(2),
@@ -81,6 +87,7 @@ impl StockSettings {
     /// A short run (`--quick`).
     pub fn quick() -> StockSettings {
         StockSettings {
+            sessions: 1,
             rounds: 2,
             calls: 300,
             small_requests: 200,
@@ -96,7 +103,8 @@ impl StockSettings {
     /// A few calls of everything (the smoke test).
     pub fn smoke() -> StockSettings {
         StockSettings {
-            rounds: 2,
+            sessions: 2,
+            rounds: 1,
             calls: 5,
             api_callers: vec![2],
             hook_callers: vec![1],
@@ -114,6 +122,7 @@ impl StockSettings {
     pub fn host_args(&self) -> Vec<String> {
         let list = |values: &[usize]| values.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
         vec![
+            format!("-sessions={}", self.sessions),
             format!("-rounds={}", self.rounds),
             format!("-calls={}", self.calls),
             format!("-api-callers={}", list(&self.api_callers)),

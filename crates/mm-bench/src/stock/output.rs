@@ -18,8 +18,8 @@ pub struct HostOutput {
     pub start_to_handshake_us: [Vec<f64>; 2],
     /// `Environment.Activate`, µs, each activation.
     pub activate_us: [Vec<f64>; 2],
-    /// VmRSS after activation and the idle wait.
-    pub idle_rss_bytes: [u64; 2],
+    /// VmRSS after activation and the idle wait, each session.
+    pub idle_rss_bytes: [Vec<u64>; 2],
     /// API, hook and small-request measurements.
     pub cells: Vec<Cell>,
     /// The large upload and download.
@@ -54,7 +54,7 @@ pub struct Cell {
     pub callers: usize,
     /// Where the time was taken: `plugin`, `host` or `client`.
     pub view: String,
-    /// Per plugin, one summary per round.
+    /// Per plugin, one summary per round (the rounds of every session).
     pub rounds: [Vec<RoundSummary>; 2],
 }
 
@@ -140,6 +140,13 @@ impl Cell {
     }
 }
 
+impl HostOutput {
+    /// Plugin `side`'s median idle RSS over the sessions.
+    pub fn idle_rss(&self, side: usize) -> u64 {
+        Spread::of(self.idle_rss_bytes[side].iter().map(|&b| b as f64)).median as u64
+    }
+}
+
 impl Transfer {
     /// Plugin `side`'s throughput across repeats, MB/s.
     pub fn throughput(&self, side: usize) -> Spread {
@@ -159,7 +166,7 @@ pub(super) const FIXTURE: &str = r#"{"server_public":"v0.4.4","go_plugin":"v1.8.
             "settings":{"rounds":1},
             "plugins":[{"label":"Go","id":"a","bundle":"/x","binary_bytes":10,"handshake":"1|1|unix|/s|netrpc|","unimplemented_api_calls":[]},
                        {"label":"Rust","id":"b","bundle":"/y","binary_bytes":5,"handshake":"1|1|unix|/t|netrpc|","unimplemented_api_calls":["GetChannel x1"]}],
-            "start_to_handshake_us":[[8000],[2000]],"activate_us":[[70000],[9000]],"idle_rss_bytes":[23000000,4000000],
+            "start_to_handshake_us":[[8000],[2000]],"activate_us":[[70000],[9000]],"idle_rss_bytes":[[23000000],[4000000]],
             "cells":[{"scenario":"api","name":"GetUser","callers":1,"view":"plugin",
                       "rounds":[[{"calls":5,"p50_us":90,"p99_us":250,"per_second":9000}],[{"calls":5,"p50_us":45,"p99_us":100,"per_second":18000}]]}],
             "transfers":[{"name":"upload","bytes":1048576,"runs":[[{"mb_per_s":90,"peak_rss_bytes":27000000}],[{"mb_per_s":900,"peak_rss_bytes":5000000}]]}],

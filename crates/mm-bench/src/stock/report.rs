@@ -91,7 +91,7 @@ impl StockComparison {
                 .join(", "),
             met: judge(!speedups.is_empty() && speedups.iter().all(|(_, s)| *s >= 5.0)),
         });
-        let idle = self.host.idle_rss_bytes[0] as f64 / self.host.idle_rss_bytes[1] as f64;
+        let idle = self.host.idle_rss(0) as f64 / self.host.idle_rss(1) as f64;
         let peaks: Vec<f64> =
             self.host.transfers.iter().map(|t| t.peak_rss(0) as f64 / t.peak_rss(1) as f64).collect();
         let lowest_peak = peaks.iter().copied().fold(f64::INFINITY, f64::min);
@@ -159,8 +159,8 @@ impl StockComparison {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "Each cell: {} interleaved rounds per plugin ({a} {b}, then {b} {a}, ...), {} calls per round (1 KiB GETs: {}); the median of the rounds' p50 [their min–max] / median p99 / median calls per second.",
-            settings.rounds, settings.calls, settings.small_requests
+            "Each cell: {} session(s) (both plugins activated afresh) of {} interleaved rounds per plugin ({a} {b}, then {b} {a}, ...), {} calls per round (1 KiB GETs: {}); the median of the rounds' p50 [their min–max] / median p99 / median calls per second.",
+            settings.sessions, settings.rounds, settings.calls, settings.small_requests
         );
         let _ = writeln!(out);
         let _ = writeln!(out, "#### Stock 1. PluginAPI calls, hooks, ServeHTTP requests");
@@ -235,11 +235,12 @@ impl StockComparison {
         );
         let _ = writeln!(
             out,
-            "| idle RSS, {} after activation | {} | {} | {} |",
+            "| idle RSS, {} after activation: median of {} | {} | {} | {} |",
             wait(settings.idle_settle),
-            mib(h.idle_rss_bytes[0]),
-            mib(h.idle_rss_bytes[1]),
-            ratio(h.idle_rss_bytes[0] as f64 / h.idle_rss_bytes[1] as f64)
+            h.idle_rss_bytes[0].len(),
+            mib(h.idle_rss(0)),
+            mib(h.idle_rss(1)),
+            ratio(h.idle_rss(0) as f64 / h.idle_rss(1) as f64)
         );
         let _ = writeln!(
             out,

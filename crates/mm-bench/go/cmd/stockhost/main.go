@@ -5,7 +5,11 @@
 // in-memory plugin.API and an HTTP front for ServeHTTP, measures both plugins in the same run,
 // interleaved (A B, then B A, ...), and writes the numbers as JSON for `mm-bench compare`.
 //
-//	stockhost -a go.tar.gz -b rust.tar.gz -out result.json [-rounds 3 -calls 2000 ...]
+//	stockhost -a go.tar.gz -b rust.tar.gz -out result.json [-sessions 3 -rounds 3 -calls 1000 ...]
+//
+// The scenarios after activation run in sessions: both plugins are activated afresh (new
+// processes), every scenario is measured `rounds` times, the plugins are deactivated; a cell's
+// numbers are the rounds of all sessions.
 //
 // Scenarios: start to handshake (fork/exec to the handshake line, go-plugin's environment);
 // Environment.Activate; idle RSS after activation; plugin.API calls timed inside the plugin
@@ -43,6 +47,7 @@ var slotIDs = [2]string{"com.mattermost.bench-stock-a", "com.mattermost.bench-st
 
 // settings are the sizes of a run (flags).
 type settings struct {
+	Sessions        int     `json:"sessions"`
 	Rounds          int     `json:"rounds"`
 	Calls           int     `json:"calls"`
 	APICallers      []int   `json:"api_callers"`
@@ -65,7 +70,7 @@ type output struct {
 	Plugins            [2]pluginInfo `json:"plugins"`
 	StartToHandshakeUs [2][]float64  `json:"start_to_handshake_us"`
 	ActivateUs         [2][]float64  `json:"activate_us"`
-	IdleRSSBytes       [2]int64      `json:"idle_rss_bytes"`
+	IdleRSSBytes       [2][]int64    `json:"idle_rss_bytes"`
 	Cells              []*cell       `json:"cells"`
 	Transfers          []*transfer   `json:"transfers"`
 	ElapsedSeconds     float64       `json:"elapsed_seconds"`
@@ -130,14 +135,15 @@ func main() {
 	labelB := flag.String("b-label", "B", "plugin B's name in the output")
 	outPath := flag.String("out", "", "write the JSON here (default: stdout)")
 	work := flag.String("work", "", "work folder (plugins/, client/, server.log); default: a temporary folder, removed after")
-	flag.IntVar(&s.Rounds, "rounds", 3, "interleaved rounds per cell")
-	flag.IntVar(&s.Calls, "calls", 2000, "calls per API or hook measurement (one plugin, one round)")
+	flag.IntVar(&s.Sessions, "sessions", 3, "sessions: both plugins activated afresh, every scenario measured, deactivated")
+	flag.IntVar(&s.Rounds, "rounds", 3, "interleaved rounds per cell and session")
+	flag.IntVar(&s.Calls, "calls", 1000, "calls per API or hook measurement (one plugin, one round)")
 	apiCallers := flag.String("api-callers", "1,16", "concurrent callers of the API scenario")
 	hookCallers := flag.String("hook-callers", "1,16", "concurrent callers of the hook scenario")
 	httpConns := flag.String("http-connections", "1,16", "concurrent HTTP connections for the 1 KiB GETs")
-	flag.IntVar(&s.SmallRequests, "small-requests", 2000, "1 KiB GETs per measurement")
+	flag.IntVar(&s.SmallRequests, "small-requests", 500, "1 KiB GETs per measurement")
 	flag.Int64Var(&s.TransferBytes, "transfer-bytes", 100<<20, "body size of the large upload and download")
-	flag.IntVar(&s.TransferRepeats, "transfer-repeats", 3, "uploads and downloads per plugin")
+	flag.IntVar(&s.TransferRepeats, "transfer-repeats", 1, "uploads and downloads per plugin and session")
 	flag.IntVar(&s.Starts, "starts", 20, "process starts per plugin (start to handshake)")
 	flag.IntVar(&s.Activations, "activations", 10, "Environment.Activate per plugin")
 	idle := flag.Duration("idle-settle", 2*time.Second, "idle time after activation before the RSS is read")
@@ -156,7 +162,7 @@ func main() {
 	if *bundleA == "" || *bundleB == "" {
 		fail(errors.New("-a and -b (plugin bundles) are required"))
 	}
-	if s.Rounds < 1 || s.Calls < 1 || s.SmallRequests < 1 || s.TransferRepeats < 1 || s.Starts < 1 || s.Activations < 1 {
+	if s.Sessions < 1 || s.Rounds < 1 || s.Calls < 1 || s.SmallRequests < 1 || s.TransferRepeats < 1 || s.Starts < 1 || s.Activations < 1 {
 		fail(errors.New("every count must be at least 1"))
 	}
 
@@ -285,6 +291,7 @@ func newHost(s settings, work string, bundles, labels [2]string) (*host, error) 
 	h.out.Settings = s
 	h.out.StartToHandshakeUs = [2][]float64{{}, {}}
 	h.out.ActivateUs = [2][]float64{{}, {}}
+	h.out.IdleRSSBytes = [2][]int64{{}, {}}
 	h.out.Cells = []*cell{}
 	h.out.Transfers = []*transfer{}
 	h.out.ServerPublic = moduleVersion("github.com/mattermost/mattermost/server/public")
@@ -335,6 +342,28 @@ func (h *host) run() error {
 	if err := h.activations(); err != nil {
 		return err
 	}
+	if err := h.startHTTP(); err != nil {
+		return err
+	}
+	for session := 0; session < h.s.Sessions; session++ {
+		if err := h.session(session); err != nil {
+			return err
+		}
+	}
+	for slot, p := range h.plugins {
+		p.Unimplemented = p.api.unimplementedCalls()
+		h.out.Plugins[slot] = *p
+	}
+	return nil
+}
+
+// session activates both plugins afresh (new processes), reads their idle RSS, measures every
+// scenario and deactivates them: sessions spread the rounds of a cell over several plugin
+// processes, whose speed differs a little from process to process.
+func (h *host) session(session int) error {
+	step := func(n int, what string, a ...any) {
+		progress("session %d/%d, %d/6 "+what, append([]any{session + 1, h.s.Sessions, n}, a...)...)
+	}
 	for slot, p := range h.plugins {
 		if err := h.activate(slot); err != nil {
 			return err
@@ -345,33 +374,28 @@ func (h *host) run() error {
 		}
 		p.pid = pid
 	}
-	progress("3/6 idle RSS (%v after activation)", time.Duration(h.s.IdleSettleMs)*time.Millisecond)
+	step(3, "idle RSS (%v after activation)", time.Duration(h.s.IdleSettleMs)*time.Millisecond)
 	time.Sleep(time.Duration(h.s.IdleSettleMs) * time.Millisecond)
 	for slot, p := range h.plugins {
 		rss, err := statusBytes(p.pid, "VmRSS")
 		if err != nil {
 			return err
 		}
-		h.out.IdleRSSBytes[slot] = rss
+		h.out.IdleRSSBytes[slot] = append(h.out.IdleRSSBytes[slot], rss)
 	}
-	if err := h.startHTTP(); err != nil {
-		return err
-	}
-	progress("4/6 plugin.API calls, timed in the plugins")
+	step(4, "plugin.API calls, timed in the plugins")
 	if err := h.apiCalls(); err != nil {
 		return err
 	}
-	progress("5/6 hooks, timed in the host")
+	step(5, "hooks, timed in the host")
 	if err := h.hooks(); err != nil {
 		return err
 	}
-	progress("6/6 ServeHTTP through the HTTP front")
+	step(6, "ServeHTTP through the HTTP front")
 	if err := h.serveHTTP(); err != nil {
 		return err
 	}
-	for slot, p := range h.plugins {
-		p.Unimplemented = p.api.unimplementedCalls()
-		h.out.Plugins[slot] = *p
+	for _, p := range h.plugins {
 		h.env.Deactivate(p.ID)
 	}
 	return nil

@@ -101,14 +101,24 @@ func (h *host) activations() error {
 	return nil
 }
 
-func newCell(scenario, name string, callers int, view string) *cell {
-	return &cell{Scenario: scenario, Name: name, Callers: callers, View: view, Rounds: [2][]benchstat.Summary{{}, {}}}
+// cell is the cell of a case, created (in table order) by the first session.
+func (h *host) cell(scenario, name string, callers int, view string) *cell {
+	for _, c := range h.out.Cells {
+		if c.Scenario == scenario && c.Name == name && c.Callers == callers {
+			return c
+		}
+	}
+	c := &cell{Scenario: scenario, Name: name, Callers: callers, View: view, Rounds: [2][]benchstat.Summary{{}, {}}}
+	h.out.Cells = append(h.out.Cells, c)
+	return c
 }
 
-// measureRounds measures one cell: `rounds` times each plugin, alternating.
+// measureRounds measures one cell in this session: `rounds` times each plugin, alternating
+// (the order goes on alternating across sessions).
 func (h *host) measureRounds(c *cell, measure func(slot int) (benchstat.Summary, error)) error {
+	done := len(c.Rounds[0]) // rounds of earlier sessions
 	for r := 0; r < h.s.Rounds; r++ {
-		for _, slot := range sides(r) {
+		for _, slot := range sides(done + r) {
 			s, err := measure(slot)
 			if err != nil {
 				return fmt.Errorf("%s %s with %d callers, %s: %w", c.Scenario, c.Name, c.Callers, h.plugins[slot].Label, err)
@@ -116,7 +126,6 @@ func (h *host) measureRounds(c *cell, measure func(slot int) (benchstat.Summary,
 			c.Rounds[slot] = append(c.Rounds[slot], s)
 		}
 	}
-	h.out.Cells = append(h.out.Cells, c)
 	return nil
 }
 
@@ -135,7 +144,7 @@ func commandArgs(command string) *model.CommandArgs {
 func (h *host) apiCalls() error {
 	for _, method := range apiMethods {
 		for _, callers := range h.s.APICallers {
-			c := newCell("api", method, callers, "plugin")
+			c := h.cell("api", method, callers, "plugin")
 			err := h.measureRounds(c, func(slot int) (benchstat.Summary, error) {
 				hooks, err := h.env.HooksForPlugin(h.plugins[slot].ID)
 				if err != nil {
@@ -292,7 +301,7 @@ func (h *host) hookCases() []hookCase {
 func (h *host) hooks() error {
 	for _, hc := range h.hookCases() {
 		for _, callers := range hc.callers {
-			c := newCell("hook", hc.name, callers, "host")
+			c := h.cell("hook", hc.name, callers, "host")
 			err := h.measureRounds(c, func(slot int) (benchstat.Summary, error) {
 				hooks, err := h.env.HooksForPlugin(h.plugins[slot].ID)
 				if err != nil {
@@ -334,7 +343,7 @@ func (h *host) pluginURL(slot int, path string) string {
 
 func (h *host) serveHTTP() error {
 	for _, conns := range h.s.HTTPConns {
-		c := newCell("http", "1 KiB GET", conns, "client")
+		c := h.cell("http", "1 KiB GET", conns, "client")
 		err := h.measureRounds(c, func(slot int) (benchstat.Summary, error) {
 			url := h.pluginURL(slot, "/small")
 			return timeCalls(conns, h.s.SmallRequests, func(int) (time.Duration, error) {
@@ -359,11 +368,15 @@ func (h *host) serveHTTP() error {
 			return err
 		}
 	}
-	upload := &transfer{Name: "upload", Bytes: h.s.TransferBytes, Runs: [2][]transferRun{{}, {}}}
-	download := &transfer{Name: "download", Bytes: h.s.TransferBytes, Runs: [2][]transferRun{{}, {}}}
+	if len(h.out.Transfers) == 0 {
+		for _, name := range []string{"upload", "download"} {
+			h.out.Transfers = append(h.out.Transfers, &transfer{Name: name, Bytes: h.s.TransferBytes, Runs: [2][]transferRun{{}, {}}})
+		}
+	}
+	done := len(h.out.Transfers[0].Runs[0]) // repeats of earlier sessions
 	for r := 0; r < h.s.TransferRepeats; r++ {
-		for _, t := range []*transfer{upload, download} {
-			for _, slot := range sides(r) {
+		for _, t := range h.out.Transfers {
+			for _, slot := range sides(done + r) {
 				run, err := h.transferOnce(slot, t)
 				if err != nil {
 					return fmt.Errorf("ServeHTTP %s of %d bytes, %s: %w", t.Name, t.Bytes, h.plugins[slot].Label, err)
@@ -372,7 +385,6 @@ func (h *host) serveHTTP() error {
 			}
 		}
 	}
-	h.out.Transfers = []*transfer{upload, download}
 	return nil
 }
 
