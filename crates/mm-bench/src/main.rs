@@ -43,6 +43,9 @@ enum Command {
         /// speaks net/rpc, else the Go plugin again (with a notice).
         #[arg(long, value_enum, default_value_t = Subject::Auto)]
         stock_subject: Subject,
+        /// Keeps the stock bench host's JSON (every round of every cell) in this file.
+        #[arg(long)]
+        stock_json: Option<PathBuf>,
     },
 }
 
@@ -50,7 +53,7 @@ enum Command {
 const LOG_ENV: &str = "MM_BENCH_LOG";
 
 fn main() -> ExitCode {
-    let Command::Compare { quick, out, no_python, stock_only, no_stock, stock_subject } =
+    let Command::Compare { quick, out, no_python, stock_only, no_stock, stock_subject, stock_json } =
         Cli::parse().command;
     if let Ok(filter) = std::env::var(LOG_ENV) {
         tracing_subscriber::fmt()
@@ -119,6 +122,12 @@ fn main() -> ExitCode {
                     Ok(comparison) => comparison,
                     Err(e) => return fail(&e.to_string()),
                 };
+                if let Some(path) = &stock_json {
+                    if let Err(e) = std::fs::write(path, &comparison.host_json) {
+                        return fail(&format!("cannot write {}: {e}", path.display()));
+                    }
+                    progress(&format!("wrote {}", path.display()));
+                }
                 let markdown = comparison.to_markdown(&command, &settings.stock);
                 let _ = writeln!(std::io::stdout(), "{markdown}");
                 sections.push((markdown, STOCK_BEGIN_MARKER, STOCK_END_MARKER));

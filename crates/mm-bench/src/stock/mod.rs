@@ -165,6 +165,8 @@ pub struct StockComparison {
     pub load: (String, String),
     /// What the host measured.
     pub host: HostOutput,
+    /// The host's JSON as it wrote it (every round of every cell), for `--stock-json`.
+    pub host_json: String,
     /// How long the stock part took, builds included.
     pub elapsed: Duration,
 }
@@ -299,8 +301,9 @@ pub async fn run(
     if !status.success() {
         return Err(BenchError::Go(format!("the stock bench host failed ({status})")));
     }
-    let json = std::fs::read(&out).map_err(|e| BenchError::io(format!("reading {}", out.display()), e))?;
-    let host: HostOutput = serde_json::from_slice(&json)
+    let json =
+        std::fs::read_to_string(&out).map_err(|e| BenchError::io(format!("reading {}", out.display()), e))?;
+    let host: HostOutput = serde_json::from_str(&json)
         .map_err(|e| BenchError::Go(format!("the stock bench host's JSON: {e}")))?;
     Ok(StockComparison {
         machine: Machine::describe(),
@@ -309,6 +312,7 @@ pub async fn run(
         notice,
         load: (load_before, load_average()),
         host,
+        host_json: json,
         elapsed: began.elapsed(),
     })
 }

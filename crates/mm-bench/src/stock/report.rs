@@ -309,6 +309,7 @@ mod tests {
             notice: (!subject_is_rust).then(|| "Go vs Go".into()),
             load: ("1.00 1.00 1.00".into(), "2.00 1.00 1.00".into()),
             host: serde_json::from_str(FIXTURE).unwrap(),
+            host_json: FIXTURE.into(),
             elapsed: Duration::from_secs(3),
         }
     }
