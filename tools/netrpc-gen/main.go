@@ -243,7 +243,7 @@ func main() {
 		for i := 0; i < it.NumMethods(); i++ {
 			fn := it.Method(i)
 			sig := fn.Type().(*types.Signature)
-			m := Method{Name: fn.Name()}
+			m := Method{Name: fn.Name(), Params: []Param{}, Results: []Param{}}
 			for j := 0; j < sig.Params().Len(); j++ {
 				p := sig.Params().At(j)
 				m.Params = append(m.Params, Param{Name: p.Name(), Type: w.visit(p.Type())})
@@ -282,7 +282,7 @@ func main() {
 		if sig.Params().Len() != 2 {
 			continue
 		}
-		s.API = append(s.API, Method{Name: name, Served: true, Extra: true,
+		s.API = append(s.API, Method{Name: name, Served: true, Extra: true, Params: []Param{}, Results: []Param{},
 			Args:    w.visit(deref(sig.Params().At(0).Type())),
 			Returns: w.visit(deref(sig.Params().At(1).Type()))})
 	}

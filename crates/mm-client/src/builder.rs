@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::mode::{Async, Blocking};
 use crate::rpc::{RpcRequest, RpcResponse, RpcService};
 use crate::stack::RetryPolicy;
-use crate::stack::retry::Retry;
 use crate::stack::timeout::Timeout;
 use crate::stack::trace::Trace;
 use crate::transport::{self, ChannelOptions, Target, Transport};
@@ -191,7 +190,7 @@ impl ClientBuilder {
     }
 
     /// Adds a tower layer around every attempt of every call, the equivalent of a gRPC
-    /// interceptor: it sees each [`RpcRequest`] (method, encoded body, metadata, attempt
+    /// interceptor: it sees each [`RpcRequest`] (method, typed message, metadata, attempt
     /// number) and each result. Layers added first are outermost.
     ///
     /// ```no_run
@@ -227,15 +226,46 @@ impl ClientBuilder {
     }
 
     fn assemble(&self, target: Target, channel: tonic::transport::Channel) -> Shared {
-        let mut service =
-            RpcService::new(Transport::new(channel, self.max_request_size, self.max_response_size));
+        let transport = Transport::new(channel, self.max_request_size, self.max_response_size);
+        self.stack(RpcService::new(transport), Some(target))
+    }
+
+    /// The stack over the innermost service: user layers, then retry, timeout and trace.
+    fn stack(&self, innermost: RpcService, target: Option<Target>) -> Shared {
+        let mut service = innermost;
         for layer in self.layers.iter().rev() {
             service = layer(service);
         }
-        let service = RpcService::new(Retry::new(service, self.retry.clone()));
+        let service = RpcService::new(self.retry.layer().layer(service));
         let service = RpcService::new(Timeout::new(service));
         let service = RpcService::new(Trace::new(service));
-        Shared { service, target, max_request_size: self.max_request_size }
+        Shared { service, target }
+    }
+
+    /// Returns the async client over `service` instead of a connection: the builder's stack
+    /// (tracing, time budget, retries, your layers) on top of it, and no target. The options
+    /// of the connection (target, keepalives, size limits) do not apply; the service answers
+    /// every [`RpcRequest`].
+    ///
+    /// For tests without a server ([`tower::service_fn`], `tower_test::mock`), recording
+    /// proxies, or another transport; see [`Client::from_service`](crate::Client::from_service).
+    ///
+    /// ```
+    /// use mm_client::rpc::wire;
+    /// use mm_client::{Client, RetryPolicy, RpcRequest, RpcResponse};
+    ///
+    /// let answer = tower::service_fn(|_: RpcRequest| async {
+    ///     Ok(RpcResponse::message(wire::GetServerVersionResponse { version: "10.11.0".into(), ..Default::default() }))
+    /// });
+    /// let client = Client::builder().retry(RetryPolicy::disabled()).service(answer);
+    /// assert!(client.target().is_none());
+    /// ```
+    pub fn service<S>(self, service: S) -> ApiClient<Async>
+    where
+        S: Service<RpcRequest, Response = RpcResponse, Error = Error> + Clone + Send + Sync + 'static,
+        S::Future: Send + 'static,
+    {
+        ApiClient::from_parts(self.stack(RpcService::new(service), None), Async, self.timeout)
     }
 
     /// Connects now and returns the async client; fails if the server cannot be reached.

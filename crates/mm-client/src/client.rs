@@ -4,22 +4,18 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use mm_types::AppError;
-use mm_types::wire;
-use tower::{Service, ServiceExt};
+use tower::ServiceExt;
 
 use crate::builder::ClientBuilder;
-use crate::error::{Error, ErrorKind, Result};
-use crate::methods::RpcMethod;
+use crate::error::{Error, Result};
 use crate::mode::{ApiCall, Async, Blocking, Mode};
-use crate::responses::ApiResponse;
-use crate::rpc::{RpcRequest, RpcService};
+use crate::rpc::{Rpc, RpcRequest, RpcResponseMessage, RpcService, wire};
 use crate::transport::Target;
 
 /// The environment variable in which the Mattermost server gives a plugin the address of its
 /// PluginAPI listener (`127.0.0.1:<port>`).
-pub const TARGET_ENV: &str = "MATTERMOST_PLUGIN_API_TARGET";
+pub use mm_proto::protocol::API_TARGET_ENV as TARGET_ENV;
 
 /// The async client of the Mattermost PluginAPI: [`ApiClient`] in [`Async`] mode.
 ///
@@ -51,8 +47,8 @@ pub struct ApiClient<M: Mode> {
 /// What every clone of a client shares.
 pub(crate) struct Shared {
     pub(crate) service: RpcService,
-    pub(crate) target: Target,
-    pub(crate) max_request_size: usize,
+    /// `None` for a client over a service of the caller's ([`Client::from_service`]).
+    pub(crate) target: Option<Target>,
 }
 
 impl<M: Mode> Clone for ApiClient<M> {
@@ -75,8 +71,8 @@ impl ApiClient<Async> {
     /// Connects to the PluginAPI at the address in `MATTERMOST_PLUGIN_API_TARGET`, with the
     /// default options.
     ///
-    /// Fails with [`ErrorKind::Configuration`] naming the variable when it is missing or
-    /// malformed, and with [`ErrorKind::Transport`] when the server cannot be reached.
+    /// Fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) naming the variable when it is missing or
+    /// malformed, and with [`ErrorKind::Transport`](crate::ErrorKind::Transport) when the server cannot be reached.
     pub async fn from_env() -> Result<Self> {
         ClientBuilder::new().target_from_env()?.connect().await
     }
@@ -98,15 +94,71 @@ impl ApiClient<Async> {
         ClientBuilder::new()
     }
 
+    /// A client over `service` instead of a connection, with the default options and the
+    /// same stack on top (tracing, the 30 s time budget, safe retries). The service answers
+    /// every [`RpcRequest`]: a test double, a recording proxy, another transport.
+    ///
+    /// This is how to unit-test code that calls the PluginAPI without a server: answer with
+    /// [`RpcResponse::message`](crate::RpcResponse::message) and the wire response, or with an
+    /// error. [`ClientBuilder::service`] does the same with options.
+    ///
+    /// ```
+    /// use mm_client::rpc::wire;
+    /// use mm_client::{Client, RpcRequest, RpcResponse};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> mm_client::Result<()> {
+    /// let client = Client::from_service(tower::service_fn(|request: RpcRequest| async move {
+    ///     let get = request.downcast_ref::<wire::GetUserByUsernameRequest>().expect("only GetUserByUsername");
+    ///     let user = wire::User { id: "u".repeat(26), username: get.name.clone(), ..Default::default() };
+    ///     Ok(RpcResponse::message(wire::GetUserByUsernameResponse { user: Some(user), ..Default::default() }))
+    /// }));
+    /// let alice = client.users().get_by_username("alice").await?;
+    /// assert_eq!(alice.username, "alice");
+    /// # Ok(()) }
+    /// ```
+    pub fn from_service<S>(service: S) -> Self
+    where
+        S: tower::Service<crate::RpcRequest, Response = crate::RpcResponse, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        ClientBuilder::new().service(service)
+    }
+
+    /// A client whose calls are answered by `answer`: [`from_service`](Self::from_service)
+    /// over an async function, for tests that do not want to depend on `tower` themselves.
+    ///
+    /// ```
+    /// use mm_client::rpc::wire;
+    /// use mm_client::{Client, RpcRequest, RpcResponse};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> mm_client::Result<()> {
+    /// let client = Client::from_fn(|_: RpcRequest| async {
+    ///     Ok(RpcResponse::message(wire::GetServerVersionResponse { version: "10.11.0".into(), ..Default::default() }))
+    /// });
+    /// assert_eq!(client.system().server_version().await?, "10.11.0");
+    /// # Ok(()) }
+    /// ```
+    pub fn from_fn<F, Fut>(answer: F) -> Self
+    where
+        F: Fn(crate::RpcRequest) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<crate::RpcResponse>> + Send + 'static,
+    {
+        Self::from_service(tower::service_fn(answer))
+    }
+
     /// A blocking client sharing this client's connection, for sync code inside an async
     /// program (a plugin's hooks, for example). Its calls run on the current tokio runtime and
     /// block the calling thread, so use it in
     /// [`blocking::spawn_blocking`](crate::blocking::spawn_blocking) or a thread of your own;
     /// on the runtime's own threads its calls fail with
-    /// [`ErrorKind::BlockingInAsync`] instead of stalling the runtime.
+    /// [`ErrorKind::BlockingInAsync`](crate::ErrorKind::BlockingInAsync) instead of stalling the runtime.
     ///
     /// Must be called from inside a tokio runtime (it records the current one); elsewhere
-    /// it fails with [`ErrorKind::Configuration`].
+    /// it fails with [`ErrorKind::Configuration`](crate::ErrorKind::Configuration).
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
@@ -163,7 +215,7 @@ impl<M: Mode> ApiClient<M> {
     }
 
     /// A client whose calls have this time budget (including retries), sharing the
-    /// connection; calls that run out fail with [`ErrorKind::Timeout`].
+    /// connection; calls that run out fail with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
@@ -185,9 +237,9 @@ impl<M: Mode> ApiClient<M> {
         self.timeout
     }
 
-    /// The server address.
-    pub fn target(&self) -> &Target {
-        &self.shared.target
+    /// The server address (`None` for a client over a service, [`Client::from_service`]).
+    pub fn target(&self) -> Option<&Target> {
+        self.shared.target.as_ref()
     }
 
     /// An async view of this client, for helpers written once as async code.
@@ -200,56 +252,30 @@ impl<M: Mode> ApiClient<M> {
         self.mode.run(call)
     }
 
-    /// Encodes `request`, sends it through the stack, checks the response's `AppError` and
-    /// converts the payload.
-    pub(crate) fn call<Req, Resp, T, F>(
-        &self,
-        method: &'static RpcMethod,
-        request: Req,
-        convert: F,
-    ) -> M::Output<T>
+    /// Sends `request` through the stack (its type names the RPC), turns the response's
+    /// `AppError` into an error and converts the payload.
+    pub(crate) fn call<R, T, F>(&self, request: R, convert: F) -> M::Output<T>
     where
-        Req: prost::Message,
-        Resp: prost::Message + Default + ApiResponse + 'static,
+        R: Rpc,
         T: Send + 'static,
-        F: FnOnce(Resp) -> Result<T> + Send + 'static,
+        F: FnOnce(R::Response) -> Result<T> + Send + 'static,
     {
-        self.mode.run(self.call_async(method, request, convert))
+        self.mode.run(self.call_async(request, convert))
     }
 
-    pub(crate) fn call_async<Req, Resp, T, F>(
-        &self,
-        method: &'static RpcMethod,
-        request: Req,
-        convert: F,
-    ) -> ApiCall<T>
+    pub(crate) fn call_async<R, T, F>(&self, request: R, convert: F) -> ApiCall<T>
     where
-        Req: prost::Message,
-        Resp: prost::Message + Default + ApiResponse + 'static,
+        R: Rpc,
         T: Send + 'static,
-        F: FnOnce(Resp) -> Result<T> + Send + 'static,
+        F: FnOnce(R::Response) -> Result<T> + Send + 'static,
     {
-        let body = Bytes::from(request.encode_to_vec());
-        let limit = self.shared.max_request_size;
-        if body.len() > limit {
-            let size = body.len();
-            return ApiCall::fail(
-                Error::new(
-                    ErrorKind::PayloadTooLarge { size, limit },
-                    format!("the request is {size} bytes, more than the {limit} bytes the server accepts"),
-                )
-                .in_rpc(method.name),
-            );
-        }
-        let mut rpc = RpcRequest::new(method, body);
+        let name = R::METHOD.name;
+        let mut rpc = RpcRequest::new(request);
         rpc.timeout = self.timeout;
         let service = self.shared.service.clone();
         ApiCall::new(async move {
-            let name = method.name;
             let response = service.oneshot(rpc).await.map_err(|e| e.in_rpc(name))?;
-            let mut message = Resp::decode(response.body).map_err(|e| {
-                Error::malformed(format!("the response does not decode: {e}")).with_source(e).in_rpc(name)
-            })?;
+            let mut message: R::Response = response.into_message().map_err(|e| e.in_rpc(name))?;
             if let Some(app_error) = message.take_error() {
                 return Err(Error::from_app_error(app_error_from_wire(app_error)).in_rpc(name));
             }
@@ -257,16 +283,19 @@ impl<M: Mode> ApiClient<M> {
         })
     }
 
-    /// Sends one RPC through the stack as raw bytes (for tools and tests that work on the
-    /// wire; typed methods are the normal way).
-    pub fn call_raw(&self, method: &'static RpcMethod, body: Bytes) -> M::Output<Bytes> {
-        let mut rpc = RpcRequest::new(method, body);
-        rpc.timeout = self.timeout;
-        let mut service = self.shared.service.clone();
-        self.mode.run(ApiCall::new(async move {
-            let service = service.ready().await?;
-            service.call(rpc).await.map(|r| r.body).map_err(|e| e.in_rpc(method.name))
-        }))
+    /// Calls any RPC of the table with its wire request and returns its wire response, for
+    /// what the typed groups do not cover (tools, tests, new RPCs). The server's `AppError`,
+    /// whichever way it travels, is an error as for the typed methods.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
+    /// use mm_client::rpc::wire;
+    /// let diagnostic = client.rpc(wire::GetDiagnosticIdRequest {}).await?;
+    /// println!("{}", diagnostic.diagnostic_id);
+    /// # Ok(()) }
+    /// ```
+    pub fn rpc<R: Rpc>(&self, request: R) -> M::Output<R::Response> {
+        self.call(request, Ok)
     }
 }
 
@@ -281,6 +310,7 @@ fn app_error_from_wire(wire: wire::AppError) -> AppError {
         status_code: wire.status_code,
         location: wire.r#where.clone(),
         params: None,
+        skip_translation: wire.skip_translation,
     };
     AppError::try_from(wire).unwrap_or(fallback)
 }

@@ -53,6 +53,9 @@ pub enum ErrorKind {
     Contention,
     /// The caller cancelled the operation (such as waiting for a cluster mutex).
     Cancelled,
+    /// The RPC is not available on the protocol this client speaks (a method of the stock
+    /// servers' net/rpc protocol called over gRPC); nothing was sent.
+    Unsupported,
 }
 
 /// A gRPC status code, as this crate reports it.
@@ -147,6 +150,30 @@ impl From<tonic::Code> for Code {
     }
 }
 
+impl From<Code> for tonic::Code {
+    fn from(code: Code) -> Self {
+        match code {
+            Code::Ok => tonic::Code::Ok,
+            Code::Cancelled => tonic::Code::Cancelled,
+            Code::Unknown => tonic::Code::Unknown,
+            Code::InvalidArgument => tonic::Code::InvalidArgument,
+            Code::DeadlineExceeded => tonic::Code::DeadlineExceeded,
+            Code::NotFound => tonic::Code::NotFound,
+            Code::AlreadyExists => tonic::Code::AlreadyExists,
+            Code::PermissionDenied => tonic::Code::PermissionDenied,
+            Code::ResourceExhausted => tonic::Code::ResourceExhausted,
+            Code::FailedPrecondition => tonic::Code::FailedPrecondition,
+            Code::Aborted => tonic::Code::Aborted,
+            Code::OutOfRange => tonic::Code::OutOfRange,
+            Code::Unimplemented => tonic::Code::Unimplemented,
+            Code::Internal => tonic::Code::Internal,
+            Code::Unavailable => tonic::Code::Unavailable,
+            Code::DataLoss => tonic::Code::DataLoss,
+            Code::Unauthenticated => tonic::Code::Unauthenticated,
+        }
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
@@ -196,13 +223,26 @@ pub struct Error {
     code: Option<Code>,
     app_error: Option<Box<AppError>>,
     message: String,
+    /// Whether the request provably never left the client.
+    never_sent: bool,
+    /// The code of a stock server's plain error (`*plugin.ErrorString`), when it has one.
+    plain_code: Option<i64>,
     #[source]
     source: Option<BoxError>,
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, rpc: None, code: None, app_error: None, message: message.into(), source: None }
+        Error {
+            kind,
+            rpc: None,
+            code: None,
+            app_error: None,
+            message: message.into(),
+            never_sent: false,
+            plain_code: None,
+            source: None,
+        }
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
@@ -221,18 +261,34 @@ impl Error {
         self
     }
 
-    /// An error the server reported inside an OK response (convention 1).
-    pub(crate) fn from_app_error(app_error: AppError) -> Self {
+    /// A status the server answered, read as any status from the server is: a message of
+    /// the form `"<id>: <message>"` becomes an [`AppError`] with the HTTP status of `code`.
+    /// For test doubles built with [`Client::from_service`](crate::Client::from_service).
+    ///
+    /// ```
+    /// use mm_client::{Code, Error};
+    /// let err = Error::status(Code::NotFound, "app.user.missing_account.const: Unable to find the user.");
+    /// assert!(err.is_not_found());
+    /// assert_eq!(err.app_error().unwrap().status_code, 404);
+    /// ```
+    pub fn status(code: Code, message: impl Into<String>) -> Self {
+        Error::from_status(tonic::Status::new(code.into(), message.into()))
+    }
+
+    /// An error the server reported as this [`AppError`] (in either convention), its code
+    /// derived from the HTTP status. For test doubles, as [`status`](Self::status).
+    pub fn from_app_error(app_error: AppError) -> Self {
+        // A stock server's plain Go `error` travels as an AppError with this id: it is not
+        // the server's AppError, so it is reported as a plain server error.
+        if let Some(rest) = app_error.id.strip_prefix(mm_proto::protocol::PLAIN_ERROR_ID)
+            && (rest.is_empty() || rest.starts_with('.'))
+        {
+            let code = rest.trim_start_matches('.').parse::<i64>().ok();
+            return Error { plain_code: code, ..Error::new(ErrorKind::Server, app_error.message) };
+        }
         let message = app_error.to_string();
         let code = (app_error.status_code != 0).then(|| Code::from_http_status(app_error.status_code));
-        Error {
-            kind: ErrorKind::Server,
-            rpc: None,
-            code,
-            app_error: Some(Box::new(app_error)),
-            message,
-            source: None,
-        }
+        Error { code, app_error: Some(Box::new(app_error)), ..Error::new(ErrorKind::Server, message) }
     }
 
     /// A configuration error.
@@ -250,44 +306,68 @@ impl Error {
         Error::new(ErrorKind::InvalidInput, message)
     }
 
+    /// An RPC that the client's protocol does not have; names the method and the protocol.
+    pub(crate) fn unsupported(method: &crate::rpc::RpcMethod, protocol: &str) -> Self {
+        Error::new(
+            ErrorKind::Unsupported,
+            format!("{protocol} has no such RPC; only the stock servers' net/rpc protocol has it"),
+        )
+        .in_rpc(method.name)
+    }
+
+    /// Marks the error as a request that never left the client (so any call may be retried).
+    pub(crate) fn never_sent(mut self) -> Self {
+        self.never_sent = true;
+        self
+    }
+
+    /// `method` cannot be called on `protocol`, for the reason given; nothing was sent.
+    pub(crate) fn unsupported_on(method: &crate::rpc::RpcMethod, protocol: &str, why: &str) -> Self {
+        Error::new(ErrorKind::Unsupported, format!("not available on {protocol}: {why}")).in_rpc(method.name)
+    }
+
     /// A timeout after `after`.
     pub(crate) fn timeout(after: std::time::Duration) -> Self {
         Error::new(ErrorKind::Timeout, format!("no answer within {after:?}"))
             .with_code(Code::DeadlineExceeded)
     }
 
-    /// Maps a gRPC status from the server or from the transport (convention 2).
+    /// Maps a gRPC status from the server or from the transport (convention 2). The status
+    /// stays the error's source.
+    ///
+    /// A failure on the client's side of the connection carries a [`LocalFailure`] in its
+    /// source chain (the transport marks them): that, not the status text, tells it from a
+    /// status the server sent.
     pub(crate) fn from_status(status: tonic::Status) -> Self {
         let code = Code::from(status.code());
-        // tonic attaches a source only to statuses it made itself from a local failure
-        // (connect errors, broken connections); a status the server sent has none.
-        if status.source().is_some() || is_local_transport_failure(&status) {
-            let message = format!("transport failure ({code}): {}", status.message());
-            let source = status.source().map(|s| s.to_string());
-            let mut err = Error::new(ErrorKind::Transport, message).with_code(code);
-            if let Some(source) = source {
-                err = err.with_source(TransportCause { chain: source, never_sent: never_sent(&status) });
-            } else if never_sent(&status) {
-                err = err.with_source(TransportCause { chain: String::new(), never_sent: true });
+        match local_failure(&status) {
+            Some(LocalFailure::TooLarge { limit }) => {
+                let message = format!(
+                    "the response is larger than the {limit} bytes the client accepts \
+                     (see ClientBuilder::max_response_size)"
+                );
+                return Error::malformed(message).with_code(code).with_source(status);
             }
-            return err;
-        }
-        // tonic refuses, on our side, a response above `max_response_size`.
-        if status.message().starts_with("Error, decoded message length too large") {
-            return Error::malformed(format!(
-                "the response is larger than the client accepts (see ClientBuilder::max_response_size): {}",
-                status.message()
-            ))
-            .with_code(code);
+            Some(LocalFailure::Connection(_)) => {
+                let never_sent = never_sent(&status);
+                let message = if never_sent {
+                    format!("the request never left the client (connection refused): {}", status.message())
+                } else {
+                    format!("transport failure ({code}): {}", status.message())
+                };
+                let error = Error::new(ErrorKind::Transport, message).with_code(code).with_source(status);
+                return Error { never_sent, ..error };
+            }
+            None => {}
         }
         match code {
             Code::DeadlineExceeded => {
-                return Error::new(ErrorKind::Timeout, format!("server reported: {}", status.message()))
-                    .with_code(code);
+                let message = format!("server reported: {}", status.message());
+                return Error::new(ErrorKind::Timeout, message).with_code(code).with_source(status);
             }
             Code::Cancelled => {
-                return Error::new(ErrorKind::Transport, format!("call cancelled: {}", status.message()))
-                    .with_code(code);
+                let message = format!("call cancelled: {}", status.message());
+                return Error::new(ErrorKind::Transport, message).with_code(code).with_source(status);
             }
             _ => {}
         }
@@ -301,12 +381,9 @@ impl Error {
             None => format!("server answered {code}: {}", status.message()),
         };
         Error {
-            kind: ErrorKind::Server,
-            rpc: None,
             code: Some(code),
             app_error: app_error.map(Box::new),
-            message,
-            source: None,
+            ..Error::new(ErrorKind::Server, message)
         }
     }
 
@@ -376,13 +453,28 @@ impl Error {
         self.kind == ErrorKind::Timeout
     }
 
+    /// For a plain error from a stock server (a Go `error` that is not an `AppError`), its
+    /// `*plugin.ErrorString` code when it had one: 1 `io.EOF`, 2 `sql.ErrNoRows`,
+    /// 3 `sql.ErrConnDone`, 4 `sql.ErrTxDone`, 5 `driver.ErrSkip`, 6 `driver.ErrBadConn`,
+    /// 7 `driver.ErrRemoveArgument`.
+    pub fn plain_error_code(&self) -> Option<i64> {
+        self.plain_code
+    }
+
+    /// The message without the RPC name [`Display`](std::fmt::Display) puts in front.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Whether the request provably never reached the server (the connection was refused),
     /// so that sending it again cannot duplicate its effect.
     pub fn is_never_sent(&self) -> bool {
-        self.source
-            .as_deref()
-            .and_then(|s| s.downcast_ref::<TransportCause>())
-            .is_some_and(|cause| cause.never_sent)
+        self.never_sent
+    }
+
+    /// Whether the RPC is not available on the client's protocol ([`ErrorKind::Unsupported`]).
+    pub fn is_unsupported(&self) -> bool {
+        self.kind == ErrorKind::Unsupported
     }
 }
 
@@ -426,47 +518,60 @@ impl From<mm_types::Error> for Error {
     }
 }
 
-/// The cause of a transport failure, kept as text because tonic's errors are not `Clone`.
+/// A failure on the client's side of the connection, marked by the transport: tonic keeps it
+/// in the source chain of the status it makes, where [`Error::from_status`] finds it by type.
 #[derive(Debug)]
-struct TransportCause {
-    chain: String,
-    never_sent: bool,
+pub(crate) enum LocalFailure {
+    /// Connecting, sending or reading the answer failed.
+    Connection(BoxError),
+    /// The answer is larger than the client accepts (its own limit, counted on the body).
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
-impl fmt::Display for TransportCause {
+impl fmt::Display for LocalFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.never_sent {
-            f.write_str("the request never left the client (connection refused)")?;
-            if !self.chain.is_empty() {
-                f.write_str(": ")?;
-            }
+        match self {
+            LocalFailure::Connection(cause) => write!(f, "connection failure: {cause}"),
+            LocalFailure::TooLarge { limit } => write!(f, "the response is larger than {limit} bytes"),
         }
-        f.write_str(&self.chain)
     }
 }
 
-impl StdError for TransportCause {}
+impl StdError for LocalFailure {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            LocalFailure::Connection(cause) => Some(&**cause),
+            LocalFailure::TooLarge { .. } => None,
+        }
+    }
+}
 
-/// Whether the status was made by tonic from a failure to connect: the request was never sent.
+/// The errors below the status, outermost first.
+fn source_chain(status: &tonic::Status) -> impl Iterator<Item = &(dyn StdError + 'static)> {
+    let mut next = status.source();
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = current.source();
+        Some(current)
+    })
+}
+
+/// The [`LocalFailure`] in the status's source chain, if the status was made on our side.
+fn local_failure(status: &tonic::Status) -> Option<&LocalFailure> {
+    source_chain(status).find_map(|e| e.downcast_ref::<LocalFailure>())
+}
+
+/// Whether the status was made from a failure to connect: the request was never sent.
 fn never_sent(status: &tonic::Status) -> bool {
-    let mut next: Option<&(dyn StdError + 'static)> = status.source();
-    while let Some(err) = next {
-        if err.downcast_ref::<tonic::ConnectError>().is_some() {
-            return true;
-        }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return true;
-        }
-        next = err.source();
-    }
-    false
-}
-
-/// Statuses tonic synthesizes without a source for local failures (a body that ended early).
-fn is_local_transport_failure(status: &tonic::Status) -> bool {
-    status.code() == tonic::Code::Unknown && status.message().starts_with("h2 protocol error")
+    source_chain(status).any(|err| {
+        err.downcast_ref::<tonic::ConnectError>().is_some()
+            || err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+    })
 }
 
 /// Splits `"<id>: <message>"` when the prefix looks like a Mattermost error id
@@ -500,6 +605,38 @@ mod tests {
         }
         assert_eq!(Code::from_http_status(413), Code::ResourceExhausted);
         assert_eq!(Code::from_http_status(418), Code::Internal);
+    }
+
+    fn local(failure: LocalFailure) -> tonic::Status {
+        tonic::Status::from_error(Box::new(failure))
+    }
+
+    #[test]
+    fn failures_marked_by_the_transport_are_told_by_type_and_kept_as_the_source() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let err = Error::from_status(local(LocalFailure::Connection(Box::new(refused))));
+        assert_eq!(err.kind(), ErrorKind::Transport);
+        assert!(err.is_never_sent());
+        let status = StdError::source(&err).and_then(|s| s.downcast_ref::<tonic::Status>());
+        assert!(status.is_some(), "the tonic status is the typed source: {err:?}");
+
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        let err = Error::from_status(local(LocalFailure::Connection(Box::new(reset))));
+        assert_eq!(err.kind(), ErrorKind::Transport);
+        assert!(!err.is_never_sent());
+
+        let err = Error::from_status(local(LocalFailure::TooLarge { limit: 1024 }));
+        assert_eq!(err.kind(), ErrorKind::MalformedResponse);
+        assert!(err.to_string().contains("1024 bytes"), "{err}");
+    }
+
+    #[test]
+    fn the_same_text_from_the_server_is_a_server_answer() {
+        // Only the marker counts, never the message: a server may say anything.
+        let err = Error::from_status(tonic::Status::unknown("h2 protocol error: whatever the server says"));
+        assert_eq!(err.kind(), ErrorKind::Server);
+        let err = Error::from_status(tonic::Status::out_of_range("Error, decoded message length too large"));
+        assert_eq!(err.kind(), ErrorKind::Server);
     }
 
     #[test]

@@ -33,15 +33,15 @@
 //!   ([`send_direct_message`](api::Posts::send_direct_message)).
 
 pub mod api;
+mod backoff;
 pub mod blocking;
 mod builder;
 mod client;
 mod error;
-pub mod methods;
 mod mode;
 mod mutex;
-mod responses;
-mod rpc;
+mod netrpc;
+pub mod rpc;
 mod stack;
 mod transport;
 
@@ -50,9 +50,9 @@ pub use builder::{
 };
 pub use client::{ApiClient, Client, TARGET_ENV};
 pub use error::{Code, Error, ErrorKind, Result};
-pub use methods::{RpcMethod, Safety};
 pub use mode::{ApiCall, Async, Blocking, Mode};
 pub use mutex::{ClusterMutex, ClusterMutexGuard, DEFAULT_LEASE};
-pub use rpc::{RpcRequest, RpcResponse, RpcService};
+pub use netrpc::NetRpcApi;
+pub use rpc::{ResponseBody, RpcMethod, RpcRequest, RpcResponse, RpcService, Safety};
 pub use stack::RetryPolicy;
 pub use transport::Target;

@@ -14,13 +14,18 @@ use std::time::Duration;
 use bytes::Bytes;
 use mm_types::KvSetOptions;
 use tokio::task::JoinHandle;
+use tower::retry::backoff::Backoff;
 
+use crate::backoff;
 use crate::client::ApiClient;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mode::{ApiCall, Async, Mode};
 
 /// The default lease: how long the lock survives a holder that stopped refreshing it.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(15);
+
+/// The first pause between two attempts of [`ClusterMutex::lock`] (before its jitter).
+const FIRST_WAIT: Duration = Duration::from_millis(20);
 
 /// The longest pause between two attempts of [`ClusterMutex::lock`].
 const MAX_WAIT: Duration = Duration::from_secs(1);
@@ -118,14 +123,13 @@ impl<M: Mode> ClusterMutex<M> {
         timeout: Option<Duration>,
     ) -> Result<ClusterMutexGuard<M>> {
         let attempts = async {
-            let mut pause = Duration::from_millis(20);
+            // Jittered, growing pauses: contenders do not retry in lockstep.
+            let mut pauses = backoff::exponential(FIRST_WAIT, MAX_WAIT);
             loop {
                 if let Some(guard) = self.attempt().await? {
                     return Ok(guard);
                 }
-                // Jittered, growing pauses: contenders do not retry in lockstep.
-                tokio::time::sleep(pause.mul_f64(0.5 + rand::random::<f64>())).await;
-                pause = (pause * 2).min(MAX_WAIT);
+                pauses.next_backoff().await;
             }
         };
         let end = tokio::select! {

@@ -7,12 +7,11 @@ use std::str::FromStr;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes};
+use bytes::Bytes;
 use http::uri::PathAndQuery;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::{Channel, Endpoint, Uri};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, LocalFailure, Result};
 use crate::rpc::{RpcRequest, RpcResponse};
 
 /// Where the PluginAPI server listens.
@@ -130,7 +129,7 @@ pub(crate) async fn connect(target: &Target, options: &ChannelOptions) -> Result
         TargetKind::Unix(path) => endpoint.connect_with_connector(unix_connector(path.clone())).await,
     };
     result.map_err(|e| {
-        Error::new(crate::ErrorKind::Transport, format!("cannot connect to the PluginAPI at {target}: {e}"))
+        Error::new(ErrorKind::Transport, format!("cannot connect to the PluginAPI at {target}: {e}"))
             .with_source(e)
     })
 }
@@ -182,55 +181,89 @@ fn unix_connector(
     })
 }
 
-/// Sends already-encoded messages as they are and hands back the response bytes.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawCodec;
+/// The gRPC framing of one message: a compression flag and a 4-byte length.
+const GRPC_FRAME_HEADER: usize = 5;
 
-impl Codec for RawCodec {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
+/// The channel as tonic's client sees it. Its failures (connecting, sending, reading) are
+/// marked as [`LocalFailure`]s, so that errors are told from the server's statuses by type,
+/// and the response body is counted against the client's own size limit, which stops reading
+/// as soon as an answer is too large.
+#[derive(Debug, Clone)]
+struct Connection {
+    channel: Channel,
+    max_response: usize,
+}
 
-    fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
+impl tower::Service<http::Request<tonic::body::Body>> for Connection {
+    type Response = http::Response<LimitedBody>;
+    type Error = LocalFailure;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, LocalFailure>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), LocalFailure>> {
+        self.channel.poll_ready(cx).map_err(|e| LocalFailure::Connection(e.into()))
     }
 
-    fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        let call = self.channel.call(request);
+        let left = self.max_response.saturating_add(GRPC_FRAME_HEADER);
+        let limit = self.max_response;
+        Box::pin(async move {
+            let response = call.await.map_err(|e| LocalFailure::Connection(e.into()))?;
+            Ok(response.map(|inner| LimitedBody { inner, left, limit }))
+        })
     }
 }
 
-impl Encoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
+/// A response body whose failures are [`LocalFailure`]s and whose data may not exceed the limit.
+struct LimitedBody {
+    inner: tonic::body::Body,
+    left: usize,
+    limit: usize,
+}
 
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), tonic::Status> {
-        dst.put(item);
-        Ok(())
+impl http_body::Body for LimitedBody {
+    type Data = Bytes;
+    type Error = LocalFailure;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, LocalFailure>>> {
+        let frame = match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(LocalFailure::Connection(e.into())))),
+            Poll::Ready(Some(Ok(frame))) => frame,
+        };
+        if let Some(data) = frame.data_ref() {
+            match self.left.checked_sub(data.len()) {
+                Some(left) => self.left = left,
+                None => return Poll::Ready(Some(Err(LocalFailure::TooLarge { limit: self.limit }))),
+            }
+        }
+        Poll::Ready(Some(Ok(frame)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }
 
-impl Decoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, tonic::Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
-    }
-}
-
-/// The innermost [`RpcService`](crate::RpcService): one gRPC unary call per request.
+/// The innermost [`RpcService`](crate::RpcService) of a connected client: one gRPC unary call
+/// per request, the typed request encoded as protobuf.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
-    channel: Channel,
+    connection: Connection,
     max_request: usize,
-    max_response: usize,
 }
 
 impl Transport {
     pub(crate) fn new(channel: Channel, max_request: usize, max_response: usize) -> Self {
-        Transport { channel, max_request, max_response }
+        Transport { connection: Connection { channel, max_response }, max_request }
     }
 }
 
@@ -239,36 +272,47 @@ impl tower::Service<RpcRequest> for Transport {
     type Error = Error;
     type Future = Pin<Box<dyn Future<Output = Result<RpcResponse>> + Send>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<()>> {
-        // Readiness is awaited inside the call, on a clone of the channel.
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
+        self.connection
+            .poll_ready(cx)
+            .map_err(|failure| Error::from_status(tonic::Status::from_error(failure.into())))
     }
 
     fn call(&mut self, request: RpcRequest) -> Self::Future {
-        let channel = self.channel.clone();
-        let (max_request, max_response) = (self.max_request, self.max_response);
+        let method = request.method;
+        if !method.grpc {
+            return Box::pin(std::future::ready(Err(Error::unsupported(method, "the gRPC protocol"))));
+        }
+        let body = request.message.encode_protobuf();
+        if body.len() > self.max_request {
+            let (size, limit) = (body.len(), self.max_request);
+            let error = Error::new(
+                ErrorKind::PayloadTooLarge { size, limit },
+                format!("the request is {size} bytes, more than the {limit} bytes the server accepts"),
+            );
+            return Box::pin(std::future::ready(Err(error)));
+        }
+        // The connection polled ready is the one that sends; a clone stays for the next call.
+        let ready = self.connection.clone();
+        let connection = std::mem::replace(&mut self.connection, ready);
         Box::pin(async move {
-            let method = request.method;
-            let mut grpc = tonic::client::Grpc::new(channel)
-                .max_encoding_message_size(max_request)
-                .max_decoding_message_size(max_response);
-            grpc.ready().await.map_err(|e| {
-                Error::new(crate::ErrorKind::Transport, format!("the channel is not ready: {e}"))
-                    .with_source(e)
-            })?;
-            let mut call = tonic::Request::new(request.body);
+            // The client's own limit applies (LimitedBody): tonic's would report an answer
+            // that is too large only in the text of a status.
+            let mut grpc = tonic::client::Grpc::new(connection).max_decoding_message_size(usize::MAX);
+            let mut call = tonic::Request::new(body);
+            let remaining = request.remaining();
             *call.metadata_mut() = tonic::metadata::MetadataMap::from_headers(request.metadata);
-            if let Some(remaining) =
-                request.deadline.map(|d| d.saturating_duration_since(std::time::Instant::now()))
-            {
+            if let Some(remaining) = remaining {
                 // Sent as the `grpc-timeout` header: the server stops working on the call then.
                 call.set_timeout(remaining);
             }
             let path = PathAndQuery::from_static(method.path);
-            match grpc.unary(call, path, RawCodec).await {
+            match grpc.unary(call, path, mm_proto::BytesCodec).await {
                 Ok(response) => {
                     let (metadata, body, _) = response.into_parts();
-                    Ok(RpcResponse { body, metadata: metadata.into_headers() })
+                    let mut response = RpcResponse::protobuf(body);
+                    response.metadata = metadata.into_headers();
+                    Ok(response)
                 }
                 Err(status) => Err(Error::from_status(status)),
             }

@@ -47,6 +47,7 @@ async fn an_app_error_inside_an_ok_response_keeps_every_field() {
                 status_code: 404,
                 r#where: "PluginAPI.KVGet".into(),
                 params: Some(params),
+                skip_translation: false,
             }),
             value: Bytes::new(),
         }),
@@ -349,4 +350,25 @@ fn to_blocking_outside_a_runtime_is_a_configuration_error() {
     let client = runtime.block_on(client(&server));
     let err = client.to_blocking().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration);
+}
+
+#[tokio::test]
+async fn a_stock_only_rpc_over_grpc_fails_at_once_as_unsupported() {
+    // No server at all: the call must not wait for one (nor retry), whatever the target.
+    let addr = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let client = Client::builder().target(&addr.to_string()).unwrap().connect_lazy().unwrap();
+    let channel = mm_types::ChannelId::from_raw("c");
+    let err = client.channels().restore(&channel).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported, "{err:?}");
+    assert!(err.is_unsupported());
+    assert_eq!(err.rpc(), Some("RestoreChannel"));
+    assert_eq!(
+        err.to_string(),
+        "RestoreChannel: the gRPC protocol has no such RPC; only the stock servers' net/rpc protocol has it"
+    );
+    let toast = client.realtime().send_toast(&user_id(), "", "Saved.", "").await.unwrap_err();
+    assert_eq!((toast.kind(), toast.rpc()), (ErrorKind::Unsupported, Some("SendToastMessage")));
 }

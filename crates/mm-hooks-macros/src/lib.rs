@@ -4,10 +4,11 @@
 //! On an `impl Plugin for MyPlugin { .. }` block it reads the names of the hook methods the
 //! author wrote and generates the trait's hidden required method that returns them, so the
 //! hook list the server gets from `Implemented` is always exactly the hooks in the impl.
-//! A method name that is not a hook is a compile error listing the valid ones.
+//! A method name that is not a hook is a compile error listing the valid ones: the names are
+//! checked by `mm_hooks::__hook_variant!`, which `mm_hooks` writes from its hook table, so this
+//! crate holds no list of its own.
 
 mod expand;
-mod hooks;
 
 use proc_macro::TokenStream;
 

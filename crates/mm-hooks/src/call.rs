@@ -8,13 +8,11 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use tokio_util::task::task_tracker::TaskTrackerToken;
-use tonic::Status;
 use tonic::metadata::MetadataMap;
 use tracing::Instrument;
 
 use crate::context::{Context, panic_message};
-use crate::error::{HookError, HookErrorKind};
-use crate::hook::Hook;
+use crate::failure::{HookFailure, HookFailureKind};
 
 /// Why a hook produced no value.
 #[derive(Debug)]
@@ -26,19 +24,17 @@ pub(crate) enum Interrupted {
 }
 
 impl Interrupted {
-    pub(crate) fn into_status(self, hook: Hook) -> Status {
-        match self {
-            Interrupted::Panicked(message) => Status::internal(format!("hook {hook} panicked: {message}")),
-            Interrupted::DeadlineExceeded(after) => Status::deadline_exceeded(format!(
-                "hook {hook} did not finish within the server's deadline of {:.3} s",
-                after.as_secs_f64()
-            )),
-        }
+    pub(crate) fn into_failure(self, hook: crate::Hook) -> HookFailure {
+        let kind = match self {
+            Interrupted::Panicked(message) => HookFailureKind::Panicked(message),
+            Interrupted::DeadlineExceeded(after) => HookFailureKind::DeadlineExceeded(after),
+        };
+        HookFailure::new(hook, kind)
     }
 }
 
-/// A hook call in progress. Dropping it (the call finished, or the server cancelled it and
-/// tonic dropped the handler) cancels the call's [`Cancellation`](crate::Cancellation) and
+/// A hook call in progress. Dropping it (the call finished, or the server cancelled it and the
+/// transport dropped the handler) cancels the call's [`Cancellation`](crate::Cancellation) and
 /// tells shutdown the call is over.
 pub(crate) struct Call {
     pub(crate) cx: Context,
@@ -74,48 +70,6 @@ impl Call {
             Interrupted::Panicked(message)
         })
     }
-
-    /// Like [`run`](Self::run) for hooks that return `Result<T, HookError>` and answer errors
-    /// in their response: a panic becomes a `HookError`; a missed deadline stays a status.
-    pub(crate) async fn run_fallible<T>(
-        &self,
-        hook: impl Future<Output = Result<T, HookError>>,
-    ) -> Result<Result<T, HookError>, Status> {
-        match self.run(hook).await {
-            Ok(result) => {
-                if let Err(e) = &result {
-                    tracing::warn!(hook = self.cx.hook().rpc_name(), error = %e, "hook failed");
-                }
-                Ok(result)
-            }
-            Err(Interrupted::Panicked(message)) => {
-                Ok(Err(HookError::msg(format!("hook panicked: {message}"))))
-            }
-            Err(interrupted) => Err(interrupted.into_status(self.cx.hook())),
-        }
-    }
-
-    /// Like [`run`](Self::run) for hooks whose response has no error field: an error or a
-    /// panic is answered with an error status, which the server logs.
-    pub(crate) async fn run_void(
-        &self,
-        hook: impl Future<Output = Result<(), HookError>>,
-    ) -> Result<(), Status> {
-        match self.run(hook).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => {
-                tracing::warn!(hook = self.cx.hook().rpc_name(), error = %e, "hook failed");
-                Err(status_from_error(self.cx.hook(), e))
-            }
-            Err(interrupted) => Err(interrupted.into_status(self.cx.hook())),
-        }
-    }
-
-    /// Like [`run`](Self::run) for hooks that cannot fail (decisions): a panic is answered
-    /// with an error status, and the server falls back to its default.
-    pub(crate) async fn run_infallible<T>(&self, hook: impl Future<Output = T>) -> Result<T, Status> {
-        self.run(hook).await.map_err(|i| i.into_status(self.cx.hook()))
-    }
 }
 
 impl fmt::Debug for Call {
@@ -128,16 +82,6 @@ impl Drop for Call {
     fn drop(&mut self) {
         // Anything the hook handed its cancellation to learns that nobody waits any more.
         self.cx.cancellation().cancel();
-    }
-}
-
-/// The status for a hook error sent without a response body: an `AppError` keeps its id and
-/// message (`"<id>: <message>"`) and its HTTP status picks the code, as the server does.
-pub(crate) fn status_from_error(hook: Hook, error: HookError) -> Status {
-    match error.kind() {
-        HookErrorKind::InvalidArgument(message) => Status::invalid_argument(message.clone()),
-        HookErrorKind::App(app) => mm_proto::app_error_status(&app.id, &app.message, app.status_code),
-        _ => Status::internal(format!("hook {hook} failed: {error}")),
     }
 }
 
@@ -165,9 +109,6 @@ pub(crate) fn deadline_from(metadata: &MetadataMap, now: Instant) -> Option<Inst
 
 #[cfg(test)]
 mod tests {
-    use mm_types::AppError;
-    use tonic::Code;
-
     use super::*;
 
     fn metadata(timeout: &str) -> MetadataMap {
@@ -197,17 +138,5 @@ mod tests {
             }
             assert_eq!(deadline_from(&m, now), None, "{bad:?}");
         }
-    }
-
-    #[test]
-    fn app_errors_pick_the_code_from_their_http_status() {
-        let status = status_from_error(
-            Hook::MessageHasBeenPosted,
-            HookError::app(AppError::new("plugin.x.forbidden", "No.").with_status(403)),
-        );
-        assert_eq!((status.code(), status.message()), (Code::PermissionDenied, "plugin.x.forbidden: No."));
-        let status = status_from_error(Hook::MessageHasBeenPosted, HookError::msg("db down"));
-        assert_eq!(status.code(), Code::Internal);
-        assert_eq!(status.message(), "hook MessageHasBeenPosted failed: db down");
     }
 }

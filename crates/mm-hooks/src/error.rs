@@ -7,7 +7,9 @@ use mm_types::AppError;
 /// Why a hook failed.
 ///
 /// Hooks return `Result<_, HookError>`, and `?` works on any error type: a plain error
-/// becomes an internal failure with its message, an [`AppError`] keeps its id and status.
+/// becomes an internal failure with its message; an [`AppError`], or an error that carries one
+/// (an `mm_client::Error` with the server's answer, or any error whose source chain holds an
+/// `AppError`), keeps its id and status.
 /// The runtime reports it to the server the way Mattermost expects for that hook (an
 /// `AppError` in the response for lifecycle hooks, an error status otherwise).
 ///
@@ -68,6 +70,10 @@ impl HookError {
     pub fn into_app_error(self, id: &str) -> AppError {
         match self.kind {
             HookErrorKind::App(e) => *e,
+            HookErrorKind::InvalidArgument(message) => {
+                AppError::new(id, HookError { kind: HookErrorKind::InvalidArgument(message) }.to_string())
+                    .with_status(400)
+            }
             other => AppError::new(id, HookError { kind: other }.to_string()).with_status(500),
         }
     }
@@ -76,11 +82,31 @@ impl HookError {
 impl<E: std::error::Error + Send + Sync + 'static> From<E> for HookError {
     fn from(error: E) -> Self {
         let boxed: Box<dyn std::error::Error + Send + Sync + 'static> = Box::new(error);
-        match boxed.downcast::<AppError>() {
-            Ok(app) => HookError { kind: HookErrorKind::App(app) },
-            Err(other) => HookError { kind: HookErrorKind::Internal(other) },
+        let other = match boxed.downcast::<AppError>() {
+            Ok(app) => return HookError { kind: HookErrorKind::App(app) },
+            Err(other) => other,
+        };
+        match carried_app_error(&*other) {
+            Some(app) => HookError { kind: HookErrorKind::App(Box::new(app.clone())) },
+            None => HookError { kind: HookErrorKind::Internal(other) },
         }
     }
+}
+
+/// The `AppError` an error carries: the server's answer inside an `mm_client::Error`, or an
+/// `AppError` in its source chain.
+fn carried_app_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a AppError> {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if let Some(app) = error.downcast_ref::<AppError>() {
+            return Some(app);
+        }
+        if let Some(app) = error.downcast_ref::<mm_client::Error>().and_then(mm_client::Error::app_error) {
+            return Some(app);
+        }
+        next = error.source();
+    }
+    None
 }
 
 impl fmt::Display for HookError {
@@ -120,6 +146,25 @@ mod tests {
         let err = fails().unwrap_err();
         assert_eq!(err.app_error().map(|e| e.status_code), Some(403));
         assert_eq!(err.into_app_error("plugin.on_activate.error").id, "plugin.x.denied");
+    }
+
+    #[test]
+    fn an_app_error_in_the_source_chain_is_kept() {
+        #[derive(Debug)]
+        struct Wrapped(AppError);
+        impl fmt::Display for Wrapped {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("loading the settings failed")
+            }
+        }
+        impl std::error::Error for Wrapped {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err = HookError::from(Wrapped(AppError::new("plugin.x.gone", "Gone.").with_status(410)));
+        assert_eq!(err.app_error().map(|e| (e.id.as_str(), e.status_code)), Some(("plugin.x.gone", 410)));
+        assert!(HookError::from(std::fmt::Error).app_error().is_none());
     }
 
     #[test]

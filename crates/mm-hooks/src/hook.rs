@@ -1,28 +1,37 @@
-//! The names of the 41 hooks: enum variant, `PluginHooks` RPC name, `Plugin` method name.
+//! The names of the hooks, from the [hook table](crate::table): enum variant, Go / RPC name,
+//! `Plugin` method name, and the protocols that have each hook.
 
 use std::fmt;
 
-macro_rules! hooks {
-    ($($variant:ident = $rpc:literal, $method:literal;)*) => {
-        /// One of the 41 hooks a plugin can implement.
+pub use mm_proto::protocol::Protocol;
+
+use crate::table::hook_table;
+
+/// Writes the [`Hook`] enum and its name tables, and `__hook_variant!` for `#[plugin]`.
+macro_rules! define_hooks {
+    ($d:tt $({ $variant:ident, $rpc:literal, $on:ident, $method:ident, $args:tt, $out:tt, $default:tt, $docs:tt, $kind:tt })*) => {
+        /// One of the hooks a plugin can implement: the 51 of a stock server's `plugin.Hooks`,
+        /// 41 of which the gRPC contract also has.
         ///
         /// [`rpc_name`](Hook::rpc_name) is the exact name the server uses in `Implemented` and
         /// as the RPC method (`OnActivate`, `ServeHTTP`, ...); [`method_name`](Hook::method_name)
-        /// is the [`Plugin`](crate::Plugin) method (`on_activate`, `serve_http`, ...).
+        /// is the [`Plugin`](crate::Plugin) method (`on_activate`, `serve_http`, ...);
+        /// [`protocols`](Hook::protocols) says which servers call it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Hook {
             $(
-                #[doc = concat!("`", $rpc, "` (`Plugin::", $method, "`).")]
+                #[doc = concat!("`", $rpc, "` (`Plugin::", stringify!($method), "`).")]
                 $variant,
             )*
         }
 
         impl Hook {
-            /// Every hook, in the order of the contract.
+            /// Every hook: those of the gRPC contract in its order, then the stock-only ones in
+            /// the order of `StockPluginHooks`.
             pub const ALL: &'static [Hook] = &[$(Hook::$variant),*];
 
-            /// The RPC name, as listed in `Implemented`.
+            /// The Go method and RPC name, as listed in `Implemented`.
             pub const fn rpc_name(self) -> &'static str {
                 match self {
                     $(Hook::$variant => $rpc,)*
@@ -32,61 +41,75 @@ macro_rules! hooks {
             /// The name of the [`Plugin`](crate::Plugin) method that implements the hook.
             pub const fn method_name(self) -> &'static str {
                 match self {
-                    $(Hook::$variant => $method,)*
+                    $(Hook::$variant => stringify!($method),)*
                 }
             }
+
+            /// The protocols on which servers call this hook: both for the hooks of the gRPC
+            /// contract, [`Protocol::NetRpc`] alone for the stock-only ones.
+            pub const fn protocols(self) -> &'static [Protocol] {
+                match self {
+                    $(Hook::$variant => protocols!($on),)*
+                }
+            }
+        }
+
+        method_lookup!($d $($method => $variant),*);
+    };
+}
+
+macro_rules! protocols {
+    (both) => {
+        &[Protocol::Grpc, Protocol::NetRpc]
+    };
+    (stock) => {
+        &[Protocol::NetRpc]
+    };
+}
+
+/// Writes `__hook_variant!(method)`, which `#[plugin]` expands once per method of an impl: the
+/// method's [`Hook`] variant, or a compile error naming the valid methods. `$d` is a `$`, for
+/// the inner macro's own metavariables.
+macro_rules! method_lookup {
+    ($d:tt $first:ident => $first_variant:ident $(, $method:ident => $variant:ident)*) => {
+        /// The [`Hook`] of a `Plugin` method name, or a compile error listing the valid names.
+        /// Used by `#[plugin]`; not public API.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __hook_variant {
+            ($first) => { $d crate::Hook::$first_variant };
+            $(($method) => { $d crate::Hook::$variant };)*
+            ($d other:ident) => {
+                ::core::compile_error!(::core::concat!(
+                    "`", ::core::stringify!($d other), "` is not a Mattermost plugin hook. Valid hooks are: ",
+                    ::core::stringify!($first) $(, ", ", ::core::stringify!($method))*
+                ))
+            };
         }
     };
 }
 
-hooks! {
-    OnActivate = "OnActivate", "on_activate";
-    OnDeactivate = "OnDeactivate", "on_deactivate";
-    OnConfigurationChange = "OnConfigurationChange", "on_configuration_change";
-    OnInstall = "OnInstall", "on_install";
-    OnSendDailyTelemetry = "OnSendDailyTelemetry", "on_send_daily_telemetry";
-    RunDataRetention = "RunDataRetention", "run_data_retention";
-    OnCloudLimitsUpdated = "OnCloudLimitsUpdated", "on_cloud_limits_updated";
-    ConfigurationWillBeSaved = "ConfigurationWillBeSaved", "configuration_will_be_saved";
-    GenerateSupportData = "GenerateSupportData", "generate_support_data";
-    MessageWillBePosted = "MessageWillBePosted", "message_will_be_posted";
-    MessageWillBeUpdated = "MessageWillBeUpdated", "message_will_be_updated";
-    MessageHasBeenPosted = "MessageHasBeenPosted", "message_has_been_posted";
-    MessageHasBeenUpdated = "MessageHasBeenUpdated", "message_has_been_updated";
-    MessagesWillBeConsumed = "MessagesWillBeConsumed", "messages_will_be_consumed";
-    MessageHasBeenDeleted = "MessageHasBeenDeleted", "message_has_been_deleted";
-    FileWillBeUploaded = "FileWillBeUploaded", "file_will_be_uploaded";
-    ReactionHasBeenAdded = "ReactionHasBeenAdded", "reaction_has_been_added";
-    ReactionHasBeenRemoved = "ReactionHasBeenRemoved", "reaction_has_been_removed";
-    NotificationWillBePushed = "NotificationWillBePushed", "notification_will_be_pushed";
-    EmailNotificationWillBeSent = "EmailNotificationWillBeSent", "email_notification_will_be_sent";
-    PreferencesHaveChanged = "PreferencesHaveChanged", "preferences_have_changed";
-    UserHasBeenCreated = "UserHasBeenCreated", "user_has_been_created";
-    UserWillLogIn = "UserWillLogIn", "user_will_log_in";
-    UserHasLoggedIn = "UserHasLoggedIn", "user_has_logged_in";
-    UserHasBeenDeactivated = "UserHasBeenDeactivated", "user_has_been_deactivated";
-    OnSamlLogin = "OnSAMLLogin", "on_saml_login";
-    ChannelHasBeenCreated = "ChannelHasBeenCreated", "channel_has_been_created";
-    UserHasJoinedChannel = "UserHasJoinedChannel", "user_has_joined_channel";
-    UserHasLeftChannel = "UserHasLeftChannel", "user_has_left_channel";
-    UserHasJoinedTeam = "UserHasJoinedTeam", "user_has_joined_team";
-    UserHasLeftTeam = "UserHasLeftTeam", "user_has_left_team";
-    ExecuteCommand = "ExecuteCommand", "execute_command";
-    OnWebSocketConnect = "OnWebSocketConnect", "on_web_socket_connect";
-    OnWebSocketDisconnect = "OnWebSocketDisconnect", "on_web_socket_disconnect";
-    WebSocketMessageHasBeenPosted = "WebSocketMessageHasBeenPosted", "web_socket_message_has_been_posted";
-    OnPluginClusterEvent = "OnPluginClusterEvent", "on_plugin_cluster_event";
-    OnSharedChannelsSyncMsg = "OnSharedChannelsSyncMsg", "on_shared_channels_sync_msg";
-    OnSharedChannelsPing = "OnSharedChannelsPing", "on_shared_channels_ping";
-    OnSharedChannelsAttachmentSyncMsg = "OnSharedChannelsAttachmentSyncMsg", "on_shared_channels_attachment_sync_msg";
-    OnSharedChannelsProfileImageSyncMsg = "OnSharedChannelsProfileImageSyncMsg", "on_shared_channels_profile_image_sync_msg";
-    ServeHttp = "ServeHTTP", "serve_http";
-}
+hook_table!(define_hooks, $);
 
 impl Hook {
-    /// The hook with this RPC name (`"OnActivate"`), if there is one.
+    /// The hook with this Go / RPC name (`"OnActivate"`), if there is one.
     pub fn from_rpc_name(name: &str) -> Option<Hook> {
         Hook::ALL.iter().copied().find(|h| h.rpc_name() == name)
+    }
+
+    /// The hook implemented by the [`Plugin`](crate::Plugin) method of this name.
+    pub fn from_method_name(name: &str) -> Option<Hook> {
+        Hook::ALL.iter().copied().find(|h| h.method_name() == name)
+    }
+
+    /// Whether servers speaking `protocol` call this hook.
+    pub fn is_on(self, protocol: Protocol) -> bool {
+        self.protocols().contains(&protocol)
+    }
+
+    /// The hooks servers speaking `protocol` call, in the order of [`ALL`](Hook::ALL).
+    pub fn all_on(protocol: Protocol) -> impl Iterator<Item = Hook> {
+        Hook::ALL.iter().copied().filter(move |h| h.is_on(protocol))
     }
 
     /// The `AppError` id the runtime reports when this hook fails without an `AppError` of its
@@ -102,6 +125,20 @@ impl fmt::Display for Hook {
     }
 }
 
+/// The RPC name, so a [`Hook`] goes where hook names are expected.
+impl AsRef<str> for Hook {
+    fn as_ref(&self) -> &str {
+        self.rpc_name()
+    }
+}
+
+/// Compares with an RPC name: `Hook::ServeHttp == *"ServeHTTP"`.
+impl PartialEq<str> for Hook {
+    fn eq(&self, other: &str) -> bool {
+        self.rpc_name() == other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use mm_proto::prost::Message;
@@ -109,31 +146,71 @@ mod tests {
 
     use super::*;
 
-    /// The hook list is the `PluginHooks` service of the contract, minus `Implemented`.
-    #[test]
-    fn the_41_hooks_are_the_services_rpcs_in_order() {
+    /// The RPC names of a service of the compiled contract, in order, without `Implemented`.
+    fn service_rpcs(service: &str) -> Vec<String> {
         let set = FileDescriptorSet::decode(mm_proto::FILE_DESCRIPTOR_SET).expect("descriptor set");
         let service = set
             .file
             .iter()
-            .flat_map(|f| f.service.iter().map(move |s| (f.package(), s)))
-            .find(|(package, s)| format!("{package}.{}", s.name()) == mm_proto::PLUGIN_HOOKS_SERVICE)
-            .map(|(_, s)| s)
-            .expect("PluginHooks in the descriptor set");
-        let rpcs: Vec<&str> =
-            service.method.iter().map(|m| m.name()).filter(|n| *n != "Implemented").collect();
-        let ours: Vec<&str> = Hook::ALL.iter().map(|h| h.rpc_name()).collect();
-        assert_eq!(ours, rpcs);
-        assert_eq!(ours.len(), 41);
+            .filter(|f| f.package() == mm_proto::PACKAGE)
+            .flat_map(|f| &f.service)
+            .find(|s| s.name() == service)
+            .unwrap_or_else(|| panic!("{service} in the descriptor set"));
+        service.method.iter().map(|m| m.name().to_owned()).filter(|n| n != "Implemented").collect()
+    }
+
+    /// The table is the contract's `PluginHooks` (minus `Implemented`) for gRPC, and that plus
+    /// `StockPluginHooks` for stock servers, in the services' order.
+    #[test]
+    fn the_table_is_the_two_hook_services_in_order() {
+        let grpc: Vec<&str> = Hook::all_on(Protocol::Grpc).map(Hook::rpc_name).collect();
+        assert_eq!(grpc, service_rpcs("PluginHooks"));
+        assert_eq!(grpc.len(), 41);
+        let stock_only: Vec<&str> =
+            Hook::ALL.iter().filter(|h| !h.is_on(Protocol::Grpc)).map(|h| h.rpc_name()).collect();
+        assert_eq!(stock_only, service_rpcs("StockPluginHooks"));
+        assert_eq!(stock_only.len(), 10);
+        assert_eq!(Hook::all_on(Protocol::NetRpc).count(), 51);
+        assert_eq!(Hook::ALL.len(), 51);
+    }
+
+    /// The stock hooks are the `hooks` of the stock plugin surface (Go's `plugin.Hooks` at the
+    /// pinned server/public version), minus `Implemented`.
+    #[test]
+    fn the_table_has_every_go_hook_of_the_stock_surface() {
+        let surface: serde_json::Value =
+            serde_json::from_str(include_str!("../../mm-proto/stock/surface.json")).expect("surface.json");
+        let mut go: Vec<&str> = surface["hooks"]
+            .as_array()
+            .expect("a hooks array")
+            .iter()
+            .map(|h| h["name"].as_str().expect("a name"))
+            .filter(|name| *name != "Implemented")
+            .collect();
+        go.sort_unstable();
+        let mut ours: Vec<&str> = Hook::all_on(Protocol::NetRpc).map(Hook::rpc_name).collect();
+        ours.sort_unstable();
+        assert_eq!(ours, go);
     }
 
     #[test]
     fn names_round_trip_and_error_ids_follow_the_method() {
         for hook in Hook::ALL {
             assert_eq!(Hook::from_rpc_name(hook.rpc_name()), Some(*hook));
+            assert_eq!(Hook::from_method_name(hook.method_name()), Some(*hook));
         }
-        assert_eq!(Hook::from_rpc_name("ServeMetrics"), None);
+        assert_eq!(Hook::from_rpc_name("Implemented"), None);
+        assert_eq!(Hook::from_rpc_name("ServeMetrics"), Some(Hook::ServeMetrics));
+        assert!(!Hook::ServeMetrics.is_on(Protocol::Grpc) && Hook::ServeMetrics.is_on(Protocol::NetRpc));
         assert_eq!(Hook::OnActivate.error_id(), "plugin.on_activate.error");
         assert_eq!(Hook::OnSamlLogin.rpc_name(), "OnSAMLLogin");
+        assert!(Hook::ServeHttp == *"ServeHTTP" && Hook::ServeHttp.as_ref() == "ServeHTTP");
+    }
+
+    #[test]
+    fn the_method_lookup_gives_the_variant() {
+        assert_eq!(__hook_variant!(on_activate), Hook::OnActivate);
+        assert_eq!(__hook_variant!(serve_metrics), Hook::ServeMetrics);
+        assert_eq!(__hook_variant!(on_saml_login), Hook::OnSamlLogin);
     }
 }

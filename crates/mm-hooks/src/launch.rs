@@ -6,22 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use mm_proto::protocol::{
+    API_TARGET_ENV as API_TARGET_VAR, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, MAX_PORT_ENV as MAX_PORT_VAR,
+    MIN_PORT_ENV as MIN_PORT_VAR, PROTOCOL_VERSIONS_ENV as PROTOCOL_VERSIONS_VAR,
+    UNIX_SOCKET_DIR_ENV as UNIX_SOCKET_DIR_VAR,
+};
+
 use crate::listener::Listener;
 use crate::plugin::Plugin;
 use crate::runtime::{Runtime, ShutdownReason};
 use crate::runtime_error::RuntimeError;
-
-/// The variable and value of go-plugin's magic cookie for Mattermost plugins.
-pub const MAGIC_COOKIE_KEY: &str = "MATTERMOST_PLUGIN";
-/// The magic cookie's value.
-pub const MAGIC_COOKIE_VALUE: &str = "Securely message teams, anywhere.";
-/// The variable holding the server's PluginAPI address (`127.0.0.1:<port>`).
-pub const API_TARGET_VAR: &str = "MATTERMOST_PLUGIN_API_TARGET";
-/// If set, the plugin listens on a unix socket in this folder instead of a TCP port.
-pub const UNIX_SOCKET_DIR_VAR: &str = "PLUGIN_UNIX_SOCKET_DIR";
-const MIN_PORT_VAR: &str = "PLUGIN_MIN_PORT";
-const MAX_PORT_VAR: &str = "PLUGIN_MAX_PORT";
-const PROTOCOL_VERSIONS_VAR: &str = "PLUGIN_PROTOCOL_VERSIONS";
 
 /// Runs `plugin` as a Mattermost server plugin process: the one call in `main`.
 ///
@@ -77,6 +71,11 @@ pub fn run<P: Plugin>(plugin: P) -> ExitCode {
 }
 
 async fn launch<P: Plugin>(plugin: P) -> Result<ShutdownReason, RuntimeError> {
+    // The fork's gRPC server gives the plugin its API address; a stock server does not, and
+    // speaks go-plugin's net/rpc.
+    if std::env::var_os(API_TARGET_VAR).is_none() {
+        return crate::netrpc::launch(plugin).await;
+    }
     let env = LaunchEnv::read(|name| std::env::var(name).ok())?;
     // Connected now, so a bad or unreachable API target fails the launch with a clear message.
     let client = mm_client::Client::builder()

@@ -69,31 +69,67 @@
 //!
 //! For in-process hosts and tests, [`Runtime::builder`] serves a plugin on any listener
 //! without the launch checks.
+//!
+//! # Hooks and protocols
+//!
+//! [`Plugin`] has the 51 hooks of a stock server's `plugin.Hooks`; [`Hook`] names them and says
+//! which servers call each ([`Hook::protocols`]): stock servers (go-plugin net/rpc) call all of
+//! them, the gRPC servers of the multi-language fork the 41 of their contract. The hooks, the
+//! trait, the dispatch and the `#[plugin]` check all come from one table in this crate, so they
+//! cannot drift apart.
+//!
+//! # Platforms
+//!
+//! Unix only (Linux, macOS), where Mattermost servers run plugins: the runtime uses unix
+//! sockets, signals and the parent process id. Other targets fail to compile with a message
+//! saying so.
+
+// The runtime serves unix sockets and watches the parent process and unix signals, as
+// go-plugin does on the platforms Mattermost servers run on.
+#[cfg(not(unix))]
+compile_error!(
+    "mm-hooks runs Mattermost plugins on Unix (Linux, macOS) only: Mattermost servers run plugins there"
+);
 
 mod call;
 mod conn;
 mod context;
 mod control;
+mod dispatch;
 mod error;
+mod failure;
 mod hook;
 pub mod http;
 mod launch;
 mod listener;
 pub mod logging;
+mod netrpc;
 mod outcome;
 mod plugin;
+#[doc(hidden)]
+pub mod requests;
+mod respond;
 mod runtime;
 mod runtime_error;
 mod service;
+mod table;
 
 pub use context::{Cancellation, Context};
+#[doc(hidden)]
+pub use dispatch::{CallOptions, Dispatcher, HookRequest, HttpResponseParts};
 pub use error::{HookError, HookErrorKind};
-pub use hook::Hook;
-pub use launch::{API_TARGET_VAR, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, UNIX_SOCKET_DIR_VAR, run};
+pub use failure::{HookFailure, HookFailureKind};
+pub use hook::{Hook, Protocol};
+pub use launch::run;
 pub use listener::{ListenAddr, Listener};
 pub use mm_client::Client;
 pub use mm_hooks_macros::plugin;
-pub use outcome::{DISMISS_POST_REASON, Decision, FileDecision, LoginDecision, PostDecision};
+/// The variable holding the server's PluginAPI address (`127.0.0.1:<port>`).
+pub use mm_proto::protocol::API_TARGET_ENV as API_TARGET_VAR;
+/// If set, the plugin listens on a unix socket in this folder instead of a TCP port.
+pub use mm_proto::protocol::UNIX_SOCKET_DIR_ENV as UNIX_SOCKET_DIR_VAR;
+pub use mm_proto::protocol::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
+pub use outcome::{DISMISS_POST_REASON, Decision, FileDecision, LoginDecision, PostDecision, Verdict};
 pub use plugin::Plugin;
 pub use runtime::{
     DEFAULT_DEACTIVATE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, Runtime, RuntimeBuilder, Serving, ShutdownHandle,

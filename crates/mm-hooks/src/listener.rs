@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures_util::Stream;
+use mm_proto::protocol::{Protocol, handshake_line};
 use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio_util::sync::CancellationToken;
 
@@ -31,8 +32,8 @@ impl ListenAddr {
     /// protocol 1, network, address, protocol), without the newline.
     pub fn handshake_line(&self) -> String {
         match self {
-            ListenAddr::Tcp(addr) => format!("1|1|tcp|{addr}|grpc"),
-            ListenAddr::Unix(path) => format!("1|1|unix|{}|grpc", path.display()),
+            ListenAddr::Tcp(addr) => handshake_line("tcp", &addr.to_string(), Protocol::Grpc),
+            ListenAddr::Unix(path) => handshake_line("unix", &path.display().to_string(), Protocol::Grpc),
         }
     }
 }

@@ -1,10 +1,9 @@
 //! What "will be" hooks decide: let the value through, replace it, or reject it.
 
 use bytes::Bytes;
-use mm_types::{FileInfo, Post};
-
 /// The reason string that tells the server to drop a post silently (`DismissPostError`).
-pub const DISMISS_POST_REASON: &str = "plugin.message_will_be_posted.dismiss_post";
+pub use mm_proto::protocol::DISMISS_POST_REASON;
+use mm_types::{FileInfo, Post};
 
 /// What [`Plugin::message_will_be_posted`](crate::Plugin::message_will_be_posted) decides.
 // A decision is returned once per call and moved straight into the response: boxing the
@@ -79,20 +78,25 @@ impl FileDecision {
     }
 }
 
-/// What [`Plugin::user_will_log_in`](crate::Plugin::user_will_log_in) decides.
+/// What a "will be" hook decides about something it cannot change: let it happen or reject
+/// it with a reason (archiving or restoring a channel, downloading a file, logging in).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub enum LoginDecision {
-    /// Let the user log in.
+pub enum Verdict {
+    /// Let it happen.
     #[default]
     Allow,
-    /// Refuse the login, with a reason shown to the user.
+    /// Refuse it, with a reason shown to the user.
     Reject(String),
 }
 
-impl LoginDecision {
-    /// Refuses the login with a reason.
+impl Verdict {
+    /// Refuses with a reason.
     pub fn reject(reason: impl Into<String>) -> Self {
-        LoginDecision::Reject(reason.into())
+        Verdict::Reject(reason.into())
     }
 }
+
+/// What [`Plugin::user_will_log_in`](crate::Plugin::user_will_log_in) decides: let the user log
+/// in, or refuse the login with a reason shown to the user.
+pub type LoginDecision = Verdict;

@@ -18,11 +18,12 @@ use tonic_health::ServingStatus;
 
 use crate::conn::ConnectionCount;
 use crate::control::{Controller, Stdio};
+use crate::dispatch::{Dispatcher, Shared};
 use crate::hook::Hook;
 use crate::listener::{Incoming, ListenAddr, Listener};
 use crate::plugin::Plugin;
 use crate::runtime_error::RuntimeError;
-use crate::service::{HookService, Shared};
+use crate::service::HookService;
 
 /// How long shutdown waits for hook calls in progress before cancelling them.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_millis(800);
@@ -66,7 +67,7 @@ impl fmt::Display for ShutdownReason {
 /// Starts a shutdown and remembers the first reason given.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ShutdownTrigger {
-    token: CancellationToken,
+    pub(crate) token: CancellationToken,
     reason: Arc<OnceLock<ShutdownReason>>,
 }
 
@@ -76,7 +77,7 @@ impl ShutdownTrigger {
         self.token.cancel();
     }
 
-    fn reason(&self) -> ShutdownReason {
+    pub(crate) fn reason(&self) -> ShutdownReason {
         self.reason.get().copied().unwrap_or(ShutdownReason::Requested)
     }
 }
@@ -218,12 +219,21 @@ impl RuntimeBuilder {
     /// # Ok(()) }
     /// ```
     pub fn into_hooks_service<P: Plugin>(self, plugin: P) -> Result<tonic::service::Routes, RuntimeError> {
-        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
-        let shared = Arc::new(Shared::new(plugin, client, self.plugin_id));
-        let hooks = PluginHooksServer::from_arc(Arc::new(HookService::new(shared)))
+        let dispatcher = self.into_dispatcher(plugin)?;
+        let hooks = PluginHooksServer::new(HookService::new(dispatcher))
             .max_decoding_message_size(usize::MAX)
             .max_encoding_message_size(usize::MAX);
         Ok(tonic::service::Routes::new(hooks))
+    }
+
+    /// The plugin's hooks behind the transport-neutral [`Dispatcher`]: typed prost request in,
+    /// typed response (or a failure) out, with the same decoding, context, deadline, panic
+    /// isolation and encoding as the gRPC service. For transports other than gRPC (net/rpc)
+    /// and for tests; no listener, health or shutdown handling.
+    #[doc(hidden)]
+    pub fn into_dispatcher<P: Plugin>(self, plugin: P) -> Result<Dispatcher<P>, RuntimeError> {
+        let client = self.client.ok_or(RuntimeError::Config("no API client: call RuntimeBuilder::client"))?;
+        Ok(Dispatcher::new(Arc::new(Shared::new(plugin, client, self.plugin_id))))
     }
 
     /// Starts serving `plugin` on the listener, in the background of the current tokio
@@ -302,7 +312,7 @@ async fn serve_until_shutdown<P: Plugin>(
     for service in ["plugin", ""] {
         health.set_service_status(service, ServingStatus::Serving).await;
     }
-    let hooks = PluginHooksServer::from_arc(Arc::new(HookService::new(shared.clone())))
+    let hooks = PluginHooksServer::new(HookService::new(Dispatcher::new(shared.clone())))
         // go-plugin dials with unlimited message sizes; file uploads can be large.
         .max_decoding_message_size(usize::MAX)
         .max_encoding_message_size(usize::MAX);
@@ -377,7 +387,7 @@ async fn serve_until_shutdown<P: Plugin>(
 }
 
 /// Runs `on_deactivate` when the plugin was activated and the server has not deactivated it.
-async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout: Duration) {
+pub(crate) async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout: Duration) {
     if !shared.activated.load(Ordering::SeqCst) || shared.deactivated.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -423,7 +433,7 @@ async fn watch_connections(connections: Arc<ConnectionCount>, trigger: ShutdownT
 }
 
 /// Fires [`ShutdownReason::ParentExited`] when the process is re-parented.
-async fn watch_parent(trigger: ShutdownTrigger) {
+pub(crate) async fn watch_parent(trigger: ShutdownTrigger) {
     let parent = std::os::unix::process::parent_id();
     loop {
         tokio::select! {

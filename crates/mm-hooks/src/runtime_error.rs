@@ -40,6 +40,15 @@ pub enum RuntimeError {
     /// The gRPC server failed.
     #[error("hook server failed: {0}")]
     Serve(#[source] tonic::transport::Error),
+    /// The stock servers' protocol (go-plugin net/rpc) failed while starting.
+    #[error("{what}: {source}")]
+    NetRpc {
+        /// What the runtime was doing.
+        what: &'static str,
+        /// The transport's error.
+        #[source]
+        source: mm_netrpc::Error,
+    },
     /// Writing the handshake or another I/O operation failed.
     #[error("{what}: {source}")]
     Io {

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::error::HostError;
-use crate::events::{HookCaller, Tracker};
+use crate::events::{GrpcHooks, HookCaller, Tracker};
 use crate::store::Store;
 
 /// The token of the seeded admin user, accepted by the REST API as `Authorization: Bearer <token>`
@@ -208,7 +208,7 @@ fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
 /// registered commands). A running plugin is [registered](Host::register_plugin) with a
 /// [`HookCaller`]; the supervisor does both through [`PluginRegistry`](crate::supervisor::PluginRegistry),
 /// and the [test kit](crate::testkit) for in-process plugins. Of the 236 PluginAPI RPCs, those
-/// in [`UNIMPLEMENTED_RPCS`](crate::UNIMPLEMENTED_RPCS) answer UNIMPLEMENTED naming themselves.
+/// in [`unimplemented_rpcs`](crate::unimplemented_rpcs) answer UNIMPLEMENTED naming themselves.
 ///
 /// # HTTP front
 ///
@@ -405,7 +405,10 @@ impl Host {
 
 impl From<&crate::supervisor::PluginConnection> for HookCaller {
     fn from(connection: &crate::supervisor::PluginConnection) -> Self {
-        HookCaller::new(connection.id(), connection.hooks(), connection.implemented().iter().cloned())
+        // The connection keeps the names the server knows (see `known_hooks`), so every one is a Hook.
+        let implemented =
+            connection.implemented().iter().filter_map(|name| mm_hooks::Hook::from_rpc_name(name));
+        HookCaller::new(connection.id(), GrpcHooks::new(connection.channel()), implemented)
     }
 }
 

@@ -15,12 +15,13 @@ mod error;
 pub mod events;
 mod front;
 mod host;
+pub mod plugin_http;
 pub mod store;
 pub mod testkit;
 
-pub use api::UNIMPLEMENTED_RPCS;
+pub use api::unimplemented_rpcs;
 pub use error::HostError;
-pub use events::HookCaller;
+pub use events::{GrpcHooks, HookCaller, HookTransport};
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
 pub use store::Store;
 

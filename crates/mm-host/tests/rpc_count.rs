@@ -46,8 +46,8 @@ async fn every_rpc_is_implemented_or_names_itself() {
             _ => implemented.push(method.clone()),
         }
     }
-    let listed: BTreeSet<String> = mm_host::UNIMPLEMENTED_RPCS.iter().map(|s| s.to_string()).collect();
-    assert_eq!(not_implemented, listed, "UNIMPLEMENTED_RPCS matches what the server answers");
+    let listed: BTreeSet<String> = mm_host::unimplemented_rpcs().iter().map(|s| s.to_string()).collect();
+    assert_eq!(not_implemented, listed, "unimplemented_rpcs() matches what the server answers");
     assert_eq!(implemented.len() + not_implemented.len(), 236);
     assert_eq!(implemented.len(), 229, "implemented RPCs: {implemented:?}");
     tracing::info!("PluginAPI RPCs implemented by mm-host: {}/236", implemented.len());

@@ -8,7 +8,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Why a ServeHTTP body could not be read or relayed.
 ///
 /// A handler sees it when reading the request [`Body`](crate::Body) fails; the host side
-/// ([`host`](crate::host)) sees it when the plugin's response stream fails part-way. Match on
+/// (`mm_host::plugin_http`) sees it when the plugin's response stream fails part-way. Match on
 /// [`Error::kind`] to tell the cases apart.
 ///
 /// ```

@@ -11,9 +11,11 @@ pub const MATTERMOST_USER_ID: &str = "Mattermost-User-Id";
 
 /// A header on the wire that `http` cannot represent.
 #[derive(Debug)]
-pub(crate) struct InvalidHeader {
-    pub(crate) key: String,
-    pub(crate) reason: &'static str,
+pub struct InvalidHeader {
+    /// The header's key.
+    pub key: String,
+    /// Why `http` cannot represent it.
+    pub reason: &'static str,
 }
 
 /// Writes `name` in Go's canonical MIME form: the first letter and every letter after a `-`
@@ -32,7 +34,7 @@ pub(crate) fn canonical_key(name: &str) -> String {
 /// Groups a header map into wire headers: one entry per name, values in order, keys
 /// canonical. Values that are not UTF-8 (legal in HTTP, impossible in a protobuf string) are
 /// converted lossily.
-pub(crate) fn to_wire(headers: &HeaderMap) -> Vec<HttpHeader> {
+pub fn to_wire(headers: &HeaderMap) -> Vec<HttpHeader> {
     let mut out: Vec<HttpHeader> = Vec::new();
     // A `HeaderMap` yields all values of one name together, so comparing with the last entry
     // is enough to group them.
@@ -53,7 +55,7 @@ pub(crate) fn to_wire(headers: &HeaderMap) -> Vec<HttpHeader> {
 }
 
 /// Parses one wire header into a name and values.
-pub(crate) fn parse_header(header: &HttpHeader) -> Result<(HeaderName, Vec<HeaderValue>), InvalidHeader> {
+pub fn parse_header(header: &HttpHeader) -> Result<(HeaderName, Vec<HeaderValue>), InvalidHeader> {
     let invalid = |reason| InvalidHeader { key: header.key.clone(), reason };
     let name = HeaderName::from_bytes(header.key.as_bytes()).map_err(|_| invalid("invalid header name"))?;
     let values = header

@@ -59,10 +59,9 @@
 //!
 //! # Server side
 //!
-//! [`host`] does what the Mattermost server does with such a stream: it forwards an
-//! `http::Request` to a plugin's `PluginHooks` client and turns the answer into an
-//! `http::Response` with a streaming body, following the server's rules. A local host and the
-//! tests of this crate use it.
+//! What the Mattermost server does with such a stream (forward an `http::Request` to a
+//! plugin's `PluginHooks` client and stream the answer back) lives in `mm-host`
+//! (`mm_host::plugin_http`), so that plugins do not compile it.
 //!
 //! # A complete plugin
 //!
@@ -77,7 +76,6 @@ mod extensions;
 #[cfg(feature = "axum")]
 mod extract;
 mod headers;
-pub mod host;
 mod request;
 mod response;
 mod serve;
@@ -89,3 +87,9 @@ pub use extensions::{RemoteAddr, RequestExt, RequestUri, mattermost_user_id};
 pub use extract::{MattermostUserId, MissingUserId};
 pub use headers::MATTERMOST_USER_ID;
 pub use serve::{serve, serve_with_context};
+
+/// Header conversions shared with the server side of ServeHTTP (`mm-host`); not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::headers::{InvalidHeader, parse_header, to_wire};
+}

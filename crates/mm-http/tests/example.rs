@@ -10,7 +10,7 @@ mod example;
 use bytes::Bytes;
 use http::StatusCode;
 use http_body_util::{BodyExt, Empty, Full};
-use mm_http::host::{Caller, PluginHttp};
+use mm_host::plugin_http::{Caller, PluginHttp};
 use mm_types::UserId;
 use serde_json::{Value, json};
 use support::*;
@@ -27,7 +27,7 @@ fn as_user(id: &str) -> Caller {
     Caller::user(UserId::parse(id).expect("id"))
 }
 
-async fn json_of(response: http::Response<mm_http::host::ResponseBody>) -> Value {
+async fn json_of(response: http::Response<mm_host::plugin_http::ResponseBody>) -> Value {
     serde_json::from_str(&text(response).await).expect("json")
 }
 

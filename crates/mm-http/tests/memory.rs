@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http_body_util::{BodyExt, Full, StreamBody};
-use mm_http::host::{Caller, PluginHttp};
+use mm_host::plugin_http::{Caller, PluginHttp};
 use mm_proto::SERVE_HTTP_CHUNK_SIZE;
 use support::*;
 

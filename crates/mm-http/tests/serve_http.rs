@@ -6,7 +6,7 @@ mod support;
 use bytes::Bytes;
 use http::StatusCode;
 use http_body_util::{BodyExt, Empty, Full};
-use mm_http::host::Caller;
+use mm_host::plugin_http::Caller;
 use mm_types::UserId;
 use support::*;
 

@@ -212,12 +212,12 @@ async fn spawn_hooks<H: PluginHooks>(hooks: H) -> std::net::SocketAddr {
 
 async fn host_answer(
     replies: Result<Vec<wire::ServeHttpResponse>, Code>,
-) -> (http::Response<mm_http::host::ResponseBody>, usize) {
+) -> (http::Response<mm_host::plugin_http::ResponseBody>, usize) {
     let calls = Arc::new(AtomicUsize::new(0));
     let addr = spawn_hooks(Scripted { replies, calls: calls.clone() }).await;
-    let host = mm_http::host::PluginHttp::new(connect(addr).await, "p");
+    let host = mm_host::plugin_http::PluginHttp::new(connect(addr).await, "p");
     let request = http::Request::get("/plugins/p/x").body(Empty::<Bytes>::new()).expect("request");
-    let response = within("forward", host.forward(request, mm_http::host::Caller::anonymous())).await;
+    let response = within("forward", host.forward(request, mm_host::plugin_http::Caller::anonymous())).await;
     (response, calls.load(Ordering::SeqCst))
 }
 
@@ -289,9 +289,9 @@ async fn without_serve_http_in_implemented_no_call_is_made() {
     let calls = Arc::new(AtomicUsize::new(0));
     let addr =
         spawn_hooks(Scripted { replies: Ok(vec![reply(Some(200), b"", true)]), calls: calls.clone() }).await;
-    let host =
-        mm_http::host::PluginHttp::new(connect(addr).await, "p").with_implemented_hooks(Vec::<String>::new());
+    let host = mm_host::plugin_http::PluginHttp::new(connect(addr).await, "p")
+        .with_implemented_hooks(Vec::<String>::new());
     let request = http::Request::get("/plugins/p/x").body(Empty::<Bytes>::new()).expect("request");
-    let response = host.forward(request, mm_http::host::Caller::anonymous()).await;
+    let response = host.forward(request, mm_host::plugin_http::Caller::anonymous()).await;
     assert_eq!((response.status(), calls.load(Ordering::SeqCst)), (StatusCode::NOT_FOUND, 0));
 }

@@ -1,8 +1,9 @@
-//! Generated gRPC code for the Mattermost plugin protocol (`mattermost.pluginapi.v1`).
+//! Generated code for the Mattermost plugin protocol (`mattermost.pluginapi.v1`).
 //!
-//! This is the raw wire layer of the SDK: [prost] messages and [tonic] clients and servers
-//! for the two services Mattermost speaks with a plugin process, generated at build time from
-//! the project's own `proto/` folder (compiled by [protox], so no system `protoc` is needed).
+//! This is the raw wire layer of the SDK: [prost] messages, the [RPC table](rpc) and tonic
+//! clients and servers for the two services Mattermost speaks with a plugin process, generated
+//! at build time from the crate's own `proto/` folder (compiled by [protox], so no system
+//! `protoc` is needed).
 //!
 //! **Plugin authors should not need this crate directly.** Use `mm-types` for the domain model,
 //! `mm-client` to call the server and `mm-hooks` / `mm-http` to serve hooks; they convert to and
@@ -11,9 +12,20 @@
 //!
 //! | module | package | who serves it |
 //! |---|---|---|
-//! | [`v1`] ([`v1::plugin_api_client`], [`v1::plugin_api_server`]) | `mattermost.pluginapi.v1.PluginAPI`, 236 unary RPCs | the Mattermost server |
-//! | [`v1`] ([`v1::plugin_hooks_client`], [`v1::plugin_hooks_server`]) | `mattermost.pluginapi.v1.PluginHooks`, `Implemented` + 41 hooks | the plugin |
+//! | [`v1`], [`rpc`] | `mattermost.pluginapi.v1.PluginAPI`, 236 unary RPCs | the Mattermost server |
+//! | [`v1`] | `mattermost.pluginapi.v1.PluginHooks`, `Implemented` + 41 hooks | the plugin |
 //! | [`go_plugin`] | `plugin.GRPCController`, `plugin.GRPCStdio` | the plugin (hashicorp go-plugin support) |
+//!
+//! The messages and the RPC table need only prost. The tonic stubs are behind features, so
+//! each crate compiles the side it runs:
+//!
+//! | feature | generated modules | used by |
+//! |---|---|---|
+//! | `hooks-server` | `v1::plugin_hooks_server`, `go_plugin::grpc_controller_server`, `go_plugin::grpc_stdio_server` | plugins (mm-hooks) |
+//! | `hooks-client` | `v1::plugin_hooks_client`, `go_plugin::grpc_controller_client`, `go_plugin::grpc_stdio_client` | the host side (mm-host, tests) |
+//! | `api-client` | `v1::plugin_api_client` | tests and tools (mm-client calls through the [RPC table](rpc)) |
+//! | `api-server` | `v1::plugin_api_server` | test doubles (mm-host serves through the table) |
+//! | `grpc` | [`code_for_http_status`], [`app_error_status`], `BytesCodec`, `mm_proto::tonic` | both gRPC ends |
 //!
 //! Every `bytes` field is a [`bytes::Bytes`], so ServeHTTP body chunks, file contents and KV
 //! values travel without copies. The generated server traits have default methods that answer
@@ -32,12 +44,23 @@ mod generated {
     }
 }
 
+#[cfg(feature = "grpc")]
+mod codec;
+#[cfg(feature = "netrpc")]
+pub mod netrpc;
+pub mod protocol;
+pub mod rpc;
+
+#[cfg(feature = "grpc")]
+pub use codec::BytesCodec;
+
 pub use generated::go_plugin;
 pub use generated::v1;
 
 pub use bytes::Bytes;
 pub use prost;
 pub use prost_types;
+#[cfg(feature = "grpc")]
 pub use tonic;
 
 /// The encoded `FileDescriptorSet` of every file in `proto/` and its imports (with source
@@ -67,6 +90,7 @@ pub const SERVE_HTTP_CHUNK_SIZE: usize = 64 * 1024;
 /// assert_eq!(mm_proto::code_for_http_status(404), Code::NotFound);
 /// assert_eq!(mm_proto::code_for_http_status(418), Code::Internal);
 /// ```
+#[cfg(feature = "grpc")]
 pub fn code_for_http_status(status: i32) -> tonic::Code {
     use tonic::Code;
     match status {
@@ -85,6 +109,7 @@ pub fn code_for_http_status(status: i32) -> tonic::Code {
 
 /// The gRPC status the Mattermost server answers for an `AppError` with this id, message and
 /// HTTP status: the message is `"<id>: <message>"`, the code follows [`code_for_http_status`].
+#[cfg(feature = "grpc")]
 pub fn app_error_status(id: &str, message: &str, http_status: i32) -> tonic::Status {
     tonic::Status::new(code_for_http_status(http_status), format!("{id}: {message}"))
 }

@@ -36,6 +36,9 @@ pub struct AppError {
     pub location: String,
     /// Parameters of the translated message.
     pub params: Option<JsonMap>,
+    /// Whether the message is final text, not a translation id (stock servers send it; the gRPC
+    /// protocol does not carry it).
+    pub skip_translation: bool,
 }
 
 impl AppError {
@@ -91,5 +94,6 @@ wire_struct! {
         status_code,
         location = r#where,
         params,
+        skip_translation,
     }
 }

@@ -220,13 +220,16 @@ pub struct ChannelMember {
     pub scheme_admin: bool,
     /// Unread urgent mentions.
     pub urgent_mention_count: i64,
+    /// Roles granted beyond the channel scheme's (stock servers send it; the gRPC protocol does
+    /// not carry it).
+    pub explicit_roles: String,
 }
 
 wire_struct! {
     ChannelMember <=> wire::ChannelMember {
         channel_id, user_id, roles, last_viewed_at, msg_count, mention_count, mention_count_root,
         msg_count_root, notify_props, last_update_at, scheme_guest, scheme_user, scheme_admin,
-        urgent_mention_count,
+        urgent_mention_count, explicit_roles,
     }
 }
 

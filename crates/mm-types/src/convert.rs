@@ -135,8 +135,8 @@ pub(crate) fn invalid<T>(reason: impl Into<String>) -> Result<T> {
 ///
 /// Both struct literals are complete, so a field added on either side without a mapping is a
 /// compile error. Each field converts with [`FromWire`] / [`IntoWire`].
-#[macro_export]
 #[doc(hidden)]
+#[macro_export]
 macro_rules! wire_struct {
     ($domain:ident <=> $wire:path { $($fields:tt)* }) => {
         $crate::wire_struct!(@parse $domain, $wire, [] $($fields)*);

@@ -131,6 +131,22 @@ string_enum! {
     default = Attachment;
 }
 
+string_enum! {
+    /// What a client asks for when it downloads a file (Go `model.FileDownloadType`), as the
+    /// `FileWillBeDownloaded` hook sees it.
+    pub enum FileDownloadType {
+        /// The whole file.
+        File = "file",
+        /// Its thumbnail image.
+        Thumbnail = "thumbnail",
+        /// Its preview image.
+        Preview = "preview",
+        /// The file through a public link (no user is logged in).
+        Public = "public",
+    }
+    default = File;
+}
+
 /// A resumable upload in progress.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

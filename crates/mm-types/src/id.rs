@@ -299,6 +299,8 @@ ids! {
     CommandId => Command, "command";
     /// The id of a custom emoji.
     EmojiId => Emoji, "emoji";
+    /// The id of a scheduled post.
+    ScheduledPostId => ScheduledPost, "scheduled post";
     /// The id of a user group.
     GroupId => Group, "group";
     /// The id of an OAuth application.

@@ -15,8 +15,10 @@
 //!   [`SyncMsg`]) that keeps the document exactly as the server sent it;
 //! - **serde** with Mattermost's JSON field names, so the same types read REST and webhook JSON
 //!   (including Go's `null` for empty lists and maps);
-//! - **lossless conversions** with the wire messages of `mm-proto`: `TryFrom<wire::X>` and
-//!   `From<X> for wire::X`; a value that cannot convert gives an [`Error`], never a panic.
+//! - **lossless conversions** with the wire messages of `mm-proto`, for the SDK's own crates
+//!   (the client, the runtime, the local host): a value that cannot convert gives an
+//!   [`Error`], never a panic. They are not part of this crate's public API (hidden from the
+//!   docs), so a change of the wire layer is not a change of the domain types.
 //!
 //! Types people create have `Default` and builders:
 //!
@@ -38,8 +40,8 @@
 //! | users | [`User`], [`Status`], [`CustomStatus`], [`Session`], [`UserAccessToken`], [`UserAuth`], [`ViewUsersRestrictions`], [`SamlAssertion`] |
 //! | teams | [`Team`], [`TeamMember`], [`TeamMemberWithError`], [`TeamUnread`], [`TeamStats`] |
 //! | channels | [`Channel`], [`ChannelMember`], [`ChannelStats`], [`ChannelBannerInfo`], [`ChannelMemberIdentifier`], [`SidebarCategoryWithChannels`], [`OrderedSidebarCategories`] |
-//! | posts | [`Post`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
-//! | files | [`FileInfo`], [`FileData`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
+//! | posts | [`Post`], [`Draft`], [`ScheduledPost`], [`ScheduledPostRepeat`], [`PostList`], [`PostMetadata`], [`PostEmbed`], [`PostImage`], [`PostPriority`], [`PostAcknowledgement`], [`Reaction`], [`SearchParams`], [`SearchParameter`], [`PostSearchResults`] |
+//! | files | [`FileInfo`], [`FileData`], [`FileDownloadType`], [`FileUploadResponse`], [`GetFileInfosOptions`], [`UploadSession`] |
 //! | emoji, KV store | [`Emoji`], [`KvSetOptions`] |
 //! | bots, OAuth | [`Bot`], [`BotPatch`], [`BotGetOptions`], [`OAuthApp`] |
 //! | slash commands | [`Command`], [`CommandArgs`], [`CommandResponse`] |
@@ -59,6 +61,9 @@
 //! `Vec<String>`). The `<Method>Request` / `<Method>Response` envelopes of the RPCs are mapped
 //! by `mm-client` and `mm-hooks`, which build them from these types.
 
+// Transport plumbing for the SDK's own crates, not public API: the wire messages and the
+// conversions to and from them.
+#[doc(hidden)]
 pub mod convert;
 mod enums;
 mod error;
@@ -74,6 +79,7 @@ mod command;
 mod config;
 mod context;
 mod dialog;
+mod draft;
 mod emoji;
 mod file;
 mod group;
@@ -103,10 +109,13 @@ pub use command::{Command, CommandArgs, CommandMethod, CommandResponse, CommandR
 pub use config::ServerConfig;
 pub use context::{PluginContext, RequestContext};
 pub use dialog::{Dialog, DialogElement, DialogElementOption, DialogElementType, OpenDialogRequest};
+pub use draft::{Draft, ScheduledPost, ScheduledPostRepeat};
 pub use emoji::Emoji;
 pub use enums::UnknownValue;
 pub use error::{Error, FieldPath, Result};
-pub use file::{FileData, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType};
+pub use file::{
+    FileData, FileDownloadType, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType,
+};
 pub use group::{
     CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
     GroupSyncableType,
@@ -114,8 +123,8 @@ pub use group::{
 pub use http::{HttpHeader, HttpRequestInit, HttpResponseInit};
 pub use id::{
     CategoryId, ChannelId, CommandId, EmojiId, FileId, GroupId, ID_LEN, Id, Marker, OAuthAppId, PostId,
-    PropertyFieldId, PropertyGroupId, PropertyValueId, RemoteId, RequestId, SchemeId, SessionId, TeamId,
-    TokenId, UploadId, UserId, marker,
+    PropertyFieldId, PropertyGroupId, PropertyValueId, RemoteId, RequestId, ScheduledPostId, SchemeId,
+    SessionId, TeamId, TokenId, UploadId, UserId, marker,
 };
 pub use json::{JsonMap, RawJson};
 pub use kv::KvSetOptions;
@@ -144,5 +153,7 @@ pub use user::{
 };
 pub use websocket::{WebSocketRequest, WebsocketBroadcast};
 
-/// The wire messages of `mm-proto` that the domain types convert to and from.
+/// The wire messages of `mm-proto` that the domain types convert to and from (for the SDK's own
+/// crates; not public API).
+#[doc(hidden)]
 pub use mm_proto::v1 as wire;

@@ -107,11 +107,15 @@ pub struct TeamMember {
     pub scheme_admin: bool,
     /// When the user joined.
     pub create_at: Timestamp,
+    /// Roles granted beyond the team scheme's (stock servers send it; the gRPC protocol does
+    /// not carry it).
+    pub explicit_roles: String,
 }
 
 wire_struct! {
     TeamMember <=> wire::TeamMember {
         team_id, user_id, roles, delete_at, scheme_guest, scheme_user, scheme_admin, create_at,
+        explicit_roles,
     }
 }
 

@@ -60,6 +60,7 @@ roundtrips! {
     ordered_sidebar_categories: mm_types::OrderedSidebarCategories => wire::OrderedSidebarCategories, "OrderedSidebarCategories";
     post: mm_types::Post => wire::Post, "Post";
     post_metadata: mm_types::PostMetadata => wire::PostMetadata, "PostMetadata";
+    draft: mm_types::Draft => wire::Draft, "Draft";
     post_embed: mm_types::PostEmbed => wire::PostEmbed, "PostEmbed";
     post_image: mm_types::PostImage => wire::PostImage, "PostImage";
     post_priority: mm_types::PostPriority => wire::PostPriority, "PostPriority";
@@ -125,4 +126,33 @@ roundtrips! {
     dialog: mm_types::Dialog => wire::Dialog, "Dialog";
     dialog_element: mm_types::DialogElement => wire::DialogElement, "DialogElement";
     dialog_element_option: mm_types::DialogElementOption => wire::DialogElementOption, "DialogElementOption";
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    /// A scheduled post embeds its draft by value in Go, so the server always sends one; the
+    /// domain type has no way to say "no draft" (a missing one reads as empty).
+    #[test]
+    fn scheduled_post(mut w in arb_wire::<wire::ScheduledPost>("ScheduledPost")) {
+        w.draft.get_or_insert_with(Default::default);
+        let domain = mm_types::ScheduledPost::from_wire(w.clone()).expect("every server value converts");
+        let back: wire::ScheduledPost = IntoWire::into_wire(domain.clone());
+        prop_assert_eq!(&back, &w, "wire -> domain -> wire");
+        let json = serde_json::to_string(&domain).expect("serializes");
+        let parsed: mm_types::ScheduledPost = serde_json::from_str(&json).expect("deserializes");
+        prop_assert_eq!(&parsed, &domain, "domain -> JSON -> domain: {}", json);
+    }
+
+    /// The download type travels as its Go string; values this SDK does not know come back
+    /// unchanged.
+    #[test]
+    fn file_download_type(text in prop_oneof![
+        Just(String::from("file")), Just(String::from("thumbnail")), Just(String::from("preview")),
+        Just(String::from("public")), "[a-z_]{0,12}",
+    ]) {
+        let kind = mm_types::FileDownloadType::from_wire(text.clone()).expect("any string converts");
+        prop_assert_eq!(IntoWire::<String>::into_wire(kind.clone()), text.clone());
+        let json = serde_json::to_string(&kind).expect("serializes");
+        prop_assert_eq!(serde_json::from_str::<mm_types::FileDownloadType>(&json).expect("deserializes"), kind);
+    }
 }

@@ -5,7 +5,6 @@ use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::Error;
-use crate::methods;
 use crate::mode::Mode;
 
 /// Bot accounts: `client.bots()`.
@@ -33,7 +32,7 @@ impl<'a, M: Mode> Bots<'a, M> {
     /// Creates a bot account (`CreateBot`).
     pub fn create(&self, bot: Bot) -> M::Output<Bot> {
         let request = wire::CreateBotRequest { bot: Some(bot.into_wire()) };
-        self.client.call(&methods::CREATE_BOT, request, |r: wire::CreateBotResponse| payload(r.bot, "bot"))
+        self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// Changes some fields of a bot (`PatchBot`).
@@ -42,31 +41,25 @@ impl<'a, M: Mode> Bots<'a, M> {
             bot_user_id: bot_user_id.to_string(),
             bot_patch: Some(patch.into_wire()),
         };
-        self.client.call(&methods::PATCH_BOT, request, |r: wire::PatchBotResponse| payload(r.bot, "bot"))
+        self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// A bot by user id (`GetBot`).
     pub fn get(&self, bot_user_id: &UserId, include_deleted: bool) -> M::Output<Bot> {
         let request = wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted };
-        self.client.call(&methods::GET_BOT, request, |r: wire::GetBotResponse| payload(r.bot, "bot"))
+        self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// Activates or deactivates a bot (`UpdateBotActive`).
     pub fn update_active(&self, bot_user_id: &UserId, active: bool) -> M::Output<Bot> {
         let request = wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active };
-        self.client.call(&methods::UPDATE_BOT_ACTIVE, request, |r: wire::UpdateBotActiveResponse| {
-            payload(r.bot, "bot")
-        })
+        self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// Deletes a bot and its user for good (`PermanentDeleteBot`).
     pub fn delete_permanently(&self, bot_user_id: &UserId) -> M::Output<()> {
         let request = wire::PermanentDeleteBotRequest { bot_user_id: bot_user_id.to_string() };
-        self.client.call(
-            &methods::PERMANENT_DELETE_BOT,
-            request,
-            |_: wire::PermanentDeleteBotResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Lists bots with filters and paging (`GetBots`); finish with `.send()` or `.await`.
@@ -93,7 +86,7 @@ impl<'a, M: Mode> Bots<'a, M> {
     /// ```
     pub fn ensure(&self, bot: Bot) -> M::Output<UserId> {
         let request = wire::EnsureBotUserRequest { bot: Some(bot.into_wire()) };
-        self.client.call(&methods::ENSURE_BOT_USER, request, |r: wire::EnsureBotUserResponse| {
+        self.client.call(request, |r| {
             if r.bot_user_id.is_empty() {
                 return Err(Error::malformed("the response has no bot_user_id"));
             }
@@ -151,7 +144,7 @@ impl<M: Mode> GetBots<'_, M> {
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<Bot>> {
         let request = wire::GetBotsRequest { options: Some(self.options.into_wire()) };
-        self.client.call(&methods::GET_BOTS, request, |r: wire::GetBotsResponse| from_wire(r.bots))
+        self.client.call(request, |r| from_wire(r.bots))
     }
 }
 

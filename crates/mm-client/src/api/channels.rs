@@ -4,13 +4,12 @@ use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, OrderedSidebarCategories,
-    SidebarCategoryWithChannels, TeamId, UserId, wire,
+    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
+    OrderedSidebarCategories, SidebarCategoryWithChannels, TeamId, UserId, wire,
 };
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Channels, channel members and sidebar categories: `client.channels()`.
@@ -38,25 +37,57 @@ impl<M: Mode> Channels<'_, M> {
     /// ```
     pub fn create(&self, channel: Channel) -> M::Output<Channel> {
         let request = wire::CreateChannelRequest { channel: Some(channel.into_wire()) };
-        self.client.call(&methods::CREATE_CHANNEL, request, |r: wire::CreateChannelResponse| {
-            payload(r.channel, "channel")
-        })
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// Archives a channel (`DeleteChannel`).
     pub fn delete(&self, channel_id: &ChannelId) -> M::Output<()> {
         let request = wire::DeleteChannelRequest { channel_id: channel_id.to_string() };
-        self.client.call(&methods::DELETE_CHANNEL, request, |_: wire::DeleteChannelResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Restores a deleted channel (`RestoreChannel`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn restore(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::RestoreChannelRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// A channel by id, only if it is of `kind` (`GetChannelOfType`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn get_of_type(&self, channel_id: &ChannelId, kind: ChannelType) -> M::Output<Channel> {
+        let request =
+            wire::GetChannelOfTypeRequest { channel_id: channel_id.to_string(), channel_type: kind.code() };
+        self.client.call(request, |r| payload(r.channel, "channel"))
+    }
+
+    /// Makes the plugin the guard of a channel: the server then asks it before changes to the
+    /// channel (`RegisterChannelGuard`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn register_guard(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::RegisterChannelGuardRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Stops guarding a channel (`UnregisterChannelGuard`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn unregister_guard(&self, channel_id: &ChannelId) -> M::Output<()> {
+        let request = wire::UnregisterChannelGuardRequest { channel_id: channel_id.to_string() };
+        self.client.call(request, |_| Ok(()))
     }
 
     /// A page of a team's public channels (`GetPublicChannelsForTeam`).
     pub fn public_for_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<Channel>> {
         let request = wire::GetPublicChannelsForTeamRequest { team_id: team_id.to_string(), page, per_page };
-        self.client.call(
-            &methods::GET_PUBLIC_CHANNELS_FOR_TEAM,
-            request,
-            |r: wire::GetPublicChannelsForTeamResponse| from_wire(r.channels),
-        )
+        self.client.call(request, |r| from_wire(r.channels))
     }
 
     /// A channel by id (`GetChannel`).
@@ -69,8 +100,7 @@ impl<M: Mode> Channels<'_, M> {
     /// ```
     pub fn get(&self, channel_id: &ChannelId) -> M::Output<Channel> {
         let request = wire::GetChannelRequest { channel_id: channel_id.to_string() };
-        self.client
-            .call(&methods::GET_CHANNEL, request, |r: wire::GetChannelResponse| payload(r.channel, "channel"))
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// A channel by team and URL name (`GetChannelByName`).
@@ -80,9 +110,7 @@ impl<M: Mode> Channels<'_, M> {
             name: name.to_owned(),
             include_deleted,
         };
-        self.client.call(&methods::GET_CHANNEL_BY_NAME, request, |r: wire::GetChannelByNameResponse| {
-            payload(r.channel, "channel")
-        })
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// A channel by team name and channel name (`GetChannelByNameForTeamName`).
@@ -97,11 +125,7 @@ impl<M: Mode> Channels<'_, M> {
             channel_name: channel_name.to_owned(),
             include_deleted,
         };
-        self.client.call(
-            &methods::GET_CHANNEL_BY_NAME_FOR_TEAM_NAME,
-            request,
-            |r: wire::GetChannelByNameForTeamNameResponse| payload(r.channel, "channel"),
-        )
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// The channels of a team a user is a member of (`GetChannelsForTeamForUser`).
@@ -116,52 +140,39 @@ impl<M: Mode> Channels<'_, M> {
             user_id: user_id.to_string(),
             include_deleted,
         };
-        self.client.call(
-            &methods::GET_CHANNELS_FOR_TEAM_FOR_USER,
-            request,
-            |r: wire::GetChannelsForTeamForUserResponse| from_wire(r.channels),
-        )
+        self.client.call(request, |r| from_wire(r.channels))
     }
 
     /// Member, guest, pinned post and file counts of a channel (`GetChannelStats`).
     pub fn stats(&self, channel_id: &ChannelId) -> M::Output<ChannelStats> {
         let request = wire::GetChannelStatsRequest { channel_id: channel_id.to_string() };
-        self.client.call(&methods::GET_CHANNEL_STATS, request, |r: wire::GetChannelStatsResponse| {
-            payload(r.channel_stats, "channel_stats")
-        })
+        self.client.call(request, |r| payload(r.channel_stats, "channel_stats"))
     }
 
     /// The direct-message channel of two users, created if needed (`GetDirectChannel`).
     pub fn direct(&self, user_a: &UserId, user_b: &UserId) -> M::Output<Channel> {
         let request =
             wire::GetDirectChannelRequest { user_id_1: user_a.to_string(), user_id_2: user_b.to_string() };
-        self.client.call(&methods::GET_DIRECT_CHANNEL, request, |r: wire::GetDirectChannelResponse| {
-            payload(r.channel, "channel")
-        })
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// The group-message channel of three to eight users, created if needed
     /// (`GetGroupChannel`).
     pub fn group(&self, user_ids: &[UserId]) -> M::Output<Channel> {
         let request = wire::GetGroupChannelRequest { user_ids: ids(user_ids) };
-        self.client.call(&methods::GET_GROUP_CHANNEL, request, |r: wire::GetGroupChannelResponse| {
-            payload(r.channel, "channel")
-        })
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// Updates a channel (`UpdateChannel`) and returns it as stored.
     pub fn update(&self, channel: Channel) -> M::Output<Channel> {
         let request = wire::UpdateChannelRequest { channel: Some(channel.into_wire()) };
-        self.client.call(&methods::UPDATE_CHANNEL, request, |r: wire::UpdateChannelResponse| {
-            payload(r.channel, "channel")
-        })
+        self.client.call(request, |r| payload(r.channel, "channel"))
     }
 
     /// Channels of a team whose name matches `term` (`SearchChannels`).
     pub fn search(&self, team_id: &TeamId, term: &str) -> M::Output<Vec<Channel>> {
         let request = wire::SearchChannelsRequest { team_id: team_id.to_string(), term: term.to_owned() };
-        self.client
-            .call(&methods::SEARCH_CHANNELS, request, |r: wire::SearchChannelsResponse| from_wire(r.channels))
+        self.client.call(request, |r| from_wire(r.channels))
     }
 
     /// Adds a user to a channel (`AddChannelMember`).
@@ -170,9 +181,7 @@ impl<M: Mode> Channels<'_, M> {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
         };
-        self.client.call(&methods::ADD_CHANNEL_MEMBER, request, |r: wire::AddChannelMemberResponse| {
-            payload(r.channel_member, "channel_member")
-        })
+        self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }
 
     /// Adds a user to a channel on behalf of `as_user`, who is shown as having added them
@@ -188,9 +197,7 @@ impl<M: Mode> Channels<'_, M> {
             user_id: user_id.to_string(),
             as_user_id: as_user.to_string(),
         };
-        self.client.call(&methods::ADD_USER_TO_CHANNEL, request, |r: wire::AddUserToChannelResponse| {
-            payload(r.channel_member, "channel_member")
-        })
+        self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }
 
     /// A user's membership of a channel (`GetChannelMember`).
@@ -199,17 +206,13 @@ impl<M: Mode> Channels<'_, M> {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
         };
-        self.client.call(&methods::GET_CHANNEL_MEMBER, request, |r: wire::GetChannelMemberResponse| {
-            payload(r.channel_member, "channel_member")
-        })
+        self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }
 
     /// A page of a channel's members (`GetChannelMembers`).
     pub fn members(&self, channel_id: &ChannelId, page: i32, per_page: i32) -> M::Output<Vec<ChannelMember>> {
         let request = wire::GetChannelMembersRequest { channel_id: channel_id.to_string(), page, per_page };
-        self.client.call(&methods::GET_CHANNEL_MEMBERS, request, |r: wire::GetChannelMembersResponse| {
-            from_wire(r.channel_members)
-        })
+        self.client.call(request, |r| from_wire(r.channel_members))
     }
 
     /// The memberships of some users in a channel (`GetChannelMembersByIds`).
@@ -222,11 +225,7 @@ impl<M: Mode> Channels<'_, M> {
             channel_id: channel_id.to_string(),
             user_ids: ids(user_ids),
         };
-        self.client.call(
-            &methods::GET_CHANNEL_MEMBERS_BY_IDS,
-            request,
-            |r: wire::GetChannelMembersByIdsResponse| from_wire(r.channel_members),
-        )
+        self.client.call(request, |r| from_wire(r.channel_members))
     }
 
     /// A page of a user's channel memberships in a team (`GetChannelMembersForUser`).
@@ -243,11 +242,7 @@ impl<M: Mode> Channels<'_, M> {
             page,
             per_page,
         };
-        self.client.call(
-            &methods::GET_CHANNEL_MEMBERS_FOR_USER,
-            request,
-            |r: wire::GetChannelMembersForUserResponse| from_wire(r.channel_members),
-        )
+        self.client.call(request, |r| from_wire(r.channel_members))
     }
 
     /// Replaces a member's channel roles, space-separated (`UpdateChannelMemberRoles`).
@@ -262,11 +257,7 @@ impl<M: Mode> Channels<'_, M> {
             user_id: user_id.to_string(),
             new_roles: roles.to_owned(),
         };
-        self.client.call(
-            &methods::UPDATE_CHANNEL_MEMBER_ROLES,
-            request,
-            |r: wire::UpdateChannelMemberRolesResponse| payload(r.channel_member, "channel_member"),
-        )
+        self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }
 
     /// Updates a member's notification settings (`UpdateChannelMemberNotifications`).
@@ -281,11 +272,7 @@ impl<M: Mode> Channels<'_, M> {
             user_id: user_id.to_string(),
             notifications,
         };
-        self.client.call(
-            &methods::UPDATE_CHANNEL_MEMBER_NOTIFICATIONS,
-            request,
-            |r: wire::UpdateChannelMemberNotificationsResponse| payload(r.channel_member, "channel_member"),
-        )
+        self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }
 
     /// Applies the same notification settings to several memberships
@@ -297,11 +284,7 @@ impl<M: Mode> Channels<'_, M> {
     ) -> M::Output<()> {
         let request =
             wire::PatchChannelMembersNotificationsRequest { members: members.into_wire(), notify_props };
-        self.client.call(
-            &methods::PATCH_CHANNEL_MEMBERS_NOTIFICATIONS,
-            request,
-            |_: wire::PatchChannelMembersNotificationsResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Removes a user from a channel (`DeleteChannelMember`).
@@ -310,8 +293,7 @@ impl<M: Mode> Channels<'_, M> {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
         };
-        self.client
-            .call(&methods::DELETE_CHANNEL_MEMBER, request, |_: wire::DeleteChannelMemberResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Creates a sidebar category for a user in a team (`CreateChannelSidebarCategory`).
@@ -326,11 +308,7 @@ impl<M: Mode> Channels<'_, M> {
             team_id: team_id.to_string(),
             new_category: Some(category.into_wire()),
         };
-        self.client.call(
-            &methods::CREATE_CHANNEL_SIDEBAR_CATEGORY,
-            request,
-            |r: wire::CreateChannelSidebarCategoryResponse| payload(r.category, "category"),
-        )
+        self.client.call(request, |r| payload(r.category, "category"))
     }
 
     /// A user's sidebar categories in a team, in order (`GetChannelSidebarCategories`).
@@ -343,11 +321,7 @@ impl<M: Mode> Channels<'_, M> {
             user_id: user_id.to_string(),
             team_id: team_id.to_string(),
         };
-        self.client.call(
-            &methods::GET_CHANNEL_SIDEBAR_CATEGORIES,
-            request,
-            |r: wire::GetChannelSidebarCategoriesResponse| payload(r.categories, "categories"),
-        )
+        self.client.call(request, |r| payload(r.categories, "categories"))
     }
 
     /// Updates a user's sidebar categories in a team (`UpdateChannelSidebarCategories`).
@@ -362,10 +336,6 @@ impl<M: Mode> Channels<'_, M> {
             team_id: team_id.to_string(),
             categories: categories.into_wire(),
         };
-        self.client.call(
-            &methods::UPDATE_CHANNEL_SIDEBAR_CATEGORIES,
-            request,
-            |r: wire::UpdateChannelSidebarCategoriesResponse| from_wire(r.categories),
-        )
+        self.client.call(request, |r| from_wire(r.categories))
     }
 }

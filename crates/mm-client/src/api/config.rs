@@ -7,7 +7,6 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{ApiClient, payload};
 use crate::error::Error;
-use crate::methods;
 use crate::mode::Mode;
 
 /// Server configuration and the plugin's own configuration: `client.config()`.
@@ -34,39 +33,31 @@ impl<M: Mode> Config<'_, M> {
     /// The server configuration, with secrets removed (`GetConfig`).
     pub fn get(&self) -> M::Output<ServerConfig> {
         let request = wire::GetConfigRequest {};
-        self.client.call(&methods::GET_CONFIG, request, |r: wire::GetConfigResponse| {
-            Ok(ServerConfig::new(RawJson::from_bytes(r.config_json)))
-        })
+        self.client.call(request, |r| Ok(ServerConfig::new(RawJson::from_bytes(r.config_json))))
     }
 
     /// The server configuration with its secrets (passwords, keys): handle with care (`GetUnsanitizedConfig`).
     pub fn get_unsanitized(&self) -> M::Output<ServerConfig> {
         let request = wire::GetUnsanitizedConfigRequest {};
-        self.client.call(
-            &methods::GET_UNSANITIZED_CONFIG,
-            request,
-            |r: wire::GetUnsanitizedConfigResponse| Ok(ServerConfig::new(RawJson::from_bytes(r.config_json))),
-        )
+        self.client.call(request, |r| Ok(ServerConfig::new(RawJson::from_bytes(r.config_json))))
     }
 
     /// Replaces the server configuration (`SaveConfig`).
     pub fn save(&self, config: &ServerConfig) -> M::Output<()> {
         let request = wire::SaveConfigRequest { config_json: config.as_bytes().clone() };
-        self.client.call(&methods::SAVE_CONFIG, request, |_: wire::SaveConfigResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// The plugin's settings as stored in the server configuration (`PluginSettings.Plugins.<id>`) (`GetPluginConfig`).
     pub fn plugin_config(&self) -> M::Output<JsonMap> {
         let request = wire::GetPluginConfigRequest {};
-        self.client.call(&methods::GET_PLUGIN_CONFIG, request, |r: wire::GetPluginConfigResponse| {
-            payload(r.config, "config")
-        })
+        self.client.call(request, |r| payload(r.config, "config"))
     }
 
     /// Replaces the plugin's settings in the server configuration (`SavePluginConfig`).
     pub fn save_plugin_config(&self, config: JsonMap) -> M::Output<()> {
         let request = wire::SavePluginConfigRequest { config: Some(config.into_wire()) };
-        self.client.call(&methods::SAVE_PLUGIN_CONFIG, request, |_: wire::SavePluginConfigResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Reads the plugin's settings into your own serde type (`LoadPluginConfiguration`): the
@@ -84,19 +75,15 @@ impl<M: Mode> Config<'_, M> {
     /// ```
     pub fn load_plugin_configuration<T: DeserializeOwned + Send + 'static>(&self) -> M::Output<T> {
         let request = wire::LoadPluginConfigurationRequest {};
-        self.client.call(
-            &methods::LOAD_PLUGIN_CONFIGURATION,
-            request,
-            |r: wire::LoadPluginConfigurationResponse| {
-                let json: &[u8] = if r.config_json.is_empty() { b"{}" } else { &r.config_json };
-                serde_json::from_slice(json).map_err(|e| {
-                    Error::malformed(format!(
-                        "the plugin configuration does not fit {}: {e}",
-                        std::any::type_name::<T>()
-                    ))
-                    .with_source(e)
-                })
-            },
-        )
+        self.client.call(request, |r| {
+            let json: &[u8] = if r.config_json.is_empty() { b"{}" } else { &r.config_json };
+            serde_json::from_slice(json).map_err(|e| {
+                Error::malformed(format!(
+                    "the plugin configuration does not fit {}: {e}",
+                    std::any::type_name::<T>()
+                ))
+                .with_source(e)
+            })
+        })
     }
 }

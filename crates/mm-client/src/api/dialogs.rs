@@ -4,7 +4,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{OpenDialogRequest, wire};
 
 use crate::client::ApiClient;
-use crate::methods;
 use crate::mode::Mode;
 
 /// Interactive dialogs: `client.dialogs()`.
@@ -41,10 +40,6 @@ impl<M: Mode> Dialogs<'_, M> {
     /// ```
     pub fn open(&self, request: OpenDialogRequest) -> M::Output<()> {
         let request = wire::OpenInteractiveDialogRequest { dialog: Some(request.into_wire()) };
-        self.client.call(
-            &methods::OPEN_INTERACTIVE_DIALOG,
-            request,
-            |_: wire::OpenInteractiveDialogResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }

@@ -4,7 +4,6 @@ use bytes::Bytes;
 use mm_types::{Emoji, EmojiId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Custom emoji: `client.emoji()`.
@@ -32,30 +31,25 @@ impl<M: Mode> Emojis<'_, M> {
     /// A page of custom emoji, sorted by `sort_by` (`""` or `"name"`) (`GetEmojiList`).
     pub fn list(&self, sort_by: &str, page: i32, per_page: i32) -> M::Output<Vec<Emoji>> {
         let request = wire::GetEmojiListRequest { sort_by: sort_by.to_owned(), page, per_page };
-        self.client
-            .call(&methods::GET_EMOJI_LIST, request, |r: wire::GetEmojiListResponse| from_wire(r.emojis))
+        self.client.call(request, |r| from_wire(r.emojis))
     }
 
     /// A custom emoji by name, without colons (`GetEmojiByName`).
     pub fn get_by_name(&self, name: &str) -> M::Output<Emoji> {
         let request = wire::GetEmojiByNameRequest { name: name.to_owned() };
-        self.client.call(&methods::GET_EMOJI_BY_NAME, request, |r: wire::GetEmojiByNameResponse| {
-            payload(r.emoji, "emoji")
-        })
+        self.client.call(request, |r| payload(r.emoji, "emoji"))
     }
 
     /// A custom emoji by id (`GetEmoji`).
     pub fn get(&self, emoji_id: &EmojiId) -> M::Output<Emoji> {
         let request = wire::GetEmojiRequest { emoji_id: emoji_id.to_string() };
-        self.client.call(&methods::GET_EMOJI, request, |r: wire::GetEmojiResponse| payload(r.emoji, "emoji"))
+        self.client.call(request, |r| payload(r.emoji, "emoji"))
     }
 
     /// A custom emoji's image and its content type (`GetEmojiImage`).
     pub fn image(&self, emoji_id: &EmojiId) -> M::Output<EmojiImage> {
         let request = wire::GetEmojiImageRequest { emoji_id: emoji_id.to_string() };
-        self.client.call(&methods::GET_EMOJI_IMAGE, request, |r: wire::GetEmojiImageResponse| {
-            Ok(EmojiImage { data: r.image, content_type: r.content_type })
-        })
+        self.client.call(request, |r| Ok(EmojiImage { data: r.image, content_type: r.content_type }))
     }
 }
 

@@ -6,7 +6,6 @@ use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, Uploa
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// File infos, file contents and resumable upload sessions: `client.files()`.
@@ -33,16 +32,13 @@ impl<'a, M: Mode> Files<'a, M> {
     /// Copies file infos for `user_id` (to attach the same files to another post); returns the new file ids (`CopyFileInfos`).
     pub fn copy_infos(&self, user_id: &UserId, file_ids: &[FileId]) -> M::Output<Vec<FileId>> {
         let request = wire::CopyFileInfosRequest { user_id: user_id.to_string(), file_ids: ids(file_ids) };
-        self.client
-            .call(&methods::COPY_FILE_INFOS, request, |r: wire::CopyFileInfosResponse| from_wire(r.file_ids))
+        self.client.call(request, |r| from_wire(r.file_ids))
     }
 
     /// A file's metadata (`GetFileInfo`).
     pub fn info(&self, file_id: &FileId) -> M::Output<FileInfo> {
         let request = wire::GetFileInfoRequest { file_id: file_id.to_string() };
-        self.client.call(&methods::GET_FILE_INFO, request, |r: wire::GetFileInfoResponse| {
-            payload(r.file_info, "file_info")
-        })
+        self.client.call(request, |r| payload(r.file_info, "file_info"))
     }
 
     /// Sets the text a file is found by in search (`SetFileSearchableContent`).
@@ -51,29 +47,25 @@ impl<'a, M: Mode> Files<'a, M> {
             file_id: file_id.to_string(),
             content: content.to_owned(),
         };
-        self.client.call(
-            &methods::SET_FILE_SEARCHABLE_CONTENT,
-            request,
-            |_: wire::SetFileSearchableContentResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// A file's contents (`GetFile`).
     pub fn get(&self, file_id: &FileId) -> M::Output<Bytes> {
         let request = wire::GetFileRequest { file_id: file_id.to_string() };
-        self.client.call(&methods::GET_FILE, request, |r: wire::GetFileResponse| Ok(r.data))
+        self.client.call(request, |r| Ok(r.data))
     }
 
     /// A public link to a file (public links must be enabled) (`GetFileLink`).
     pub fn link(&self, file_id: &FileId) -> M::Output<String> {
         let request = wire::GetFileLinkRequest { file_id: file_id.to_string() };
-        self.client.call(&methods::GET_FILE_LINK, request, |r: wire::GetFileLinkResponse| Ok(r.link))
+        self.client.call(request, |r| Ok(r.link))
     }
 
     /// Reads a file from the server's file store, by path (`ReadFile`).
     pub fn read(&self, path: &str) -> M::Output<Bytes> {
         let request = wire::ReadFileRequest { path: path.to_owned() };
-        self.client.call(&methods::READ_FILE, request, |r: wire::ReadFileResponse| Ok(r.data))
+        self.client.call(request, |r| Ok(r.data))
     }
 
     /// Uploads a file to a channel (at most 4 MiB per request); attach it to a post with its id (`UploadFile`).
@@ -88,32 +80,26 @@ impl<'a, M: Mode> Files<'a, M> {
             filename: filename.to_owned(),
             data: data.into(),
         };
-        self.client.call(&methods::UPLOAD_FILE, request, |r: wire::UploadFileResponse| {
-            payload(r.file_info, "file_info")
-        })
+        self.client.call(request, |r| payload(r.file_info, "file_info"))
     }
 
     /// Starts a resumable upload (`CreateUploadSession`).
     pub fn create_upload_session(&self, session: UploadSession) -> M::Output<UploadSession> {
         let request = wire::CreateUploadSessionRequest { upload_session: Some(session.into_wire()) };
-        self.client.call(&methods::CREATE_UPLOAD_SESSION, request, |r: wire::CreateUploadSessionResponse| {
-            payload(r.upload_session, "upload_session")
-        })
+        self.client.call(request, |r| payload(r.upload_session, "upload_session"))
     }
 
     /// Sends the next part of a resumable upload; returns the file once it is complete (`UploadData`).
     pub fn upload_data(&self, session: UploadSession, data: impl Into<Bytes>) -> M::Output<Option<FileInfo>> {
         let request =
             wire::UploadDataRequest { upload_session: Some(session.into_wire()), data: data.into() };
-        self.client.call(&methods::UPLOAD_DATA, request, |r: wire::UploadDataResponse| from_wire(r.file_info))
+        self.client.call(request, |r| from_wire(r.file_info))
     }
 
     /// A resumable upload in progress (`GetUploadSession`).
     pub fn upload_session(&self, upload_id: &UploadId) -> M::Output<UploadSession> {
         let request = wire::GetUploadSessionRequest { upload_id: upload_id.to_string() };
-        self.client.call(&methods::GET_UPLOAD_SESSION, request, |r: wire::GetUploadSessionResponse| {
-            payload(r.upload_session, "upload_session")
-        })
+        self.client.call(request, |r| payload(r.upload_session, "upload_session"))
     }
 
     /// Lists file infos with filters, sort order and paging (`GetFileInfos`); finish with
@@ -196,8 +182,7 @@ impl<M: Mode> GetFileInfos<'_, M> {
             per_page: self.per_page,
             options: Some(self.options.into_wire()),
         };
-        self.client
-            .call(&methods::GET_FILE_INFOS, request, |r: wire::GetFileInfosResponse| from_wire(r.file_infos))
+        self.client.call(request, |r| from_wire(r.file_infos))
     }
 }
 

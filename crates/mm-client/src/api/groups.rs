@@ -8,7 +8,6 @@ use mm_types::{
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// User groups, group members and group syncables (teams and channels synced from a group): `client.groups()`.
@@ -34,57 +33,45 @@ impl<'a, M: Mode> Groups<'a, M> {
     /// A group by id (`GetGroup`).
     pub fn get(&self, group_id: &GroupId) -> M::Output<Group> {
         let request = wire::GetGroupRequest { group_id: group_id.to_string() };
-        self.client.call(&methods::GET_GROUP, request, |r: wire::GetGroupResponse| payload(r.group, "group"))
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// A group by name (`GetGroupByName`).
     pub fn get_by_name(&self, name: &str) -> M::Output<Group> {
         let request = wire::GetGroupByNameRequest { name: name.to_owned() };
-        self.client.call(&methods::GET_GROUP_BY_NAME, request, |r: wire::GetGroupByNameResponse| {
-            payload(r.group, "group")
-        })
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// A page of a group's members, as users (`GetGroupMemberUsers`).
     pub fn member_users(&self, group_id: &GroupId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
         let request = wire::GetGroupMemberUsersRequest { group_id: group_id.to_string(), page, per_page };
-        self.client.call(&methods::GET_GROUP_MEMBER_USERS, request, |r: wire::GetGroupMemberUsersResponse| {
-            from_wire(r.users)
-        })
+        self.client.call(request, |r| from_wire(r.users))
     }
 
     /// The groups from one source (LDAP, custom) (`GetGroupsBySource`).
     pub fn by_source(&self, source: GroupSource) -> M::Output<Vec<Group>> {
         let request = wire::GetGroupsBySourceRequest { group_source: source.into_wire() };
-        self.client.call(&methods::GET_GROUPS_BY_SOURCE, request, |r: wire::GetGroupsBySourceResponse| {
-            from_wire(r.groups)
-        })
+        self.client.call(request, |r| from_wire(r.groups))
     }
 
     /// The groups a user belongs to (`GetGroupsForUser`).
     pub fn for_user(&self, user_id: &UserId) -> M::Output<Vec<Group>> {
         let request = wire::GetGroupsForUserRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::GET_GROUPS_FOR_USER, request, |r: wire::GetGroupsForUserResponse| {
-            from_wire(r.groups)
-        })
+        self.client.call(request, |r| from_wire(r.groups))
     }
 
     /// Adds a user to a group (or restores the membership) (`UpsertGroupMember`).
     pub fn upsert_member(&self, group_id: &GroupId, user_id: &UserId) -> M::Output<GroupMember> {
         let request =
             wire::UpsertGroupMemberRequest { group_id: group_id.to_string(), user_id: user_id.to_string() };
-        self.client.call(&methods::UPSERT_GROUP_MEMBER, request, |r: wire::UpsertGroupMemberResponse| {
-            payload(r.group_member, "group_member")
-        })
+        self.client.call(request, |r| payload(r.group_member, "group_member"))
     }
 
     /// Adds users to a group (`UpsertGroupMembers`).
     pub fn upsert_members(&self, group_id: &GroupId, user_ids: &[UserId]) -> M::Output<Vec<GroupMember>> {
         let request =
             wire::UpsertGroupMembersRequest { group_id: group_id.to_string(), user_ids: ids(user_ids) };
-        self.client.call(&methods::UPSERT_GROUP_MEMBERS, request, |r: wire::UpsertGroupMembersResponse| {
-            from_wire(r.group_members)
-        })
+        self.client.call(request, |r| from_wire(r.group_members))
     }
 
     /// A group by its id at its source (such as the LDAP object id) (`GetGroupByRemoteID`).
@@ -93,46 +80,38 @@ impl<'a, M: Mode> Groups<'a, M> {
             remote_id: remote_id.to_owned(),
             group_source: source.into_wire(),
         };
-        self.client.call(&methods::GET_GROUP_BY_REMOTE_ID, request, |r: wire::GetGroupByRemoteIdResponse| {
-            payload(r.group, "group")
-        })
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Creates a group (`CreateGroup`).
     pub fn create(&self, group: Group) -> M::Output<Group> {
         let request = wire::CreateGroupRequest { group: Some(group.into_wire()) };
-        self.client
-            .call(&methods::CREATE_GROUP, request, |r: wire::CreateGroupResponse| payload(r.group, "group"))
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Updates a group (`UpdateGroup`).
     pub fn update(&self, group: Group) -> M::Output<Group> {
         let request = wire::UpdateGroupRequest { group: Some(group.into_wire()) };
-        self.client
-            .call(&methods::UPDATE_GROUP, request, |r: wire::UpdateGroupResponse| payload(r.group, "group"))
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Archives a group; returns it (`DeleteGroup`).
     pub fn delete(&self, group_id: &GroupId) -> M::Output<Group> {
         let request = wire::DeleteGroupRequest { group_id: group_id.to_string() };
-        self.client
-            .call(&methods::DELETE_GROUP, request, |r: wire::DeleteGroupResponse| payload(r.group, "group"))
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Restores an archived group; returns it (`RestoreGroup`).
     pub fn restore(&self, group_id: &GroupId) -> M::Output<Group> {
         let request = wire::RestoreGroupRequest { group_id: group_id.to_string() };
-        self.client
-            .call(&methods::RESTORE_GROUP, request, |r: wire::RestoreGroupResponse| payload(r.group, "group"))
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Removes a user from a group; returns the membership (`DeleteGroupMember`).
     pub fn delete_member(&self, group_id: &GroupId, user_id: &UserId) -> M::Output<GroupMember> {
         let request =
             wire::DeleteGroupMemberRequest { group_id: group_id.to_string(), user_id: user_id.to_string() };
-        self.client.call(&methods::DELETE_GROUP_MEMBER, request, |r: wire::DeleteGroupMemberResponse| {
-            payload(r.group_member, "group_member")
-        })
+        self.client.call(request, |r| payload(r.group_member, "group_member"))
     }
 
     /// How a group syncs to one team or channel (`GetGroupSyncable`).
@@ -147,9 +126,7 @@ impl<'a, M: Mode> Groups<'a, M> {
             syncable_id: syncable_id.to_owned(),
             syncable_type: syncable_type.into_wire(),
         };
-        self.client.call(&methods::GET_GROUP_SYNCABLE, request, |r: wire::GetGroupSyncableResponse| {
-            payload(r.group_syncable, "group_syncable")
-        })
+        self.client.call(request, |r| payload(r.group_syncable, "group_syncable"))
     }
 
     /// The teams or channels a group syncs to (`GetGroupSyncables`).
@@ -162,25 +139,19 @@ impl<'a, M: Mode> Groups<'a, M> {
             group_id: group_id.to_string(),
             syncable_type: syncable_type.into_wire(),
         };
-        self.client.call(&methods::GET_GROUP_SYNCABLES, request, |r: wire::GetGroupSyncablesResponse| {
-            from_wire(r.group_syncables)
-        })
+        self.client.call(request, |r| from_wire(r.group_syncables))
     }
 
     /// Links a group to a team or channel (or restores the link) (`UpsertGroupSyncable`).
     pub fn upsert_syncable(&self, syncable: GroupSyncable) -> M::Output<GroupSyncable> {
         let request = wire::UpsertGroupSyncableRequest { group_syncable: Some(syncable.into_wire()) };
-        self.client.call(&methods::UPSERT_GROUP_SYNCABLE, request, |r: wire::UpsertGroupSyncableResponse| {
-            payload(r.group_syncable, "group_syncable")
-        })
+        self.client.call(request, |r| payload(r.group_syncable, "group_syncable"))
     }
 
     /// Updates a group's link to a team or channel (`UpdateGroupSyncable`).
     pub fn update_syncable(&self, syncable: GroupSyncable) -> M::Output<GroupSyncable> {
         let request = wire::UpdateGroupSyncableRequest { group_syncable: Some(syncable.into_wire()) };
-        self.client.call(&methods::UPDATE_GROUP_SYNCABLE, request, |r: wire::UpdateGroupSyncableResponse| {
-            payload(r.group_syncable, "group_syncable")
-        })
+        self.client.call(request, |r| payload(r.group_syncable, "group_syncable"))
     }
 
     /// Unlinks a group from a team or channel; returns the link (`DeleteGroupSyncable`).
@@ -195,9 +166,7 @@ impl<'a, M: Mode> Groups<'a, M> {
             syncable_id: syncable_id.to_owned(),
             syncable_type: syncable_type.into_wire(),
         };
-        self.client.call(&methods::DELETE_GROUP_SYNCABLE, request, |r: wire::DeleteGroupSyncableResponse| {
-            payload(r.group_syncable, "group_syncable")
-        })
+        self.client.call(request, |r| payload(r.group_syncable, "group_syncable"))
     }
 
     /// Adds group members to the teams and channels their groups sync to (`CreateDefaultSyncableMemberships`).
@@ -206,21 +175,13 @@ impl<'a, M: Mode> Groups<'a, M> {
         params: CreateDefaultMembershipParams,
     ) -> M::Output<()> {
         let request = wire::CreateDefaultSyncableMembershipsRequest { params: Some(params.into_wire()) };
-        self.client.call(
-            &methods::CREATE_DEFAULT_SYNCABLE_MEMBERSHIPS,
-            request,
-            |_: wire::CreateDefaultSyncableMembershipsResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Removes members of group-constrained teams and channels who are not in the groups (`DeleteGroupConstrainedMemberships`).
     pub fn delete_group_constrained_memberships(&self) -> M::Output<()> {
         let request = wire::DeleteGroupConstrainedMembershipsRequest {};
-        self.client.call(
-            &methods::DELETE_GROUP_CONSTRAINED_MEMBERSHIPS,
-            request,
-            |_: wire::DeleteGroupConstrainedMembershipsResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Lists groups with search options, paging and visibility restrictions (`GetGroups`);
@@ -294,7 +255,7 @@ impl<M: Mode> GetGroups<'_, M> {
             opts: Some(self.options.into_wire()),
             view_restrictions: self.view_restrictions.map(IntoWire::into_wire),
         };
-        self.client.call(&methods::GET_GROUPS, request, |r: wire::GetGroupsResponse| from_wire(r.groups))
+        self.client.call(request, |r| from_wire(r.groups))
     }
 }
 

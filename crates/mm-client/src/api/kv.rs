@@ -7,7 +7,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{KvSetOptions, wire};
 
 use crate::client::{ApiClient, from_wire};
-use crate::methods;
 use crate::mode::Mode;
 
 /// The plugin's key-value store, values as raw bytes: `client.kv()`.
@@ -40,7 +39,7 @@ impl<'a, M: Mode> Kv<'a, M> {
     /// Stores `value` under `key`; an empty value deletes the key (`KVSet`).
     pub fn set(&self, key: &str, value: impl Into<Bytes>) -> M::Output<()> {
         let request = wire::KvSetRequest { key: key.to_owned(), value: value.into() };
-        self.client.call(&methods::KV_SET, request, |_: wire::KvSetResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Replaces the value of `key` with `new` only if it is `old` (`None`: only if the key is
@@ -51,17 +50,14 @@ impl<'a, M: Mode> Kv<'a, M> {
             old_value: old.map(Bytes::copy_from_slice).unwrap_or_default(),
             new_value: new.into(),
         };
-        self.client
-            .call(&methods::KV_COMPARE_AND_SET, request, |r: wire::KvCompareAndSetResponse| Ok(r.success))
+        self.client.call(request, |r| Ok(r.success))
     }
 
     /// Deletes `key` only if its value is `old`. Returns whether it was deleted
     /// (`KVCompareAndDelete`).
     pub fn compare_and_delete(&self, key: &str, old: impl Into<Bytes>) -> M::Output<bool> {
         let request = wire::KvCompareAndDeleteRequest { key: key.to_owned(), old_value: old.into() };
-        self.client.call(&methods::KV_COMPARE_AND_DELETE, request, |r: wire::KvCompareAndDeleteResponse| {
-            Ok(r.success)
-        })
+        self.client.call(request, |r| Ok(r.success))
     }
 
     /// Stores `value` under `key` with options (atomic, expiry). Returns whether it was
@@ -84,8 +80,7 @@ impl<'a, M: Mode> Kv<'a, M> {
             value: value.into(),
             options: Some(options.into_wire()),
         };
-        self.client
-            .call(&methods::KV_SET_WITH_OPTIONS, request, |r: wire::KvSetWithOptionsResponse| Ok(r.success))
+        self.client.call(request, |r| Ok(r.success))
     }
 
     /// Stores `value` under `key` for `ttl` (whole seconds, at least one) (`KVSetWithExpiry`).
@@ -95,7 +90,7 @@ impl<'a, M: Mode> Kv<'a, M> {
             value: value.into(),
             expire_in_seconds: expiry_seconds(ttl),
         };
-        self.client.call(&methods::KV_SET_WITH_EXPIRY, request, |_: wire::KvSetWithExpiryResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// The value of `key`, `None` when it has none (`KVGet`).
@@ -110,30 +105,24 @@ impl<'a, M: Mode> Kv<'a, M> {
     pub fn get(&self, key: &str) -> M::Output<Option<Bytes>> {
         let request = wire::KvGetRequest { key: key.to_owned() };
         // The server answers an empty value for a missing key.
-        self.client.call(&methods::KV_GET, request, |r: wire::KvGetResponse| {
-            Ok((!r.value.is_empty()).then_some(r.value))
-        })
+        self.client.call(request, |r| Ok((!r.value.is_empty()).then_some(r.value)))
     }
 
     /// Deletes `key` (`KVDelete`); deleting a missing key is not an error.
     pub fn delete(&self, key: &str) -> M::Output<()> {
         let request = wire::KvDeleteRequest { key: key.to_owned() };
-        self.client.call(&methods::KV_DELETE, request, |_: wire::KvDeleteResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Deletes every key of the plugin (`KVDeleteAll`).
     pub fn delete_all(&self) -> M::Output<()> {
-        self.client.call(
-            &methods::KV_DELETE_ALL,
-            wire::KvDeleteAllRequest {},
-            |_: wire::KvDeleteAllResponse| Ok(()),
-        )
+        self.client.call(wire::KvDeleteAllRequest {}, |_| Ok(()))
     }
 
     /// One page of keys, in key order (`KVList`). [`KvJson::list_keys`](super::KvJson::list_keys)
     /// reads every page.
     pub fn list(&self, page: i32, per_page: i32) -> M::Output<Vec<String>> {
         let request = wire::KvListRequest { page, per_page };
-        self.client.call(&methods::KV_LIST, request, |r: wire::KvListResponse| from_wire(r.keys))
+        self.client.call(request, |r| from_wire(r.keys))
     }
 }

@@ -6,12 +6,21 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use tower::retry::backoff::Backoff;
+
+use crate::backoff;
 use crate::client::ApiClient;
 use crate::error::{Error, ErrorKind, Result};
 use crate::mode::{ApiCall, Mode};
 
 /// How many times [`KvJson::modify`] reads and tries again when another writer got in between.
 pub const MODIFY_ATTEMPTS: u32 = 16;
+
+/// The first pause of [`KvJson::modify`] after losing a race (before its jitter).
+const MODIFY_FIRST_WAIT: Duration = Duration::from_millis(5);
+
+/// The longest pause of [`KvJson::modify`] between two attempts.
+const MODIFY_MAX_WAIT: Duration = Duration::from_millis(320);
 
 /// Keys per page when [`KvJson::list_keys`] walks the store.
 const LIST_PAGE: i32 = 500;
@@ -52,6 +61,18 @@ fn to_json<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<Bytes> {
 fn from_json<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         Error::malformed(format!("the value of KV key {key:?} is not the expected JSON: {e}")).with_source(e)
+    })
+}
+
+/// The page after `page`; an error instead of an overflow when the server never ends the
+/// listing.
+fn next_page(page: i32) -> Result<i32> {
+    page.checked_add(1).ok_or_else(|| {
+        Error::malformed(format!(
+            "the server answered full pages up to page {page}, the last one a request can name; \
+             the server does not end the listing"
+        ))
+        .in_rpc("KVList")
     })
 }
 
@@ -125,7 +146,8 @@ impl<'a, M: Mode> KvJson<'a, M> {
         let key = key.to_owned();
         self.client.run(ApiCall::new(async move {
             let kv = client.kv();
-            for attempt in 1..=MODIFY_ATTEMPTS {
+            let mut pauses = backoff::exponential(MODIFY_FIRST_WAIT, MODIFY_MAX_WAIT);
+            for _ in 0..MODIFY_ATTEMPTS {
                 let current = kv.get(&key).await?;
                 let old: Option<T> = current.as_deref().map(|bytes| from_json(&key, bytes)).transpose()?;
                 let new = f(old);
@@ -140,8 +162,7 @@ impl<'a, M: Mode> KvJson<'a, M> {
                     return Ok(new);
                 }
                 // Someone else wrote in between: back off a little (jittered) and read again.
-                let cap_ms = 5u64.saturating_mul(1 << attempt.min(6));
-                tokio::time::sleep(Duration::from_millis(rand::random_range(0..=cap_ms))).await;
+                pauses.next_backoff().await;
             }
             Err(Error::new(
                 ErrorKind::Contention,
@@ -161,16 +182,30 @@ impl<'a, M: Mode> KvJson<'a, M> {
         let prefix = prefix.to_owned();
         self.client.run(ApiCall::new(async move {
             let mut keys = Vec::new();
-            let mut page = 0;
+            let mut page: i32 = 0;
             loop {
                 let batch = client.kv().list(page, LIST_PAGE).await?;
+                // A short (or empty) page is the last one.
                 let last = batch.len() < LIST_PAGE as usize;
                 keys.extend(batch.into_iter().filter(|k| k.starts_with(&prefix)));
                 if last {
                     return Ok(keys);
                 }
-                page += 1;
+                page = next_page(page)?;
             }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_counter_fails_clearly_instead_of_overflowing() {
+        assert_eq!(next_page(0).unwrap(), 1);
+        let err = next_page(i32::MAX).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::MalformedResponse);
+        assert!(err.to_string().starts_with("KVList: the server answered full pages"), "{err}");
     }
 }

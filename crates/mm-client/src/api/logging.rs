@@ -4,7 +4,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{AuditRecord, KeyValuePair, wire};
 
 use crate::client::ApiClient;
-use crate::methods;
 use crate::mode::Mode;
 
 /// Server log lines and audit records: `client.log()`.
@@ -31,41 +30,37 @@ impl<M: Mode> Logs<'_, M> {
     /// Writes a DEBUG line to the server log, with fields (`LogDebug`).
     pub fn debug(&self, message: &str, fields: Vec<KeyValuePair>) -> M::Output<()> {
         let request = wire::LogDebugRequest { msg: message.to_owned(), key_value_pairs: fields.into_wire() };
-        self.client.call(&methods::LOG_DEBUG, request, |_: wire::LogDebugResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Writes an INFO line to the server log, with fields (`LogInfo`).
     pub fn info(&self, message: &str, fields: Vec<KeyValuePair>) -> M::Output<()> {
         let request = wire::LogInfoRequest { msg: message.to_owned(), key_value_pairs: fields.into_wire() };
-        self.client.call(&methods::LOG_INFO, request, |_: wire::LogInfoResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Writes an ERROR line to the server log, with fields (`LogError`).
     pub fn error(&self, message: &str, fields: Vec<KeyValuePair>) -> M::Output<()> {
         let request = wire::LogErrorRequest { msg: message.to_owned(), key_value_pairs: fields.into_wire() };
-        self.client.call(&methods::LOG_ERROR, request, |_: wire::LogErrorResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Writes a WARN line to the server log, with fields (`LogWarn`).
     pub fn warn(&self, message: &str, fields: Vec<KeyValuePair>) -> M::Output<()> {
         let request = wire::LogWarnRequest { msg: message.to_owned(), key_value_pairs: fields.into_wire() };
-        self.client.call(&methods::LOG_WARN, request, |_: wire::LogWarnResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Writes an audit record (`LogAuditRec`).
     pub fn audit(&self, record: AuditRecord) -> M::Output<()> {
         let request = wire::LogAuditRecRequest { record: Some(record.into_wire()) };
-        self.client.call(&methods::LOG_AUDIT_REC, request, |_: wire::LogAuditRecResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Writes an audit record at a level (`"content"`, `"api"`, `"perms"`, `"cli"`...) (`LogAuditRecWithLevel`).
     pub fn audit_with_level(&self, record: AuditRecord, level: &str) -> M::Output<()> {
         let request =
             wire::LogAuditRecWithLevelRequest { record: Some(record.into_wire()), level: level.to_owned() };
-        self.client.call(
-            &methods::LOG_AUDIT_REC_WITH_LEVEL,
-            request,
-            |_: wire::LogAuditRecWithLevelResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }

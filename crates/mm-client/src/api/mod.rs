@@ -21,11 +21,12 @@
 //!    `impl<M: Mode> ApiClient<M>` block with its accessor (`pub fn users(&self) -> Users<'_, M>`).
 //! 2. One method per RPC. Build the wire request from domain arguments (ids as `&UserId`,
 //!    entities by value, `IntoWire` for domain -> wire) and call
-//!    `self.client.call(&methods::NAME, request, |response: wire::NameResponse| ...)`. The
-//!    closure converts the payload: `payload` for a required sub-message
-//!    (missing is a malformed response), `from_wire` for repeated and scalar fields,
-//!    `Ok(())` when there is none. `call` has already turned the response's `AppError` into
-//!    an error.
+//!    `self.client.call(wire::NameRequest { .. }, |response| ...)`: the request's type names
+//!    the RPC and its response type (the generated [`rpc`](crate::rpc) table), so the closure
+//!    receives a `wire::NameResponse`. It converts the payload: `payload` for a required
+//!    sub-message (missing is a malformed response), `from_wire` for repeated and scalar
+//!    fields, `Ok(())` when there is none. `call` has already turned the response's `AppError`
+//!    into an error.
 //! 3. Document every method with the RPC it calls (`GetUser`) and what it returns.
 //! 4. Add the group's entries to `tests/reach/<group>.rs` (each RPC called with distinctive
 //!    arguments, and the request the server must receive) and list the file in

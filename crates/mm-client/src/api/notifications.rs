@@ -4,7 +4,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{PushNotification, UserId, wire};
 
 use crate::client::ApiClient;
-use crate::methods;
 use crate::mode::Mode;
 
 /// E-mail and push notifications: `client.notifications()`.
@@ -40,7 +39,7 @@ impl<M: Mode> Notifications<'_, M> {
             subject: subject.to_owned(),
             html_body: html_body.to_owned(),
         };
-        self.client.call(&methods::SEND_MAIL, request, |_: wire::SendMailResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Sends a push notification to the mobile devices of a user (`SendPushNotification`).
@@ -57,10 +56,6 @@ impl<M: Mode> Notifications<'_, M> {
             notification: Some(notification.into_wire()),
             user_id: user_id.to_string(),
         };
-        self.client.call(
-            &methods::SEND_PUSH_NOTIFICATION,
-            request,
-            |_: wire::SendPushNotificationResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }

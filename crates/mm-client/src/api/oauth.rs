@@ -4,7 +4,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{OAuthApp, OAuthAppId, wire};
 
 use crate::client::{ApiClient, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// OAuth applications: `client.oauth()`.
@@ -30,29 +29,24 @@ impl<M: Mode> OAuthApps<'_, M> {
     /// Registers an OAuth application (`CreateOAuthApp`).
     pub fn create(&self, app: OAuthApp) -> M::Output<OAuthApp> {
         let request = wire::CreateOAuthAppRequest { app: Some(app.into_wire()) };
-        self.client.call(&methods::CREATE_O_AUTH_APP, request, |r: wire::CreateOAuthAppResponse| {
-            payload(r.app, "app")
-        })
+        self.client.call(request, |r| payload(r.app, "app"))
     }
 
     /// An OAuth application by id (`GetOAuthApp`).
     pub fn get(&self, app_id: &OAuthAppId) -> M::Output<OAuthApp> {
         let request = wire::GetOAuthAppRequest { app_id: app_id.to_string() };
-        self.client
-            .call(&methods::GET_O_AUTH_APP, request, |r: wire::GetOAuthAppResponse| payload(r.app, "app"))
+        self.client.call(request, |r| payload(r.app, "app"))
     }
 
     /// Updates an OAuth application (`UpdateOAuthApp`).
     pub fn update(&self, app: OAuthApp) -> M::Output<OAuthApp> {
         let request = wire::UpdateOAuthAppRequest { app: Some(app.into_wire()) };
-        self.client.call(&methods::UPDATE_O_AUTH_APP, request, |r: wire::UpdateOAuthAppResponse| {
-            payload(r.app, "app")
-        })
+        self.client.call(request, |r| payload(r.app, "app"))
     }
 
     /// Deletes an OAuth application (`DeleteOAuthApp`).
     pub fn delete(&self, app_id: &OAuthAppId) -> M::Output<()> {
         let request = wire::DeleteOAuthAppRequest { app_id: app_id.to_string() };
-        self.client.call(&methods::DELETE_O_AUTH_APP, request, |_: wire::DeleteOAuthAppResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 }

@@ -8,7 +8,6 @@ use mm_types::{Manifest, PluginStatus, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::{Error, Result};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Plugin management, manifests and inter-plugin HTTP: `client.plugins()`.
@@ -36,56 +35,50 @@ impl<M: Mode> Plugins<'_, M> {
     /// The absolute path of the plugin's unpacked bundle on the server (`GetBundlePath`).
     pub fn bundle_path(&self) -> M::Output<PathBuf> {
         let request = wire::GetBundlePathRequest {};
-        self.client.call(&methods::GET_BUNDLE_PATH, request, |r: wire::GetBundlePathResponse| {
-            Ok(PathBuf::from(r.path))
-        })
+        self.client.call(request, |r| Ok(PathBuf::from(r.path)))
     }
 
     /// The manifests of every installed plugin (`GetPlugins`).
     pub fn list(&self) -> M::Output<Vec<Manifest>> {
         let request = wire::GetPluginsRequest {};
-        self.client.call(&methods::GET_PLUGINS, request, |r: wire::GetPluginsResponse| from_wire(r.manifests))
+        self.client.call(request, |r| from_wire(r.manifests))
     }
 
     /// Enables a plugin by id (`EnablePlugin`).
     pub fn enable(&self, id: &str) -> M::Output<()> {
         let request = wire::EnablePluginRequest { id: id.to_owned() };
-        self.client.call(&methods::ENABLE_PLUGIN, request, |_: wire::EnablePluginResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Disables a plugin by id (`DisablePlugin`).
     pub fn disable(&self, id: &str) -> M::Output<()> {
         let request = wire::DisablePluginRequest { id: id.to_owned() };
-        self.client.call(&methods::DISABLE_PLUGIN, request, |_: wire::DisablePluginResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Uninstalls a plugin by id (`RemovePlugin`).
     pub fn remove(&self, id: &str) -> M::Output<()> {
         let request = wire::RemovePluginRequest { id: id.to_owned() };
-        self.client.call(&methods::REMOVE_PLUGIN, request, |_: wire::RemovePluginResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// A plugin's state (running, failed...) (`GetPluginStatus`).
     pub fn status(&self, id: &str) -> M::Output<PluginStatus> {
         let request = wire::GetPluginStatusRequest { id: id.to_owned() };
-        self.client.call(&methods::GET_PLUGIN_STATUS, request, |r: wire::GetPluginStatusResponse| {
-            payload(r.status, "status")
-        })
+        self.client.call(request, |r| payload(r.status, "status"))
     }
 
     /// Installs a plugin from its bundle (`.tar.gz`), replacing an installed version when `replace` (`InstallPlugin`).
     pub fn install(&self, bundle: impl Into<Bytes>, replace: bool) -> M::Output<Manifest> {
         let request = wire::InstallPluginRequest { file_data: bundle.into(), replace };
-        self.client.call(&methods::INSTALL_PLUGIN, request, |r: wire::InstallPluginResponse| {
-            payload(r.manifest, "manifest")
-        })
+        self.client.call(request, |r| payload(r.manifest, "manifest"))
     }
 
     /// The plugin's id (`GetPluginID`). Mattermost servers answer `UNIMPLEMENTED` today (a
     /// plugin knows its id from its manifest); the call is kept for servers that implement it.
     pub fn id(&self) -> M::Output<String> {
         let request = wire::GetPluginIdRequest {};
-        self.client.call(&methods::GET_PLUGIN_ID, request, |r: wire::GetPluginIdResponse| Ok(r.plugin_id))
+        self.client.call(request, |r| Ok(r.plugin_id))
     }
 
     /// Sends an HTTP request to another plugin's `ServeHTTP` through the server
@@ -118,7 +111,7 @@ impl<M: Mode> Plugins<'_, M> {
             headers,
             body,
         };
-        self.client.call(&methods::PLUGIN_HTTP, request, |r: wire::PluginHttpResponse| http_response(r))
+        self.client.call(request, http_response)
     }
 }
 

@@ -7,7 +7,6 @@ use mm_types::{
 };
 
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::{ApiCall, Mode};
 
 /// Posts, threads, ephemeral posts, reactions and search: `client.posts()`.
@@ -39,84 +38,71 @@ impl<M: Mode> Posts<'_, M> {
     /// ```
     pub fn create(&self, post: Post) -> M::Output<Post> {
         let request = wire::CreatePostRequest { post: Some(post.into_wire()) };
-        self.client
-            .call(&methods::CREATE_POST, request, |r: wire::CreatePostResponse| payload(r.post, "post"))
+        self.client.call(request, |r| payload(r.post, "post"))
     }
 
     /// Adds a reaction (`AddReaction`).
     pub fn add_reaction(&self, reaction: Reaction) -> M::Output<Reaction> {
         let request = wire::AddReactionRequest { reaction: Some(reaction.into_wire()) };
-        self.client.call(&methods::ADD_REACTION, request, |r: wire::AddReactionResponse| {
-            payload(r.reaction, "reaction")
-        })
+        self.client.call(request, |r| payload(r.reaction, "reaction"))
     }
 
     /// Removes a reaction (`RemoveReaction`).
     pub fn remove_reaction(&self, reaction: Reaction) -> M::Output<()> {
         let request = wire::RemoveReactionRequest { reaction: Some(reaction.into_wire()) };
-        self.client.call(&methods::REMOVE_REACTION, request, |_: wire::RemoveReactionResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// The reactions on a post (`GetReactions`).
     pub fn reactions(&self, post_id: &PostId) -> M::Output<Vec<Reaction>> {
         let request = wire::GetReactionsRequest { post_id: post_id.to_string() };
-        self.client
-            .call(&methods::GET_REACTIONS, request, |r: wire::GetReactionsResponse| from_wire(r.reactions))
+        self.client.call(request, |r| from_wire(r.reactions))
     }
 
     /// Shows a post to one user only, without storing it (`SendEphemeralPost`).
     pub fn send_ephemeral(&self, user_id: &UserId, post: Post) -> M::Output<Post> {
         let request =
             wire::SendEphemeralPostRequest { user_id: user_id.to_string(), post: Some(post.into_wire()) };
-        self.client.call(&methods::SEND_EPHEMERAL_POST, request, |r: wire::SendEphemeralPostResponse| {
-            payload(r.post, "post")
-        })
+        self.client.call(request, |r| payload(r.post, "post"))
     }
 
     /// Replaces an ephemeral post shown to a user (`UpdateEphemeralPost`).
     pub fn update_ephemeral(&self, user_id: &UserId, post: Post) -> M::Output<Post> {
         let request =
             wire::UpdateEphemeralPostRequest { user_id: user_id.to_string(), post: Some(post.into_wire()) };
-        self.client.call(&methods::UPDATE_EPHEMERAL_POST, request, |r: wire::UpdateEphemeralPostResponse| {
-            payload(r.post, "post")
-        })
+        self.client.call(request, |r| payload(r.post, "post"))
     }
 
     /// Removes an ephemeral post shown to a user (`DeleteEphemeralPost`).
     pub fn delete_ephemeral(&self, user_id: &UserId, post_id: &PostId) -> M::Output<()> {
         let request =
             wire::DeleteEphemeralPostRequest { user_id: user_id.to_string(), post_id: post_id.to_string() };
-        self.client
-            .call(&methods::DELETE_EPHEMERAL_POST, request, |_: wire::DeleteEphemeralPostResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Deletes a post (`DeletePost`).
     pub fn delete(&self, post_id: &PostId) -> M::Output<()> {
         let request = wire::DeletePostRequest { post_id: post_id.to_string() };
-        self.client.call(&methods::DELETE_POST, request, |_: wire::DeletePostResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// The thread a post belongs to, root and replies (`GetPostThread`).
     pub fn thread(&self, post_id: &PostId) -> M::Output<PostList> {
         let request = wire::GetPostThreadRequest { post_id: post_id.to_string() };
-        self.client.call(&methods::GET_POST_THREAD, request, |r: wire::GetPostThreadResponse| {
-            payload(r.post_list, "post_list")
-        })
+        self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A post by id (`GetPost`).
     pub fn get(&self, post_id: &PostId) -> M::Output<Post> {
         let request = wire::GetPostRequest { post_id: post_id.to_string() };
-        self.client.call(&methods::GET_POST, request, |r: wire::GetPostResponse| payload(r.post, "post"))
+        self.client.call(request, |r| payload(r.post, "post"))
     }
 
     /// A channel's posts created or changed since `time` (`GetPostsSince`).
     pub fn since(&self, channel_id: &ChannelId, time: Timestamp) -> M::Output<PostList> {
         let request =
             wire::GetPostsSinceRequest { channel_id: channel_id.to_string(), time: time.as_millis() };
-        self.client.call(&methods::GET_POSTS_SINCE, request, |r: wire::GetPostsSinceResponse| {
-            payload(r.post_list, "post_list")
-        })
+        self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A page of a channel's posts after `post_id` (`GetPostsAfter`).
@@ -133,9 +119,7 @@ impl<M: Mode> Posts<'_, M> {
             page,
             per_page,
         };
-        self.client.call(&methods::GET_POSTS_AFTER, request, |r: wire::GetPostsAfterResponse| {
-            payload(r.post_list, "post_list")
-        })
+        self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A page of a channel's posts before `post_id` (`GetPostsBefore`).
@@ -152,33 +136,26 @@ impl<M: Mode> Posts<'_, M> {
             page,
             per_page,
         };
-        self.client.call(&methods::GET_POSTS_BEFORE, request, |r: wire::GetPostsBeforeResponse| {
-            payload(r.post_list, "post_list")
-        })
+        self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A page of a channel's posts, newest first (`GetPostsForChannel`).
     pub fn for_channel(&self, channel_id: &ChannelId, page: i32, per_page: i32) -> M::Output<PostList> {
         let request = wire::GetPostsForChannelRequest { channel_id: channel_id.to_string(), page, per_page };
-        self.client.call(&methods::GET_POSTS_FOR_CHANNEL, request, |r: wire::GetPostsForChannelResponse| {
-            payload(r.post_list, "post_list")
-        })
+        self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// Updates a post (`UpdatePost`) and returns it as stored.
     pub fn update(&self, post: Post) -> M::Output<Post> {
         let request = wire::UpdatePostRequest { post: Some(post.into_wire()) };
-        self.client
-            .call(&methods::UPDATE_POST, request, |r: wire::UpdatePostResponse| payload(r.post, "post"))
+        self.client.call(request, |r| payload(r.post, "post"))
     }
 
     /// Posts of a team matching parsed search parameters (`SearchPostsInTeam`).
     pub fn search_in_team(&self, team_id: &TeamId, params: Vec<SearchParams>) -> M::Output<Vec<Post>> {
         let request =
             wire::SearchPostsInTeamRequest { team_id: team_id.to_string(), params_list: params.into_wire() };
-        self.client.call(&methods::SEARCH_POSTS_IN_TEAM, request, |r: wire::SearchPostsInTeamResponse| {
-            from_wire(r.posts)
-        })
+        self.client.call(request, |r| from_wire(r.posts))
     }
 
     /// Posts of a team matching a search as `user_id` would type it, with the channels that
@@ -194,11 +171,7 @@ impl<M: Mode> Posts<'_, M> {
             user_id: user_id.to_string(),
             search_params: Some(search.into_wire()),
         };
-        self.client.call(
-            &methods::SEARCH_POSTS_IN_TEAM_FOR_USER,
-            request,
-            |r: wire::SearchPostsInTeamForUserResponse| payload(r.results, "results"),
-        )
+        self.client.call(request, |r| payload(r.results, "results"))
     }
 
     /// Sends a direct message from `from` (usually the plugin's bot) to `to`: finds or creates

@@ -4,7 +4,6 @@ use mm_types::convert::IntoWire;
 use mm_types::{Preference, PreferenceCategory, UserId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// User preferences: `client.preferences()`.
@@ -34,21 +33,13 @@ impl<M: Mode> Preferences<'_, M> {
             category: category.into_wire(),
             name: name.to_owned(),
         };
-        self.client.call(
-            &methods::GET_PREFERENCE_FOR_USER,
-            request,
-            |r: wire::GetPreferenceForUserResponse| payload(r.preference, "preference"),
-        )
+        self.client.call(request, |r| payload(r.preference, "preference"))
     }
 
     /// Every preference of a user (`GetPreferencesForUser`).
     pub fn for_user(&self, user_id: &UserId) -> M::Output<Vec<Preference>> {
         let request = wire::GetPreferencesForUserRequest { user_id: user_id.to_string() };
-        self.client.call(
-            &methods::GET_PREFERENCES_FOR_USER,
-            request,
-            |r: wire::GetPreferencesForUserResponse| from_wire(r.preferences),
-        )
+        self.client.call(request, |r| from_wire(r.preferences))
     }
 
     /// Saves preferences of a user (`UpdatePreferencesForUser`).
@@ -57,11 +48,7 @@ impl<M: Mode> Preferences<'_, M> {
             user_id: user_id.to_string(),
             preferences: preferences.into_wire(),
         };
-        self.client.call(
-            &methods::UPDATE_PREFERENCES_FOR_USER,
-            request,
-            |_: wire::UpdatePreferencesForUserResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Deletes preferences of a user (`DeletePreferencesForUser`).
@@ -70,10 +57,6 @@ impl<M: Mode> Preferences<'_, M> {
             user_id: user_id.to_string(),
             preferences: preferences.into_wire(),
         };
-        self.client.call(
-            &methods::DELETE_PREFERENCES_FOR_USER,
-            request,
-            |_: wire::DeletePreferencesForUserResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }

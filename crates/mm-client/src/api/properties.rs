@@ -8,7 +8,6 @@ use mm_types::{
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// The page size of the search builders unless set: Mattermost's usual default.
@@ -49,27 +48,19 @@ impl<'a, M: Mode> Properties<'a, M> {
     /// (`RegisterPropertyGroup`).
     pub fn register_group(&self, name: &str) -> M::Output<PropertyGroup> {
         let request = wire::RegisterPropertyGroupRequest { name: name.to_owned() };
-        self.client.call(
-            &methods::REGISTER_PROPERTY_GROUP,
-            request,
-            |r: wire::RegisterPropertyGroupResponse| payload(r.group, "group"),
-        )
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// A property group by name (`GetPropertyGroup`).
     pub fn get_group(&self, name: &str) -> M::Output<PropertyGroup> {
         let request = wire::GetPropertyGroupRequest { name: name.to_owned() };
-        self.client.call(&methods::GET_PROPERTY_GROUP, request, |r: wire::GetPropertyGroupResponse| {
-            payload(r.group, "group")
-        })
+        self.client.call(request, |r| payload(r.group, "group"))
     }
 
     /// Creates a property field (`CreatePropertyField`) and returns it as stored, with its id.
     pub fn create_field(&self, field: PropertyField) -> M::Output<PropertyField> {
         let request = wire::CreatePropertyFieldRequest { field: Some(field.into_wire()) };
-        self.client.call(&methods::CREATE_PROPERTY_FIELD, request, |r: wire::CreatePropertyFieldResponse| {
-            payload(r.field, "field")
-        })
+        self.client.call(request, |r| payload(r.field, "field"))
     }
 
     /// A property field of a group by id (`GetPropertyField`).
@@ -80,9 +71,7 @@ impl<'a, M: Mode> Properties<'a, M> {
     ) -> M::Output<PropertyField> {
         let request =
             wire::GetPropertyFieldRequest { group_id: group_id.to_string(), field_id: field_id.to_string() };
-        self.client.call(&methods::GET_PROPERTY_FIELD, request, |r: wire::GetPropertyFieldResponse| {
-            payload(r.field, "field")
-        })
+        self.client.call(request, |r| payload(r.field, "field"))
     }
 
     /// Property fields of a group by id (`GetPropertyFields`).
@@ -92,9 +81,7 @@ impl<'a, M: Mode> Properties<'a, M> {
         field_ids: &[PropertyFieldId],
     ) -> M::Output<Vec<PropertyField>> {
         let request = wire::GetPropertyFieldsRequest { group_id: group_id.to_string(), ids: ids(field_ids) };
-        self.client.call(&methods::GET_PROPERTY_FIELDS, request, |r: wire::GetPropertyFieldsResponse| {
-            from_wire(r.fields)
-        })
+        self.client.call(request, |r| from_wire(r.fields))
     }
 
     /// A property field of a group by name, for a target (`""` for a field that applies to
@@ -110,11 +97,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             target_id: target_id.to_owned(),
             name: name.to_owned(),
         };
-        self.client.call(
-            &methods::GET_PROPERTY_FIELD_BY_NAME,
-            request,
-            |r: wire::GetPropertyFieldByNameResponse| payload(r.field, "field"),
-        )
+        self.client.call(request, |r| payload(r.field, "field"))
     }
 
     /// Updates a property field of a group (`UpdatePropertyField`) and returns it as stored.
@@ -123,9 +106,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             group_id: group_id.to_string(),
             field: Some(field.into_wire()),
         };
-        self.client.call(&methods::UPDATE_PROPERTY_FIELD, request, |r: wire::UpdatePropertyFieldResponse| {
-            payload(r.field, "field")
-        })
+        self.client.call(request, |r| payload(r.field, "field"))
     }
 
     /// Updates several property fields of a group at once (`UpdatePropertyFields`) and
@@ -137,11 +118,7 @@ impl<'a, M: Mode> Properties<'a, M> {
     ) -> M::Output<Vec<PropertyField>> {
         let request =
             wire::UpdatePropertyFieldsRequest { group_id: group_id.to_string(), fields: fields.into_wire() };
-        self.client.call(
-            &methods::UPDATE_PROPERTY_FIELDS,
-            request,
-            |r: wire::UpdatePropertyFieldsResponse| from_wire(r.fields),
-        )
+        self.client.call(request, |r| from_wire(r.fields))
     }
 
     /// Deletes a property field of a group (`DeletePropertyField`; it is marked deleted).
@@ -150,8 +127,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             group_id: group_id.to_string(),
             field_id: field_id.to_string(),
         };
-        self.client
-            .call(&methods::DELETE_PROPERTY_FIELD, request, |_: wire::DeletePropertyFieldResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Searches the property fields of a group (`SearchPropertyFields`); finish with
@@ -178,9 +154,7 @@ impl<'a, M: Mode> Properties<'a, M> {
     /// How many property fields a group has (`CountPropertyFields`).
     pub fn count_fields(&self, group_id: &PropertyGroupId, include_deleted: bool) -> M::Output<i64> {
         let request = wire::CountPropertyFieldsRequest { group_id: group_id.to_string(), include_deleted };
-        self.client.call(&methods::COUNT_PROPERTY_FIELDS, request, |r: wire::CountPropertyFieldsResponse| {
-            Ok(r.count)
-        })
+        self.client.call(request, |r| Ok(r.count))
     }
 
     /// How many property fields of a group apply to a target (`CountPropertyFieldsForTarget`).
@@ -197,19 +171,13 @@ impl<'a, M: Mode> Properties<'a, M> {
             target_id: target_id.to_owned(),
             include_deleted,
         };
-        self.client.call(
-            &methods::COUNT_PROPERTY_FIELDS_FOR_TARGET,
-            request,
-            |r: wire::CountPropertyFieldsForTargetResponse| Ok(r.count),
-        )
+        self.client.call(request, |r| Ok(r.count))
     }
 
     /// Creates a property value (`CreatePropertyValue`) and returns it as stored, with its id.
     pub fn create_value(&self, value: PropertyValue) -> M::Output<PropertyValue> {
         let request = wire::CreatePropertyValueRequest { value: Some(value.into_wire()) };
-        self.client.call(&methods::CREATE_PROPERTY_VALUE, request, |r: wire::CreatePropertyValueResponse| {
-            payload(r.value, "value")
-        })
+        self.client.call(request, |r| payload(r.value, "value"))
     }
 
     /// A property value of a group by id (`GetPropertyValue`).
@@ -220,9 +188,7 @@ impl<'a, M: Mode> Properties<'a, M> {
     ) -> M::Output<PropertyValue> {
         let request =
             wire::GetPropertyValueRequest { group_id: group_id.to_string(), value_id: value_id.to_string() };
-        self.client.call(&methods::GET_PROPERTY_VALUE, request, |r: wire::GetPropertyValueResponse| {
-            payload(r.value, "value")
-        })
+        self.client.call(request, |r| payload(r.value, "value"))
     }
 
     /// Property values of a group by id (`GetPropertyValues`).
@@ -232,9 +198,7 @@ impl<'a, M: Mode> Properties<'a, M> {
         value_ids: &[PropertyValueId],
     ) -> M::Output<Vec<PropertyValue>> {
         let request = wire::GetPropertyValuesRequest { group_id: group_id.to_string(), ids: ids(value_ids) };
-        self.client.call(&methods::GET_PROPERTY_VALUES, request, |r: wire::GetPropertyValuesResponse| {
-            from_wire(r.values)
-        })
+        self.client.call(request, |r| from_wire(r.values))
     }
 
     /// Updates a property value of a group (`UpdatePropertyValue`) and returns it as stored.
@@ -243,9 +207,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             group_id: group_id.to_string(),
             value: Some(value.into_wire()),
         };
-        self.client.call(&methods::UPDATE_PROPERTY_VALUE, request, |r: wire::UpdatePropertyValueResponse| {
-            payload(r.value, "value")
-        })
+        self.client.call(request, |r| payload(r.value, "value"))
     }
 
     /// Updates several property values of a group at once (`UpdatePropertyValues`) and
@@ -257,31 +219,21 @@ impl<'a, M: Mode> Properties<'a, M> {
     ) -> M::Output<Vec<PropertyValue>> {
         let request =
             wire::UpdatePropertyValuesRequest { group_id: group_id.to_string(), values: values.into_wire() };
-        self.client.call(
-            &methods::UPDATE_PROPERTY_VALUES,
-            request,
-            |r: wire::UpdatePropertyValuesResponse| from_wire(r.values),
-        )
+        self.client.call(request, |r| from_wire(r.values))
     }
 
     /// Sets the value of a field for a target, creating or replacing it
     /// (`UpsertPropertyValue`), and returns it as stored.
     pub fn upsert_value(&self, value: PropertyValue) -> M::Output<PropertyValue> {
         let request = wire::UpsertPropertyValueRequest { value: Some(value.into_wire()) };
-        self.client.call(&methods::UPSERT_PROPERTY_VALUE, request, |r: wire::UpsertPropertyValueResponse| {
-            payload(r.value, "value")
-        })
+        self.client.call(request, |r| payload(r.value, "value"))
     }
 
     /// Sets several values at once, creating or replacing each (`UpsertPropertyValues`), and
     /// returns them as stored.
     pub fn upsert_values(&self, values: Vec<PropertyValue>) -> M::Output<Vec<PropertyValue>> {
         let request = wire::UpsertPropertyValuesRequest { values: values.into_wire() };
-        self.client.call(
-            &methods::UPSERT_PROPERTY_VALUES,
-            request,
-            |r: wire::UpsertPropertyValuesResponse| from_wire(r.values),
-        )
+        self.client.call(request, |r| from_wire(r.values))
     }
 
     /// Deletes a property value of a group (`DeletePropertyValue`).
@@ -290,8 +242,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             group_id: group_id.to_string(),
             value_id: value_id.to_string(),
         };
-        self.client
-            .call(&methods::DELETE_PROPERTY_VALUE, request, |_: wire::DeletePropertyValueResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Deletes every value of a group set on one target (`DeletePropertyValuesForTarget`).
@@ -306,11 +257,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             target_type: target_type.to_owned(),
             target_id: target_id.to_owned(),
         };
-        self.client.call(
-            &methods::DELETE_PROPERTY_VALUES_FOR_TARGET,
-            request,
-            |_: wire::DeletePropertyValuesForTargetResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Deletes every value of one field of a group (`DeletePropertyValuesForField`).
@@ -323,11 +270,7 @@ impl<'a, M: Mode> Properties<'a, M> {
             group_id: group_id.to_string(),
             field_id: field_id.to_string(),
         };
-        self.client.call(
-            &methods::DELETE_PROPERTY_VALUES_FOR_FIELD,
-            request,
-            |_: wire::DeletePropertyValuesForFieldResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Searches the property values of a group (`SearchPropertyValues`); finish with
@@ -397,11 +340,7 @@ impl<M: Mode> SearchPropertyFields<'_, M> {
 
     /// Sends the search.
     pub fn send(self) -> M::Output<Vec<PropertyField>> {
-        self.client.call(
-            &methods::SEARCH_PROPERTY_FIELDS,
-            self.request,
-            |r: wire::SearchPropertyFieldsResponse| from_wire(r.fields),
-        )
+        self.client.call(self.request, |r| from_wire(r.fields))
     }
 }
 
@@ -464,11 +403,7 @@ impl<M: Mode> SearchPropertyValues<'_, M> {
 
     /// Sends the search.
     pub fn send(self) -> M::Output<Vec<PropertyValue>> {
-        self.client.call(
-            &methods::SEARCH_PROPERTY_VALUES,
-            self.request,
-            |r: wire::SearchPropertyValuesResponse| from_wire(r.values),
-        )
+        self.client.call(self.request, |r| from_wire(r.values))
     }
 }
 

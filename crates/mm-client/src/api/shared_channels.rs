@@ -6,7 +6,6 @@ use mm_types::{
 };
 
 use crate::client::{ApiClient, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Shared channels and remote clusters: `client.shared_channels()`.
@@ -32,43 +31,31 @@ impl<M: Mode> SharedChannels<'_, M> {
     /// Registers this plugin as a shared-channels remote; returns its remote id (`RegisterPluginForSharedChannels`).
     pub fn register_plugin(&self, options: RegisterPluginOpts) -> M::Output<RemoteId> {
         let request = wire::RegisterPluginForSharedChannelsRequest { opts: Some(options.into_wire()) };
-        self.client.call(
-            &methods::REGISTER_PLUGIN_FOR_SHARED_CHANNELS,
-            request,
-            |r: wire::RegisterPluginForSharedChannelsResponse| Ok(RemoteId::from_raw(r.remote_id)),
-        )
+        self.client.call(request, |r| Ok(RemoteId::from_raw(r.remote_id)))
     }
 
     /// Unregisters a plugin as a shared-channels remote (`UnregisterPluginForSharedChannels`).
     pub fn unregister_plugin(&self, plugin_id: &str) -> M::Output<()> {
         let request = wire::UnregisterPluginForSharedChannelsRequest { plugin_id: plugin_id.to_owned() };
-        self.client.call(
-            &methods::UNREGISTER_PLUGIN_FOR_SHARED_CHANNELS,
-            request,
-            |_: wire::UnregisterPluginForSharedChannelsResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Shares a channel (`ShareChannel`).
     pub fn share(&self, channel: SharedChannel) -> M::Output<SharedChannel> {
         let request = wire::ShareChannelRequest { shared_channel: Some(channel.into_wire()) };
-        self.client.call(&methods::SHARE_CHANNEL, request, |r: wire::ShareChannelResponse| {
-            payload(r.shared_channel, "shared_channel")
-        })
+        self.client.call(request, |r| payload(r.shared_channel, "shared_channel"))
     }
 
     /// Updates a shared channel (`UpdateSharedChannel`).
     pub fn update(&self, channel: SharedChannel) -> M::Output<SharedChannel> {
         let request = wire::UpdateSharedChannelRequest { shared_channel: Some(channel.into_wire()) };
-        self.client.call(&methods::UPDATE_SHARED_CHANNEL, request, |r: wire::UpdateSharedChannelResponse| {
-            payload(r.shared_channel, "shared_channel")
-        })
+        self.client.call(request, |r| payload(r.shared_channel, "shared_channel"))
     }
 
     /// Stops sharing a channel; returns whether it was shared (`UnshareChannel`).
     pub fn unshare(&self, channel_id: &ChannelId) -> M::Output<bool> {
         let request = wire::UnshareChannelRequest { channel_id: channel_id.to_string() };
-        self.client.call(&methods::UNSHARE_CHANNEL, request, |r: wire::UnshareChannelResponse| Ok(r.unshared))
+        self.client.call(request, |r| Ok(r.unshared))
     }
 
     /// Moves the sync cursor of a remote in a shared channel (`UpdateSharedChannelCursor`).
@@ -83,17 +70,13 @@ impl<M: Mode> SharedChannels<'_, M> {
             remote_id: remote_id.to_string(),
             cursor: Some(cursor.into_wire()),
         };
-        self.client.call(
-            &methods::UPDATE_SHARED_CHANNEL_CURSOR,
-            request,
-            |_: wire::UpdateSharedChannelCursorResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Starts a sync of a shared channel now (`SyncSharedChannel`).
     pub fn sync(&self, channel_id: &ChannelId) -> M::Output<()> {
         let request = wire::SyncSharedChannelRequest { channel_id: channel_id.to_string() };
-        self.client.call(&methods::SYNC_SHARED_CHANNEL, request, |_: wire::SyncSharedChannelResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Invites a remote cluster to a channel, on behalf of `user_id` (`InviteRemoteToChannel`).
@@ -110,11 +93,7 @@ impl<M: Mode> SharedChannels<'_, M> {
             user_id: user_id.to_string(),
             share_if_not_shared,
         };
-        self.client.call(
-            &methods::INVITE_REMOTE_TO_CHANNEL,
-            request,
-            |_: wire::InviteRemoteToChannelResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Removes a remote cluster from a shared channel (`UninviteRemoteFromChannel`).
@@ -123,10 +102,6 @@ impl<M: Mode> SharedChannels<'_, M> {
             channel_id: channel_id.to_string(),
             remote_id: remote_id.to_string(),
         };
-        self.client.call(
-            &methods::UNINVITE_REMOTE_FROM_CHANNEL,
-            request,
-            |_: wire::UninviteRemoteFromChannelResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 }

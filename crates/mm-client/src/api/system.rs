@@ -4,7 +4,6 @@ use bytes::Bytes;
 use mm_types::{ProductLimits, RawJson, Timestamp, UserId, wire};
 
 use crate::client::ApiClient;
-use crate::methods;
 use crate::mode::Mode;
 
 /// Server version, license, install date, telemetry ids and cloud limits: `client.system()`.
@@ -31,56 +30,43 @@ impl<M: Mode> System<'_, M> {
     /// The server's license as JSON, `None` without a license (`GetLicense`).
     pub fn license(&self) -> M::Output<Option<RawJson>> {
         let request = wire::GetLicenseRequest {};
-        self.client
-            .call(&methods::GET_LICENSE, request, |r: wire::GetLicenseResponse| Ok(license(r.license_json)))
+        self.client.call(request, |r| Ok(license(r.license_json)))
     }
 
     /// Whether the server is an Enterprise Edition build (`IsEnterpriseReady`).
     pub fn is_enterprise_ready(&self) -> M::Output<bool> {
         let request = wire::IsEnterpriseReadyRequest {};
-        self.client.call(&methods::IS_ENTERPRISE_READY, request, |r: wire::IsEnterpriseReadyResponse| {
-            Ok(r.is_enterprise_ready)
-        })
+        self.client.call(request, |r| Ok(r.is_enterprise_ready))
     }
 
     /// The server version, such as `10.5.0` (`GetServerVersion`).
     pub fn server_version(&self) -> M::Output<String> {
         let request = wire::GetServerVersionRequest {};
-        self.client
-            .call(&methods::GET_SERVER_VERSION, request, |r: wire::GetServerVersionResponse| Ok(r.version))
+        self.client.call(request, |r| Ok(r.version))
     }
 
     /// When the server was installed (`GetSystemInstallDate`).
     pub fn install_date(&self) -> M::Output<Timestamp> {
         let request = wire::GetSystemInstallDateRequest {};
-        self.client.call(
-            &methods::GET_SYSTEM_INSTALL_DATE,
-            request,
-            |r: wire::GetSystemInstallDateResponse| Ok(Timestamp::from_millis(r.install_date)),
-        )
+        self.client.call(request, |r| Ok(Timestamp::from_millis(r.install_date)))
     }
 
     /// The server's diagnostic id (`GetDiagnosticId`).
     pub fn diagnostic_id(&self) -> M::Output<String> {
         let request = wire::GetDiagnosticIdRequest {};
-        self.client.call(&methods::GET_DIAGNOSTIC_ID, request, |r: wire::GetDiagnosticIdResponse| {
-            Ok(r.diagnostic_id)
-        })
+        self.client.call(request, |r| Ok(r.diagnostic_id))
     }
 
     /// The server's telemetry id (`GetTelemetryId`).
     pub fn telemetry_id(&self) -> M::Output<String> {
         let request = wire::GetTelemetryIdRequest {};
-        self.client
-            .call(&methods::GET_TELEMETRY_ID, request, |r: wire::GetTelemetryIdResponse| Ok(r.telemetry_id))
+        self.client.call(request, |r| Ok(r.telemetry_id))
     }
 
     /// The product limits of a Cloud workspace (empty elsewhere) (`GetCloudLimits`).
     pub fn cloud_limits(&self) -> M::Output<ProductLimits> {
         let request = wire::GetCloudLimitsRequest {};
-        self.client.call(&methods::GET_CLOUD_LIMITS, request, |r: wire::GetCloudLimitsResponse| {
-            cloud_limits(r.limits_json)
-        })
+        self.client.call(request, |r| cloud_limits(r.limits_json))
     }
 
     /// Requests a trial license for `users` users, on behalf of `requester` (`RequestTrialLicense`).
@@ -97,8 +83,7 @@ impl<M: Mode> System<'_, M> {
             terms_accepted,
             receive_emails_accepted,
         };
-        self.client
-            .call(&methods::REQUEST_TRIAL_LICENSE, request, |_: wire::RequestTrialLicenseResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 }
 

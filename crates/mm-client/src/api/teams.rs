@@ -6,7 +6,6 @@ use mm_types::{Team, TeamId, TeamMember, TeamMemberWithError, TeamStats, TeamUnr
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Teams, team membership, team icons and statistics: `client.teams()`.
@@ -33,74 +32,62 @@ impl<M: Mode> Teams<'_, M> {
     /// Creates a team and returns it as stored (`CreateTeam`).
     pub fn create(&self, team: Team) -> M::Output<Team> {
         let request = wire::CreateTeamRequest { team: Some(team.into_wire()) };
-        self.client
-            .call(&methods::CREATE_TEAM, request, |r: wire::CreateTeamResponse| payload(r.team, "team"))
+        self.client.call(request, |r| payload(r.team, "team"))
     }
 
     /// Archives a team (`DeleteTeam`).
     pub fn delete(&self, team_id: &TeamId) -> M::Output<()> {
         let request = wire::DeleteTeamRequest { team_id: team_id.to_string() };
-        self.client.call(&methods::DELETE_TEAM, request, |_: wire::DeleteTeamResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Every team on the server (`GetTeams`).
     pub fn list(&self) -> M::Output<Vec<Team>> {
         let request = wire::GetTeamsRequest {};
-        self.client.call(&methods::GET_TEAMS, request, |r: wire::GetTeamsResponse| from_wire(r.teams))
+        self.client.call(request, |r| from_wire(r.teams))
     }
 
     /// A team by id (`GetTeam`).
     pub fn get(&self, team_id: &TeamId) -> M::Output<Team> {
         let request = wire::GetTeamRequest { team_id: team_id.to_string() };
-        self.client.call(&methods::GET_TEAM, request, |r: wire::GetTeamResponse| payload(r.team, "team"))
+        self.client.call(request, |r| payload(r.team, "team"))
     }
 
     /// A team by URL name (`GetTeamByName`).
     pub fn get_by_name(&self, name: &str) -> M::Output<Team> {
         let request = wire::GetTeamByNameRequest { name: name.to_owned() };
-        self.client.call(&methods::GET_TEAM_BY_NAME, request, |r: wire::GetTeamByNameResponse| {
-            payload(r.team, "team")
-        })
+        self.client.call(request, |r| payload(r.team, "team"))
     }
 
     /// Unread message and mention counts of a user, per team (`GetTeamsUnreadForUser`).
     pub fn unreads_for_user(&self, user_id: &UserId) -> M::Output<Vec<TeamUnread>> {
         let request = wire::GetTeamsUnreadForUserRequest { user_id: user_id.to_string() };
-        self.client.call(
-            &methods::GET_TEAMS_UNREAD_FOR_USER,
-            request,
-            |r: wire::GetTeamsUnreadForUserResponse| from_wire(r.team_unreads),
-        )
+        self.client.call(request, |r| from_wire(r.team_unreads))
     }
 
     /// Updates a team and returns it as stored (`UpdateTeam`).
     pub fn update(&self, team: Team) -> M::Output<Team> {
         let request = wire::UpdateTeamRequest { team: Some(team.into_wire()) };
-        self.client
-            .call(&methods::UPDATE_TEAM, request, |r: wire::UpdateTeamResponse| payload(r.team, "team"))
+        self.client.call(request, |r| payload(r.team, "team"))
     }
 
     /// Teams whose name matches `term` (`SearchTeams`).
     pub fn search(&self, term: &str) -> M::Output<Vec<Team>> {
         let request = wire::SearchTeamsRequest { term: term.to_owned() };
-        self.client.call(&methods::SEARCH_TEAMS, request, |r: wire::SearchTeamsResponse| from_wire(r.teams))
+        self.client.call(request, |r| from_wire(r.teams))
     }
 
     /// The teams a user is a member of (`GetTeamsForUser`).
     pub fn for_user(&self, user_id: &UserId) -> M::Output<Vec<Team>> {
         let request = wire::GetTeamsForUserRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::GET_TEAMS_FOR_USER, request, |r: wire::GetTeamsForUserResponse| {
-            from_wire(r.teams)
-        })
+        self.client.call(request, |r| from_wire(r.teams))
     }
 
     /// Adds a user to a team (`CreateTeamMember`).
     pub fn add_member(&self, team_id: &TeamId, user_id: &UserId) -> M::Output<TeamMember> {
         let request =
             wire::CreateTeamMemberRequest { team_id: team_id.to_string(), user_id: user_id.to_string() };
-        self.client.call(&methods::CREATE_TEAM_MEMBER, request, |r: wire::CreateTeamMemberResponse| {
-            payload(r.team_member, "team_member")
-        })
+        self.client.call(request, |r| payload(r.team_member, "team_member"))
     }
 
     /// Adds users to a team on behalf of `requestor` (`CreateTeamMembers`).
@@ -115,9 +102,7 @@ impl<M: Mode> Teams<'_, M> {
             user_ids: ids(user_ids),
             requestor_id: requestor.to_string(),
         };
-        self.client.call(&methods::CREATE_TEAM_MEMBERS, request, |r: wire::CreateTeamMembersResponse| {
-            from_wire(r.team_members)
-        })
+        self.client.call(request, |r| from_wire(r.team_members))
     }
 
     /// Adds users to a team on behalf of `requestor`, reporting a failure per user instead of failing the call (`CreateTeamMembersGracefully`).
@@ -132,11 +117,7 @@ impl<M: Mode> Teams<'_, M> {
             user_ids: ids(user_ids),
             requestor_id: requestor.to_string(),
         };
-        self.client.call(
-            &methods::CREATE_TEAM_MEMBERS_GRACEFULLY,
-            request,
-            |r: wire::CreateTeamMembersGracefullyResponse| from_wire(r.team_members),
-        )
+        self.client.call(request, |r| from_wire(r.team_members))
     }
 
     /// Removes a user from a team on behalf of `requestor` (`DeleteTeamMember`).
@@ -146,34 +127,26 @@ impl<M: Mode> Teams<'_, M> {
             user_id: user_id.to_string(),
             requestor_id: requestor.to_string(),
         };
-        self.client.call(&methods::DELETE_TEAM_MEMBER, request, |_: wire::DeleteTeamMemberResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// A page of a team's members (`GetTeamMembers`).
     pub fn members(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<TeamMember>> {
         let request = wire::GetTeamMembersRequest { team_id: team_id.to_string(), page, per_page };
-        self.client.call(&methods::GET_TEAM_MEMBERS, request, |r: wire::GetTeamMembersResponse| {
-            from_wire(r.team_members)
-        })
+        self.client.call(request, |r| from_wire(r.team_members))
     }
 
     /// A user's membership of a team (`GetTeamMember`).
     pub fn member(&self, team_id: &TeamId, user_id: &UserId) -> M::Output<TeamMember> {
         let request =
             wire::GetTeamMemberRequest { team_id: team_id.to_string(), user_id: user_id.to_string() };
-        self.client.call(&methods::GET_TEAM_MEMBER, request, |r: wire::GetTeamMemberResponse| {
-            payload(r.team_member, "team_member")
-        })
+        self.client.call(request, |r| payload(r.team_member, "team_member"))
     }
 
     /// A page of a user's team memberships (`GetTeamMembersForUser`).
     pub fn members_for_user(&self, user_id: &UserId, page: i32, per_page: i32) -> M::Output<Vec<TeamMember>> {
         let request = wire::GetTeamMembersForUserRequest { user_id: user_id.to_string(), page, per_page };
-        self.client.call(
-            &methods::GET_TEAM_MEMBERS_FOR_USER,
-            request,
-            |r: wire::GetTeamMembersForUserResponse| from_wire(r.team_members),
-        )
+        self.client.call(request, |r| from_wire(r.team_members))
     }
 
     /// Replaces a member's team roles, space-separated (`UpdateTeamMemberRoles`).
@@ -188,36 +161,30 @@ impl<M: Mode> Teams<'_, M> {
             user_id: user_id.to_string(),
             new_roles: roles.to_owned(),
         };
-        self.client.call(
-            &methods::UPDATE_TEAM_MEMBER_ROLES,
-            request,
-            |r: wire::UpdateTeamMemberRolesResponse| payload(r.team_member, "team_member"),
-        )
+        self.client.call(request, |r| payload(r.team_member, "team_member"))
     }
 
     /// A team's icon image (`GetTeamIcon`).
     pub fn icon(&self, team_id: &TeamId) -> M::Output<Bytes> {
         let request = wire::GetTeamIconRequest { team_id: team_id.to_string() };
-        self.client.call(&methods::GET_TEAM_ICON, request, |r: wire::GetTeamIconResponse| Ok(r.icon))
+        self.client.call(request, |r| Ok(r.icon))
     }
 
     /// Sets a team's icon image (`SetTeamIcon`).
     pub fn set_icon(&self, team_id: &TeamId, image: impl Into<Bytes>) -> M::Output<()> {
         let request = wire::SetTeamIconRequest { team_id: team_id.to_string(), data: image.into() };
-        self.client.call(&methods::SET_TEAM_ICON, request, |_: wire::SetTeamIconResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Removes a team's icon image (`RemoveTeamIcon`).
     pub fn remove_icon(&self, team_id: &TeamId) -> M::Output<()> {
         let request = wire::RemoveTeamIconRequest { team_id: team_id.to_string() };
-        self.client.call(&methods::REMOVE_TEAM_ICON, request, |_: wire::RemoveTeamIconResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Member counts of a team (`GetTeamStats`).
     pub fn stats(&self, team_id: &TeamId) -> M::Output<TeamStats> {
         let request = wire::GetTeamStatsRequest { team_id: team_id.to_string() };
-        self.client.call(&methods::GET_TEAM_STATS, request, |r: wire::GetTeamStatsResponse| {
-            payload(r.team_stats, "team_stats")
-        })
+        self.client.call(request, |r| payload(r.team_stats, "team_stats"))
     }
 }

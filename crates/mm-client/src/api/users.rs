@@ -11,7 +11,6 @@ use mm_types::{
 
 use super::{ids, opt_id, strings};
 use crate::client::{ApiClient, from_wire, payload};
-use crate::methods;
 use crate::mode::Mode;
 
 /// Users, statuses, custom statuses, sessions, access tokens and permission checks:
@@ -41,14 +40,13 @@ impl<'a, M: Mode> Users<'a, M> {
     /// ```
     pub fn create(&self, user: User) -> M::Output<User> {
         let request = wire::CreateUserRequest { user: Some(user.into_wire()) };
-        self.client
-            .call(&methods::CREATE_USER, request, |r: wire::CreateUserResponse| payload(r.user, "user"))
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// Deactivates a user (`DeleteUser`; the account is kept, marked deleted).
     pub fn delete(&self, user_id: &UserId) -> M::Output<()> {
         let request = wire::DeleteUserRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::DELETE_USER, request, |_: wire::DeleteUserResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Lists users with filters and paging (`GetUsers`); finish with `.send()` or `.await`.
@@ -68,8 +66,7 @@ impl<'a, M: Mode> Users<'a, M> {
     /// Gets users by id (`GetUsersByIds`).
     pub fn get_by_ids(&self, user_ids: &[UserId]) -> M::Output<Vec<User>> {
         let request = wire::GetUsersByIdsRequest { user_ids: ids(user_ids) };
-        self.client
-            .call(&methods::GET_USERS_BY_IDS, request, |r: wire::GetUsersByIdsResponse| from_wire(r.users))
+        self.client.call(request, |r| from_wire(r.users))
     }
 
     /// Gets a user by id (`GetUser`).
@@ -82,89 +79,69 @@ impl<'a, M: Mode> Users<'a, M> {
     /// ```
     pub fn get(&self, user_id: &UserId) -> M::Output<User> {
         let request = wire::GetUserRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::GET_USER, request, |r: wire::GetUserResponse| payload(r.user, "user"))
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// Gets a user by e-mail address (`GetUserByEmail`).
     pub fn get_by_email(&self, email: &str) -> M::Output<User> {
         let request = wire::GetUserByEmailRequest { email: email.to_owned() };
-        self.client.call(&methods::GET_USER_BY_EMAIL, request, |r: wire::GetUserByEmailResponse| {
-            payload(r.user, "user")
-        })
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// Gets a user by username, without `@` (`GetUserByUsername`).
     pub fn get_by_username(&self, username: &str) -> M::Output<User> {
         let request = wire::GetUserByUsernameRequest { name: username.to_owned() };
-        self.client.call(&methods::GET_USER_BY_USERNAME, request, |r: wire::GetUserByUsernameResponse| {
-            payload(r.user, "user")
-        })
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// Gets users by username (`GetUsersByUsernames`).
     pub fn get_by_usernames<S: AsRef<str>>(&self, usernames: &[S]) -> M::Output<Vec<User>> {
         let request = wire::GetUsersByUsernamesRequest { usernames: strings(usernames) };
-        self.client.call(&methods::GET_USERS_BY_USERNAMES, request, |r: wire::GetUsersByUsernamesResponse| {
-            from_wire(r.users)
-        })
+        self.client.call(request, |r| from_wire(r.users))
     }
 
     /// A page of a team's members as users (`GetUsersInTeam`).
     pub fn in_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
         let request = wire::GetUsersInTeamRequest { team_id: team_id.to_string(), page, per_page };
-        self.client
-            .call(&methods::GET_USERS_IN_TEAM, request, |r: wire::GetUsersInTeamResponse| from_wire(r.users))
+        self.client.call(request, |r| from_wire(r.users))
     }
 
     /// Updates a user (`UpdateUser`) and returns it as stored.
     pub fn update(&self, user: User) -> M::Output<User> {
         let request = wire::UpdateUserRequest { user: Some(user.into_wire()) };
-        self.client
-            .call(&methods::UPDATE_USER, request, |r: wire::UpdateUserResponse| payload(r.user, "user"))
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// A user's presence (`GetUserStatus`).
     pub fn status(&self, user_id: &UserId) -> M::Output<Status> {
         let request = wire::GetUserStatusRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::GET_USER_STATUS, request, |r: wire::GetUserStatusResponse| {
-            payload(r.status, "status")
-        })
+        self.client.call(request, |r| payload(r.status, "status"))
     }
 
     /// The presence of several users (`GetUserStatusesByIds`).
     pub fn statuses(&self, user_ids: &[UserId]) -> M::Output<Vec<Status>> {
         let request = wire::GetUserStatusesByIdsRequest { user_ids: ids(user_ids) };
-        self.client.call(
-            &methods::GET_USER_STATUSES_BY_IDS,
-            request,
-            |r: wire::GetUserStatusesByIdsResponse| from_wire(r.statuses),
-        )
+        self.client.call(request, |r| from_wire(r.statuses))
     }
 
     /// Sets a user's presence (`UpdateUserStatus`).
     pub fn update_status(&self, user_id: &UserId, status: UserStatus) -> M::Output<Status> {
         let request =
             wire::UpdateUserStatusRequest { user_id: user_id.to_string(), status: status.into_wire() };
-        self.client.call(&methods::UPDATE_USER_STATUS, request, |r: wire::UpdateUserStatusResponse| {
-            payload(r.status, "status")
-        })
+        self.client.call(request, |r| payload(r.status, "status"))
     }
 
     /// Sets "do not disturb" until `end_time`, in seconds since the epoch
     /// (`SetUserStatusTimedDND`).
     pub fn set_timed_dnd(&self, user_id: &UserId, end_time: i64) -> M::Output<Status> {
         let request = wire::SetUserStatusTimedDndRequest { user_id: user_id.to_string(), end_time };
-        self.client.call(
-            &methods::SET_USER_STATUS_TIMED_DND,
-            request,
-            |r: wire::SetUserStatusTimedDndResponse| payload(r.status, "status"),
-        )
+        self.client.call(request, |r| payload(r.status, "status"))
     }
 
     /// Activates or deactivates a user (`UpdateUserActive`).
     pub fn update_active(&self, user_id: &UserId, active: bool) -> M::Output<()> {
         let request = wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active };
-        self.client.call(&methods::UPDATE_USER_ACTIVE, request, |_: wire::UpdateUserActiveResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Sets a user's custom status (`UpdateUserCustomStatus`).
@@ -173,21 +150,13 @@ impl<'a, M: Mode> Users<'a, M> {
             user_id: user_id.to_string(),
             custom_status: Some(custom_status.into_wire()),
         };
-        self.client.call(
-            &methods::UPDATE_USER_CUSTOM_STATUS,
-            request,
-            |_: wire::UpdateUserCustomStatusResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Clears a user's custom status (`RemoveUserCustomStatus`).
     pub fn remove_custom_status(&self, user_id: &UserId) -> M::Output<()> {
         let request = wire::RemoveUserCustomStatusRequest { user_id: user_id.to_string() };
-        self.client.call(
-            &methods::REMOVE_USER_CUSTOM_STATUS,
-            request,
-            |_: wire::RemoveUserCustomStatusResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// A page of a channel's members as users, sorted by `sort_by` (`"username"` or
@@ -205,9 +174,7 @@ impl<'a, M: Mode> Users<'a, M> {
             page,
             per_page,
         };
-        self.client.call(&methods::GET_USERS_IN_CHANNEL, request, |r: wire::GetUsersInChannelResponse| {
-            from_wire(r.users)
-        })
+        self.client.call(request, |r| from_wire(r.users))
     }
 
     /// LDAP attributes of a user, by attribute name (`GetLDAPUserAttributes`).
@@ -220,11 +187,7 @@ impl<'a, M: Mode> Users<'a, M> {
             user_id: user_id.to_string(),
             attributes: strings(attributes),
         };
-        self.client.call(
-            &methods::GET_LDAP_USER_ATTRIBUTES,
-            request,
-            |r: wire::GetLdapUserAttributesResponse| Ok(r.attributes),
-        )
+        self.client.call(request, |r| Ok(r.attributes))
     }
 
     /// Searches users by name, username, nickname or e-mail (`SearchUsers`); finish with
@@ -245,13 +208,13 @@ impl<'a, M: Mode> Users<'a, M> {
     /// A user's profile image (`GetProfileImage`).
     pub fn profile_image(&self, user_id: &UserId) -> M::Output<Bytes> {
         let request = wire::GetProfileImageRequest { user_id: user_id.to_string() };
-        self.client.call(&methods::GET_PROFILE_IMAGE, request, |r: wire::GetProfileImageResponse| Ok(r.image))
+        self.client.call(request, |r| Ok(r.image))
     }
 
     /// Sets a user's profile image (`SetProfileImage`).
     pub fn set_profile_image(&self, user_id: &UserId, image: impl Into<Bytes>) -> M::Output<()> {
         let request = wire::SetProfileImageRequest { user_id: user_id.to_string(), data: image.into() };
-        self.client.call(&methods::SET_PROFILE_IMAGE, request, |_: wire::SetProfileImageResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Whether a user has a system-wide permission such as `manage_system`
@@ -261,9 +224,7 @@ impl<'a, M: Mode> Users<'a, M> {
             user_id: user_id.to_string(),
             permission_id: permission.to_owned(),
         };
-        self.client.call(&methods::HAS_PERMISSION_TO, request, |r: wire::HasPermissionToResponse| {
-            Ok(r.has_permission)
-        })
+        self.client.call(request, |r| Ok(r.has_permission))
     }
 
     /// Whether a user has a permission in a team (`HasPermissionToTeam`).
@@ -278,9 +239,7 @@ impl<'a, M: Mode> Users<'a, M> {
             team_id: team_id.to_string(),
             permission_id: permission.to_owned(),
         };
-        self.client.call(&methods::HAS_PERMISSION_TO_TEAM, request, |r: wire::HasPermissionToTeamResponse| {
-            Ok(r.has_permission)
-        })
+        self.client.call(request, |r| Ok(r.has_permission))
     }
 
     /// Whether a user has a permission in a channel (`HasPermissionToChannel`).
@@ -295,11 +254,7 @@ impl<'a, M: Mode> Users<'a, M> {
             channel_id: channel_id.to_string(),
             permission_id: permission.to_owned(),
         };
-        self.client.call(
-            &methods::HAS_PERMISSION_TO_CHANNEL,
-            request,
-            |r: wire::HasPermissionToChannelResponse| Ok(r.has_permission),
-        )
+        self.client.call(request, |r| Ok(r.has_permission))
     }
 
     /// Shows "*user* is typing..." in a channel, or in a thread when `parent` is given
@@ -315,40 +270,33 @@ impl<'a, M: Mode> Users<'a, M> {
             channel_id: channel_id.to_string(),
             parent_id: opt_id(parent),
         };
-        self.client.call(&methods::PUBLISH_USER_TYPING, request, |_: wire::PublishUserTypingResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Changes how a user authenticates (`UpdateUserAuth`).
     pub fn update_auth(&self, user_id: &UserId, auth: UserAuth) -> M::Output<UserAuth> {
         let request =
             wire::UpdateUserAuthRequest { user_id: user_id.to_string(), user_auth: Some(auth.into_wire()) };
-        self.client.call(&methods::UPDATE_USER_AUTH, request, |r: wire::UpdateUserAuthResponse| {
-            payload(r.user_auth, "user_auth")
-        })
+        self.client.call(request, |r| payload(r.user_auth, "user_auth"))
     }
 
     /// Replaces a user's system roles with `roles`, space-separated (`UpdateUserRoles`).
     pub fn update_roles(&self, user_id: &UserId, roles: &str) -> M::Output<User> {
         let request =
             wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: roles.to_owned() };
-        self.client.call(&methods::UPDATE_USER_ROLES, request, |r: wire::UpdateUserRolesResponse| {
-            payload(r.user, "user")
-        })
+        self.client.call(request, |r| payload(r.user, "user"))
     }
 
     /// A login session (`GetSession`).
     pub fn session(&self, session_id: &SessionId) -> M::Output<Session> {
         let request = wire::GetSessionRequest { session_id: session_id.to_string() };
-        self.client
-            .call(&methods::GET_SESSION, request, |r: wire::GetSessionResponse| payload(r.session, "session"))
+        self.client.call(request, |r| payload(r.session, "session"))
     }
 
     /// Creates a login session (`CreateSession`).
     pub fn create_session(&self, session: Session) -> M::Output<Session> {
         let request = wire::CreateSessionRequest { session: Some(session.into_wire()) };
-        self.client.call(&methods::CREATE_SESSION, request, |r: wire::CreateSessionResponse| {
-            payload(r.session, "session")
-        })
+        self.client.call(request, |r| payload(r.session, "session"))
     }
 
     /// Moves a session's expiry to `new_expiry` (`ExtendSessionExpiry`).
@@ -357,35 +305,26 @@ impl<'a, M: Mode> Users<'a, M> {
             session_id: session_id.to_string(),
             new_expiry: new_expiry.as_millis(),
         };
-        self.client
-            .call(&methods::EXTEND_SESSION_EXPIRY, request, |_: wire::ExtendSessionExpiryResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Revokes a session (`RevokeSession`).
     pub fn revoke_session(&self, session_id: &SessionId) -> M::Output<()> {
         let request = wire::RevokeSessionRequest { session_id: session_id.to_string() };
-        self.client.call(&methods::REVOKE_SESSION, request, |_: wire::RevokeSessionResponse| Ok(()))
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Creates a personal access token (`CreateUserAccessToken`); the answer holds the
     /// token itself, which the server never shows again.
     pub fn create_access_token(&self, token: UserAccessToken) -> M::Output<UserAccessToken> {
         let request = wire::CreateUserAccessTokenRequest { token: Some(token.into_wire()) };
-        self.client.call(
-            &methods::CREATE_USER_ACCESS_TOKEN,
-            request,
-            |r: wire::CreateUserAccessTokenResponse| payload(r.token, "token"),
-        )
+        self.client.call(request, |r| payload(r.token, "token"))
     }
 
     /// Revokes a personal access token (`RevokeUserAccessToken`).
     pub fn revoke_access_token(&self, token_id: &TokenId) -> M::Output<()> {
         let request = wire::RevokeUserAccessTokenRequest { token_id: token_id.to_string() };
-        self.client.call(
-            &methods::REVOKE_USER_ACCESS_TOKEN,
-            request,
-            |_: wire::RevokeUserAccessTokenResponse| Ok(()),
-        )
+        self.client.call(request, |_| Ok(()))
     }
 
     /// Whether any of the roles grants a permission (`RolesGrantPermission`).
@@ -398,11 +337,7 @@ impl<'a, M: Mode> Users<'a, M> {
             role_names: strings(role_names),
             permission_id: permission.to_owned(),
         };
-        self.client.call(
-            &methods::ROLES_GRANT_PERMISSION,
-            request,
-            |r: wire::RolesGrantPermissionResponse| Ok(r.has_permission),
-        )
+        self.client.call(request, |r| Ok(r.has_permission))
     }
 }
 
@@ -531,7 +466,7 @@ impl<M: Mode> GetUsers<'_, M> {
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<User>> {
-        self.client.call(&methods::GET_USERS, self.request, |r: wire::GetUsersResponse| from_wire(r.users))
+        self.client.call(self.request, |r| from_wire(r.users))
     }
 }
 
@@ -632,8 +567,7 @@ impl<M: Mode> SearchUsers<'_, M> {
 
     /// Sends the search.
     pub fn send(self) -> M::Output<Vec<User>> {
-        self.client
-            .call(&methods::SEARCH_USERS, self.request, |r: wire::SearchUsersResponse| from_wire(r.users))
+        self.client.call(self.request, |r| from_wire(r.users))
     }
 }
 

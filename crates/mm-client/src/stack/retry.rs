@@ -1,31 +1,32 @@
-//! Retries where they are safe, with exponential backoff, full jitter and a retry budget.
+//! Retries where they are safe: tower's retry layer with a policy that knows each RPC's
+//! safety, the call's deadline and a retry budget, and tower's exponential backoff.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use tower::retry::RetryLayer;
+use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
 use tower::retry::budget::{Budget, TpsBudget};
-use tower::{Service, ServiceExt};
 
+use crate::backoff;
 use crate::error::{Code, Error, ErrorKind, Result};
-use crate::rpc::{RpcRequest, RpcResponse, RpcService};
+use crate::rpc::{RpcRequest, RpcResponse};
 
 /// When and how failed calls are sent again.
 ///
-/// The defaults follow the gRPC retry guidance Mattermost documents: up to 5 attempts, the
-/// first backoff up to 0.1 s, doubling each time, at most 10 s, each backoff drawn uniformly
-/// between zero and its cap ("full jitter", which spreads out clients that failed together).
+/// The defaults follow the gRPC retry guidance Mattermost documents: up to 5 attempts; the
+/// first backoff 0.1 s, doubling each time up to 10 s, each lengthened by up to 100% at
+/// random (tower's exponential backoff with jitter, which spreads out clients that failed
+/// together).
 ///
 /// What is retried:
 /// - any RPC whose request provably never left the client (the connection was refused);
-/// - [read-only and idempotent](crate::methods::Safety) RPCs that failed with `UNAVAILABLE`
-///   or a broken connection.
+/// - [read-only and idempotent](crate::Safety) RPCs that failed with `UNAVAILABLE` or a
+///   broken connection.
 ///
-/// Nothing else: a `CreatePost` that may have reached the server is never sent twice. A
-/// budget (10 retries per second, plus 20% of recent calls) stops retry storms when the
-/// server is down for everyone.
+/// Nothing else: a `CreatePost` that may have reached the server is never sent twice. No
+/// retry starts that would end after the call's deadline. A budget (10 retries per second,
+/// plus 20% of recent calls) stops retry storms when the server is down for everyone.
 ///
 /// ```
 /// use std::time::Duration;
@@ -40,7 +41,6 @@ pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
-    multiplier: f64,
     budget_ttl: Duration,
     budget_min_per_sec: u32,
     budget_percent: f32,
@@ -52,7 +52,6 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(10),
-            multiplier: 2.0,
             budget_ttl: Duration::from_secs(10),
             budget_min_per_sec: 10,
             budget_percent: 0.2,
@@ -72,21 +71,15 @@ impl RetryPolicy {
         self
     }
 
-    /// The cap of the first backoff.
+    /// The first backoff (before its jitter).
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
     }
 
-    /// The largest backoff.
+    /// The largest backoff, jitter included.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
-        self
-    }
-
-    /// How much the backoff cap grows per attempt (at least 1).
-    pub fn multiplier(mut self, multiplier: f64) -> Self {
-        self.multiplier = if multiplier.is_finite() { multiplier.max(1.0) } else { 2.0 };
         self
     }
 
@@ -104,12 +97,19 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// The cap of the backoff before attempt `attempt + 1`.
-    fn backoff_cap(&self, attempt: u32) -> Duration {
-        let exponent = i32::try_from(attempt.saturating_sub(1)).unwrap_or(i32::MAX);
-        let secs = self.initial_backoff.as_secs_f64() * self.multiplier.powi(exponent);
-        let cap = self.max_backoff.as_secs_f64();
-        Duration::from_secs_f64(if secs.is_finite() { secs.min(cap) } else { cap })
+    /// The retry layer of a client: one budget shared by all its calls.
+    pub(crate) fn layer(&self) -> RetryLayer<SafeRetry> {
+        RetryLayer::new(self.policy())
+    }
+
+    fn policy(&self) -> SafeRetry {
+        let budget = TpsBudget::new(self.budget_ttl, self.budget_min_per_sec, self.budget_percent);
+        SafeRetry {
+            max_attempts: self.max_attempts,
+            budget: Arc::new(budget),
+            backoff: backoff::maker(self.initial_backoff, self.max_backoff),
+            session: None,
+        }
     }
 
     /// Whether an error may be retried for this request.
@@ -122,89 +122,99 @@ impl RetryPolicy {
     }
 }
 
-/// The retry layer's service.
+/// The [`tower::retry::Policy`] of the client. The layer clones it for every call, so
+/// `session` (the backoff of one call) starts empty for each.
 #[derive(Clone)]
-pub(crate) struct Retry {
-    inner: RpcService,
-    policy: Arc<RetryPolicy>,
+pub(crate) struct SafeRetry {
+    max_attempts: u32,
     budget: Arc<TpsBudget>,
+    backoff: ExponentialBackoffMaker,
+    session: Option<ExponentialBackoff>,
 }
 
-impl Retry {
-    pub(crate) fn new(inner: RpcService, policy: RetryPolicy) -> Self {
-        let budget = TpsBudget::new(policy.budget_ttl, policy.budget_min_per_sec, policy.budget_percent);
-        Retry { inner, policy: Arc::new(policy), budget: Arc::new(budget) }
+impl tower::retry::Policy<RpcRequest, RpcResponse, Error> for SafeRetry {
+    type Future = tokio::time::Sleep;
+
+    fn retry(&mut self, request: &mut RpcRequest, result: &mut Result<RpcResponse>) -> Option<Self::Future> {
+        let error = result.as_ref().err()?;
+        if request.attempt >= self.max_attempts || !RetryPolicy::is_retryable(request, error) {
+            return None;
+        }
+        let backoff = self.session.get_or_insert_with(|| self.backoff.make_backoff()).next_backoff();
+        // A retry that would start after the deadline cannot finish: answer this error now.
+        if request.deadline.is_some_and(|deadline| backoff.deadline().into_std() >= deadline) {
+            return None;
+        }
+        if !self.budget.withdraw() {
+            tracing::warn!(rpc = request.method.name, %error, "retry budget exhausted; not retrying");
+            return None;
+        }
+        tracing::debug!(rpc = request.method.name, attempt = request.attempt, %error, "retrying");
+        request.attempt += 1;
+        tracing::Span::current().record("attempts", request.attempt);
+        Some(backoff)
     }
-}
 
-impl Service<RpcRequest> for Retry {
-    type Response = RpcResponse;
-    type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<RpcResponse>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<()>> {
-        // Every attempt waits for readiness of its own clone of the inner service.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: RpcRequest) -> Self::Future {
-        let inner = self.inner.clone();
-        let policy = Arc::clone(&self.policy);
-        let budget = Arc::clone(&self.budget);
-        Box::pin(async move {
-            budget.deposit();
-            let mut attempt = 1;
-            loop {
-                let mut this_attempt = request.clone();
-                this_attempt.attempt = attempt;
-                tracing::Span::current().record("attempts", attempt);
-                let error = match inner.clone().oneshot(this_attempt).await {
-                    Ok(response) => return Ok(response),
-                    Err(error) => error,
-                };
-                if attempt >= policy.max_attempts || !RetryPolicy::is_retryable(&request, &error) {
-                    return Err(error);
-                }
-                let cap = policy.backoff_cap(attempt);
-                let backoff = cap.mul_f64(rand::random::<f64>());
-                if request.deadline.is_some_and(|deadline| Instant::now() + backoff >= deadline) {
-                    return Err(error);
-                }
-                if !budget.withdraw() {
-                    tracing::warn!(rpc = request.method.name, %error, "retry budget exhausted; not retrying");
-                    return Err(error);
-                }
-                tracing::debug!(rpc = request.method.name, attempt, ?backoff, %error, "retrying");
-                tokio::time::sleep(backoff).await;
-                attempt += 1;
-            }
-        })
+    fn clone_request(&mut self, request: &RpcRequest) -> Option<RpcRequest> {
+        // Called once per call with its first attempt, then once per retry.
+        if request.attempt == 1 {
+            self.budget.deposit();
+        }
+        Some(request.clone())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use tower::retry::Policy;
 
-    #[test]
-    fn backoff_caps_double_up_to_the_maximum() {
-        let policy = RetryPolicy::default();
-        assert_eq!(policy.backoff_cap(1), Duration::from_millis(100));
-        assert_eq!(policy.backoff_cap(2), Duration::from_millis(200));
-        assert_eq!(policy.backoff_cap(4), Duration::from_millis(800));
-        assert_eq!(policy.backoff_cap(20), Duration::from_secs(10));
-        assert_eq!(policy.backoff_cap(u32::MAX), Duration::from_secs(10));
+    use super::*;
+    use crate::rpc::wire;
+
+    fn unavailable() -> Error {
+        Error::from_status(tonic::Status::unavailable("app.x.y: down"))
     }
 
     #[test]
-    fn only_safe_methods_retry_on_unavailable_but_refused_connections_always_retry() {
-        use crate::methods::{CREATE_POST, GET_USER};
-        let unavailable = Error::from_status(tonic::Status::unavailable("app.x.y: down"));
-        let create = RpcRequest::new(&CREATE_POST, bytes::Bytes::new());
-        let get = RpcRequest::new(&GET_USER, bytes::Bytes::new());
-        assert!(!RetryPolicy::is_retryable(&create, &unavailable));
-        assert!(RetryPolicy::is_retryable(&get, &unavailable));
+    fn only_safe_methods_retry_on_unavailable() {
+        let create = RpcRequest::new(wire::CreatePostRequest::default());
+        let get = RpcRequest::new(wire::GetUserRequest::default());
+        assert!(!RetryPolicy::is_retryable(&create, &unavailable()));
+        assert!(RetryPolicy::is_retryable(&get, &unavailable()));
         let not_found = Error::from_status(tonic::Status::not_found("app.x.y: gone"));
         assert!(!RetryPolicy::is_retryable(&get, &not_found));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn attempts_are_numbered_up_to_the_limit() {
+        let mut policy = RetryPolicy::default().max_attempts(3).policy();
+        let mut request = policy.clone_request(&RpcRequest::new(wire::GetUserRequest::default())).unwrap();
+        let mut failed: Result<RpcResponse> = Err(unavailable());
+        assert!(policy.retry(&mut request, &mut failed).is_some());
+        assert_eq!(request.attempt, 2);
+        assert!(policy.retry(&mut request, &mut failed).is_some());
+        assert_eq!(request.attempt, 3);
+        assert!(policy.retry(&mut request, &mut failed).is_none(), "three attempts at most");
+        let mut ok = Ok(RpcResponse::message(wire::GetUserResponse::default()));
+        assert!(policy.retry(&mut request, &mut ok).is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_retry_starts_after_the_deadline() {
+        let mut policy = RetryPolicy::default().initial_backoff(Duration::from_secs(1)).policy();
+        let mut request = RpcRequest::new(wire::GetUserRequest::default());
+        request.deadline = Some(std::time::Instant::now() + Duration::from_millis(500));
+        assert!(policy.retry(&mut request, &mut Err(unavailable())).is_none());
+        assert_eq!(request.attempt, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_longest_backoff_does_not_overflow() {
+        let policy = RetryPolicy::default().initial_backoff(Duration::MAX).max_backoff(Duration::MAX);
+        let mut policy = policy.policy();
+        let mut request = RpcRequest::new(wire::GetUserRequest::default());
+        for _ in 0..3 {
+            assert!(policy.retry(&mut request, &mut Err(unavailable())).is_some());
+        }
     }
 }

@@ -36,7 +36,10 @@ impl Service<RpcRequest> for Timeout {
         let Some(budget) = request.timeout else {
             return Box::pin(self.inner.call(request));
         };
-        let deadline = Instant::now() + budget;
+        // A budget too long for an `Instant` (`Duration::MAX`) is no deadline at all.
+        let Some(deadline) = Instant::now().checked_add(budget) else {
+            return Box::pin(self.inner.call(request));
+        };
         let deadline = request.deadline.map_or(deadline, |d| d.min(deadline));
         request.deadline = Some(deadline);
         let call = self.inner.call(request);

@@ -40,7 +40,7 @@ impl Service<RpcRequest> for Trace {
         let span = tracing::info_span!(
             "mm_client.rpc",
             rpc,
-            request_bytes = request.body.len(),
+            request_bytes = request.message.protobuf_len(),
             attempts = 1u32,
             latency_ms = Empty,
             outcome = Empty,
@@ -55,7 +55,7 @@ impl Service<RpcRequest> for Trace {
             match &result {
                 Ok(response) => {
                     span.record("outcome", "ok");
-                    tracing::debug!(rpc, latency_ms, response_bytes = response.body.len(), "call succeeded");
+                    tracing::debug!(rpc, latency_ms, response_bytes = response.len(), "call succeeded");
                 }
                 Err(error) => {
                     let outcome = outcome_name(error.kind());
@@ -85,5 +85,6 @@ fn outcome_name(kind: ErrorKind) -> &'static str {
         ErrorKind::InvalidInput => "invalid_input",
         ErrorKind::Contention => "contention",
         ErrorKind::Cancelled => "cancelled",
+        ErrorKind::Unsupported => "unsupported",
     }
 }

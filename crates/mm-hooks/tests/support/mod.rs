@@ -72,6 +72,15 @@ impl PluginApi for ApiLog {
         Ok(Response::new(wire::KvSetResponse { error: None }))
     }
 
+    /// Every user is missing, answered as the server reports an `AppError` in a status.
+    async fn get_user(
+        &self,
+        _request: Request<wire::GetUserRequest>,
+    ) -> Result<Response<wire::GetUserResponse>, Status> {
+        self.0.lock().unwrap().push("GetUser".into());
+        Err(Status::not_found("app.user.missing.app_error: Unable to find the user."))
+    }
+
     async fn log_info(
         &self,
         request: Request<wire::LogInfoRequest>,

@@ -1,9 +1,9 @@
 //! `PluginHTTP`: one plugin calling another's HTTP routes (`/<plugin id>/path`), through the
 //! destination's ServeHTTP, with `Mattermost-Plugin-ID` naming the caller as the server does.
 
+use crate::plugin_http::{Caller, PluginHttp};
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use mm_http::host::{Caller, PluginHttp};
 use mm_proto::v1 as wire;
 
 use crate::Host;

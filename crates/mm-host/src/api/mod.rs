@@ -1,29 +1,47 @@
 //! The PluginAPI server: one loopback listener per plugin, answering from the host.
 //!
-//! Errors follow the server's two conventions (see the contract): the RPCs of
+//! Every RPC has a handler registered by its request type on one [router](router::ApiRouter)
+//! (`handlers/`, one file per group of domains). The router serves them over gRPC: it decodes
+//! by path and applies each RPC's error convention from the RPC table: the RPCs of
 //! `posts.proto`, `kv.proto` and `files.proto` answer gRPC OK with the `AppError` in the
 //! response's `error` field; every other RPC answers a gRPC status `"<id>: <message>"` whose
 //! code comes from the HTTP status. RPCs the host does not implement answer UNIMPLEMENTED with
 //! `mm-host does not implement PluginAPI/<Method>`.
 
-#[macro_use]
-mod not_implemented;
+mod handlers;
 mod inter_plugin;
-mod replies;
-mod service;
+mod router;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 
-use mm_proto::v1::plugin_api_server::PluginApiServer;
+use mm_proto::rpc::RpcMethod;
 use tokio::net::TcpListener;
+use tonic::Code;
 use tonic::transport::server::TcpIncoming;
-
-pub use not_implemented::UNIMPLEMENTED_RPCS;
 
 use crate::{Host, HostError};
 
 /// Largest message the listener accepts: the server's limit (grpc-go's default, 4 MiB).
 pub(crate) const MAX_MESSAGE_SIZE: usize = mm_proto::SERVER_MAX_MESSAGE_SIZE;
+
+/// The router with every handler, built once and shared by every plugin's listener.
+fn router() -> Arc<router::ApiRouter> {
+    static ROUTER: OnceLock<Arc<router::ApiRouter>> = OnceLock::new();
+    Arc::clone(ROUTER.get_or_init(|| Arc::new(handlers::plugin_api())))
+}
+
+/// The PluginAPI RPCs the host does not implement, derived from the RPC table and the router:
+/// each answers UNIMPLEMENTED with `mm-host does not implement PluginAPI/<name>`.
+///
+/// ```
+/// assert!(mm_host::unimplemented_rpcs().contains(&"InstallPlugin"));
+/// assert!(!mm_host::unimplemented_rpcs().contains(&"GetUser"));
+/// ```
+pub fn unimplemented_rpcs() -> Vec<&'static str> {
+    let router = router();
+    RpcMethod::all().iter().filter(|m| m.grpc && !router.handles(m)).map(|m| m.name).collect()
+}
 
 /// Starts a PluginAPI listener for `plugin_id` on a free loopback port.
 pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, HostError> {
@@ -31,14 +49,12 @@ pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, Hos
     let listener =
         TcpListener::bind(bind_to).await.map_err(|e| HostError::bind("the PluginAPI", bind_to, e))?;
     let addr = listener.local_addr().map_err(|e| HostError::io("reading the PluginAPI address", e))?;
-    let service = PluginApiServer::new(service::ApiService::new(host.clone(), plugin_id))
-        .max_decoding_message_size(MAX_MESSAGE_SIZE)
-        .max_encoding_message_size(usize::MAX);
+    let service = router::GrpcApi::new(router(), router::Api::new(host.clone(), plugin_id), MAX_MESSAGE_SIZE);
     let mut shutdown = host.shutdown_signal();
     let plugin = plugin_id.to_string();
     tokio::spawn(async move {
         let result = tonic::transport::Server::builder()
-            .layer(tower::util::MapResponseLayer::new(replies::too_large_is_resource_exhausted))
+            .layer(tower::util::MapResponseLayer::new(too_large_is_resource_exhausted))
             .add_service(service)
             // TCP_NODELAY: without it, small answers wait for the client's delayed ACK (~40 ms).
             .serve_with_incoming_shutdown(TcpIncoming::from(listener).with_nodelay(Some(true)), async move {
@@ -51,4 +67,18 @@ pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, Hos
     });
     tracing::debug!(target: "mm_host::api", plugin = plugin_id, %addr, "PluginAPI listening");
     Ok(addr)
+}
+
+/// tonic answers OUT_OF_RANGE for a request over the size limit where grpc-go (the server)
+/// answers RESOURCE_EXHAUSTED; the host never answers OUT_OF_RANGE itself, so any such answer
+/// is that one and gets the server's code.
+fn too_large_is_resource_exhausted<B>(mut response: http::Response<B>) -> http::Response<B> {
+    let out_of_range = (Code::OutOfRange as i32).to_string();
+    if response.headers().get("grpc-status").is_some_and(|v| v.as_bytes() == out_of_range.as_bytes()) {
+        let exhausted = (Code::ResourceExhausted as i32).to_string();
+        if let Ok(value) = http::HeaderValue::from_str(&exhausted) {
+            response.headers_mut().insert("grpc-status", value);
+        }
+    }
+    response
 }

@@ -2,8 +2,11 @@
 //! (ephemeral text, in-channel post, redirect, extra responses); a few built-in commands run
 //! in the host.
 
-use mm_types::{AppError, CommandArgs, CommandResponse, CommandResponseType, Post, PostType};
+use mm_hooks::{Hook, requests};
+use mm_types::convert::FromWire;
+use mm_types::{AppError, CommandArgs, CommandResponse, CommandResponseType, PluginContext, Post, PostType};
 
+use super::{HookCaller, app_error, failed_call};
 use crate::Host;
 
 fn not_found(trigger: &str) -> AppError {
@@ -12,6 +15,31 @@ fn not_found(trigger: &str) -> AppError {
         format!("Command with a trigger of '/{trigger}' not found."),
     )
     .with_status(404)
+}
+
+/// `ExecuteCommand`: the plugin's response; a call that failed is the server's
+/// `plugin.grpc.execute_command.error` (500).
+async fn execute_command(
+    plugin: &HookCaller,
+    cx: &PluginContext,
+    args: CommandArgs,
+) -> Result<CommandResponse, AppError> {
+    let answer = match plugin.call(requests::execute_command(Some(cx.clone()), args)).await {
+        None => return Ok(CommandResponse::default()),
+        Some(Err(e)) => return Err(failed_call(Hook::ExecuteCommand, "run the command", &e)),
+        Some(Ok(answer)) => answer,
+    };
+    if let Some(error) = answer.error {
+        return Err(app_error(error));
+    }
+    match answer.response.map(CommandResponse::from_wire).transpose() {
+        Ok(response) => Ok(response.unwrap_or_default()),
+        Err(e) => Err(AppError::new(
+            "plugin.grpc.execute_command.error",
+            format!("The plugin's command response is unreadable: {e}"),
+        )
+        .with_status(500)),
+    }
 }
 
 impl Host {
@@ -50,7 +78,7 @@ impl Host {
                 .with_status(500)
             })?;
             let cx = self.plugin_context();
-            let response = plugin.execute_command(&cx, args.clone()).await?;
+            let response = execute_command(&plugin, &cx, args.clone()).await?;
             self.handle_command_response(&args, &response).await?;
             return Ok(response);
         }

@@ -1,9 +1,45 @@
 //! Configuration and preferences: `ConfigurationWillBeSaved`, `OnConfigurationChange`,
 //! `PreferencesHaveChanged`.
 
+use mm_hooks::requests;
+use mm_types::convert::FromWire;
 use mm_types::{AppError, JsonMap, Preference, ServerConfig, UserId};
 
+use super::{HookCaller, app_error};
 use crate::Host;
+
+/// `ConfigurationWillBeSaved`: the configuration to save (the plugin's, or the one it got), or
+/// the plugin's error.
+async fn configuration_will_be_saved(
+    plugin: &HookCaller,
+    config: ServerConfig,
+) -> Result<ServerConfig, AppError> {
+    let Some(Ok(answer)) = plugin.call(requests::configuration_will_be_saved(config.clone())).await else {
+        return Ok(config);
+    };
+    if let Some(error) = answer.error {
+        return Err(app_error(error));
+    }
+    match answer.modified_config.map(ServerConfig::from_wire) {
+        Some(Ok(modified)) if !modified.is_empty() => Ok(modified),
+        _ => Ok(config),
+    }
+}
+
+/// `OnConfigurationChange`; the plugin's error is logged, as the server does.
+async fn on_configuration_change(plugin: HookCaller) {
+    if let Some(Ok(answer)) = plugin.call(requests::on_configuration_change()).await
+        && let Some(error) = answer.error
+    {
+        tracing::warn!(
+            target: "mm_host::hooks",
+            plugin = plugin.plugin_id(),
+            "OnConfigurationChange failed: {}: {}",
+            error.id,
+            error.message
+        );
+    }
+}
 
 impl Host {
     /// Saves the server configuration as the server does: each plugin's
@@ -12,7 +48,7 @@ impl Host {
     pub async fn save_config(&self, config: ServerConfig) -> Result<(), AppError> {
         let mut config = config;
         for plugin in self.plugins() {
-            config = plugin.configuration_will_be_saved(config).await?;
+            config = configuration_will_be_saved(&plugin, config).await?;
         }
         let value = config.to_value().map_err(|e| {
             AppError::new(
@@ -22,7 +58,7 @@ impl Host {
             .with_status(400)
         })?;
         self.store().with(|s| s.save_config(value))?;
-        self.after_each(|plugin| async move { plugin.on_configuration_change().await });
+        self.after_each(on_configuration_change);
         Ok(())
     }
 
@@ -41,11 +77,7 @@ impl Host {
         preferences: Vec<Preference>,
     ) -> Result<(), AppError> {
         self.store().with(|s| s.save_preferences(user_id, &preferences))?;
-        let cx = self.plugin_context();
-        self.after_each(move |plugin| {
-            let (cx, preferences) = (cx.clone(), preferences.clone());
-            async move { plugin.preferences_have_changed(&cx, &preferences).await }
-        });
+        self.notify_each(requests::preferences_have_changed(Some(self.plugin_context()), preferences));
         Ok(())
     }
 

@@ -1,10 +1,35 @@
 //! File uploads: `FileWillBeUploaded` may replace or reject a file before it is stored.
 
 use bytes::Bytes;
-use mm_types::{AppError, ChannelId, FileInfo, UploadId, UserId};
+use mm_hooks::requests;
+use mm_types::convert::FromWire;
+use mm_types::{AppError, ChannelId, FileInfo, PluginContext, UploadId, UserId};
 
-use super::Verdict;
+use super::{HookCaller, Verdict};
 use crate::Host;
+
+/// `FileWillBeUploaded`: the info and contents to store (the plugin's where it changed them,
+/// failing open), or a rejection.
+async fn file_will_be_uploaded(
+    plugin: &HookCaller,
+    cx: &PluginContext,
+    info: FileInfo,
+    content: Bytes,
+) -> Verdict<(FileInfo, Bytes)> {
+    let request = requests::file_will_be_uploaded(Some(cx.clone()), info.clone(), content.clone());
+    let Some(Ok(answer)) = plugin.call(request).await else {
+        return Verdict::Allow((info, content));
+    };
+    if !answer.rejection_reason.is_empty() {
+        return Verdict::Reject(answer.rejection_reason);
+    }
+    let info = match answer.modified_file_info.map(FileInfo::from_wire) {
+        Some(Ok(modified)) => modified,
+        _ => info,
+    };
+    let content = if answer.modified_content.is_empty() { content } else { answer.modified_content };
+    Verdict::Allow((info, content))
+}
 
 impl Host {
     /// Uploads a file to a channel as `user_id` (empty for the PluginAPI's `UploadFile`, which
@@ -24,7 +49,7 @@ impl Host {
     async fn store_upload(&self, mut info: FileInfo, mut data: Bytes) -> Result<FileInfo, AppError> {
         let cx = self.plugin_context();
         for plugin in self.plugins() {
-            match plugin.file_will_be_uploaded(&cx, info, data).await {
+            match file_will_be_uploaded(&plugin, &cx, info, data).await {
                 Verdict::Allow((next_info, next_data)) => (info, data) = (next_info, next_data),
                 Verdict::Reject(reason) => {
                     let message = format!("File rejected by plugin. {reason}");

@@ -1,28 +1,141 @@
 //! Calls a plugin's hooks the way the server does: only the hooks it listed in `Implemented`
 //! (the default answer otherwise, without an RPC), with a 30 s deadline, failing open for the
-//! "will be" hooks when the call fails at the transport level.
+//! "will be" hooks when the call fails. The calls are typed by their request message
+//! (`mm_hooks::HookRequest`, from the hook table) and go over a [`HookTransport`]: gRPC
+//! ([`GrpcHooks`]) today.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
+use mm_hooks::{Hook, HookRequest};
 use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
+use mm_types::AppError;
 use mm_types::convert::FromWire;
-use mm_types::{
-    AppError, Channel, ChannelMember, CommandArgs, CommandResponse, FileInfo, PluginContext, Post,
-    Preference, Reaction, RemoteCluster, ServerConfig, SyncMsg, SyncResponse, TeamMember, User,
-};
-use tonic::transport::Channel as GrpcChannel;
-use tonic::{Request, Response, Status};
-
-/// The reason `MessageWillBePosted` answers to drop a post silently.
-pub const DISMISS_POST_REASON: &str = "plugin.message_will_be_posted.dismiss_post";
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::transport::Channel;
 
 /// Each hook call's deadline, as on the server.
 pub const HOOK_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How the host reaches a plugin's hooks: one unary hook call at a time, typed by its request
+/// message. ServeHTTP streams and goes its own way ([`GrpcHooks::client`]).
+pub trait HookTransport: Clone + fmt::Debug + Send + Sync + 'static {
+    /// Sends `request` to the plugin's hook and waits for the answer, asking the plugin to give
+    /// up after `timeout` (the caller also stops waiting then).
+    fn call<R: HookRequest>(
+        &self,
+        request: R,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<R::Response, HookCallError>> + Send;
+}
+
+/// Why a hook call brought no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookCallError {
+    kind: HookCallErrorKind,
+    message: String,
+}
+
+/// What kind of failure a [`HookCallError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HookCallErrorKind {
+    /// The plugin did not answer within the deadline.
+    DeadlineExceeded,
+    /// The plugin could not be reached (connection lost, plugin shutting down).
+    Unavailable,
+    /// The plugin answered with an error.
+    Failed,
+}
+
+impl HookCallError {
+    /// An error of this kind with this message.
+    pub fn new(kind: HookCallErrorKind, message: impl Into<String>) -> Self {
+        HookCallError { kind, message: message.into() }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> HookCallErrorKind {
+        self.kind
+    }
+
+    /// The failure's text, as the plugin or the transport gave it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for HookCallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HookCallError {}
+
+impl From<tonic::Status> for HookCallError {
+    fn from(status: tonic::Status) -> Self {
+        let kind = match status.code() {
+            tonic::Code::DeadlineExceeded => HookCallErrorKind::DeadlineExceeded,
+            tonic::Code::Unavailable | tonic::Code::Unknown => HookCallErrorKind::Unavailable,
+            _ => HookCallErrorKind::Failed,
+        };
+        HookCallError::new(kind, status.message())
+    }
+}
+
+/// The gRPC transport: the plugin's `PluginHooks` service over its connection.
+#[derive(Debug, Clone)]
+pub struct GrpcHooks {
+    channel: Channel,
+}
+
+impl GrpcHooks {
+    /// The hooks of the plugin served on `channel`.
+    pub fn new(channel: Channel) -> Self {
+        GrpcHooks { channel }
+    }
+
+    /// A `PluginHooks` client sharing the connection (for ServeHTTP streams), with unlimited
+    /// message sizes as go-plugin dials plugins.
+    pub fn client(&self) -> PluginHooksClient<Channel> {
+        PluginHooksClient::new(self.channel.clone())
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX)
+    }
+}
+
+impl HookTransport for GrpcHooks {
+    fn call<R: HookRequest>(
+        &self,
+        request: R,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<R::Response, HookCallError>> + Send {
+        let mut grpc = tonic::client::Grpc::new(self.channel.clone())
+            .max_decoding_message_size(usize::MAX)
+            .max_encoding_message_size(usize::MAX);
+        async move {
+            let path = format!("/{}/{}", mm_proto::PLUGIN_HOOKS_SERVICE, R::HOOK.rpc_name());
+            let path = PathAndQuery::try_from(path).map_err(|e| {
+                HookCallError::new(HookCallErrorKind::Failed, format!("no gRPC path for {}: {e}", R::HOOK))
+            })?;
+            grpc.ready().await.map_err(|e| {
+                HookCallError::new(
+                    HookCallErrorKind::Unavailable,
+                    format!("the plugin is not reachable: {e}"),
+                )
+            })?;
+            let mut request = tonic::Request::new(request);
+            request.set_timeout(timeout);
+            let codec = tonic_prost::ProstCodec::<R, R::Response>::default();
+            Ok(grpc.unary(request, path, codec).await?.into_inner())
+        }
+    }
+}
 
 /// What a "will be" hook decided about a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,27 +148,27 @@ pub(crate) enum Verdict<T> {
 
 /// Calls the hooks of one running plugin.
 ///
-/// Made from the plugin's id, a connected `PluginHooks` client and the hook names it listed in
+/// Made from the plugin's id, a transport to its hooks and the hooks it listed in
 /// `Implemented` (the supervisor's `PluginConnection` and the test kit provide all three).
 /// Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct HookCaller {
+pub struct HookCaller<T = GrpcHooks> {
     plugin_id: Arc<str>,
-    client: PluginHooksClient<GrpcChannel>,
-    implemented: Arc<BTreeSet<String>>,
+    transport: T,
+    implemented: Arc<BTreeSet<Hook>>,
     timeout: Duration,
 }
 
-impl HookCaller {
-    /// A caller for `plugin_id`, which listed `implemented` (exact hook RPC names).
+impl<T: HookTransport> HookCaller<T> {
+    /// A caller for `plugin_id`, which listed `implemented`.
     pub fn new(
         plugin_id: impl Into<String>,
-        client: PluginHooksClient<GrpcChannel>,
-        implemented: impl IntoIterator<Item = String>,
+        transport: T,
+        implemented: impl IntoIterator<Item = Hook>,
     ) -> Self {
         HookCaller {
             plugin_id: Arc::from(plugin_id.into()),
-            client,
+            transport,
             implemented: Arc::new(implemented.into_iter().collect()),
             timeout: HOOK_TIMEOUT,
         }
@@ -73,466 +186,105 @@ impl HookCaller {
     }
 
     /// Whether the plugin listed `hook` in `Implemented`.
-    pub fn implements(&self, hook: &str) -> bool {
-        self.implemented.contains(hook)
+    pub fn implements(&self, hook: Hook) -> bool {
+        self.implemented.contains(&hook)
     }
 
     /// The hooks the plugin listed.
-    pub fn implemented(&self) -> &BTreeSet<String> {
+    pub fn implemented(&self) -> &BTreeSet<Hook> {
         &self.implemented
     }
 
-    /// A client for the plugin's `PluginHooks` service (for ServeHTTP streams).
-    pub fn client(&self) -> PluginHooksClient<GrpcChannel> {
-        self.client.clone()
+    /// The transport to the plugin's hooks.
+    pub fn transport(&self) -> &T {
+        &self.transport
     }
 
-    /// Calls `hook` if the plugin listed it: `None` when it did not, else the outcome.
-    async fn call<Req, Resp, Fut>(
-        &self,
-        hook: &'static str,
-        message: Req,
-        rpc: impl FnOnce(PluginHooksClient<GrpcChannel>, Request<Req>) -> Fut,
-    ) -> Option<Result<Resp, Status>>
-    where
-        Fut: Future<Output = Result<Response<Resp>, Status>>,
-    {
-        if !self.implements(hook) {
+    /// Calls the hook of `request` if the plugin listed it: `None` when it did not (the server
+    /// then uses its default without a call), else the answer or why there is none.
+    pub async fn call<R: HookRequest>(&self, request: R) -> Option<Result<R::Response, HookCallError>> {
+        if !self.implements(R::HOOK) {
             return None;
         }
-        let mut request = Request::new(message);
-        request.set_timeout(self.timeout);
-        // The grpc-timeout header asks the plugin to stop; the local timer makes sure the host
-        // does not wait longer even if the plugin ignores it.
-        let outcome = match tokio::time::timeout(self.timeout, rpc(self.client.clone(), request)).await {
-            Ok(result) => result.map(Response::into_inner),
-            Err(_) => Err(Status::deadline_exceeded(format!("{hook} took longer than {:?}", self.timeout))),
-        };
-        if let Err(status) = &outcome {
+        // The transport asks the plugin to stop at the deadline; the local timer makes sure the
+        // host does not wait longer even if the plugin ignores it.
+        let outcome =
+            match tokio::time::timeout(self.timeout, self.transport.call(request, self.timeout)).await {
+                Ok(result) => result,
+                Err(_) => Err(HookCallError::new(
+                    HookCallErrorKind::DeadlineExceeded,
+                    format!("{} took longer than {:?}", R::HOOK, self.timeout),
+                )),
+            };
+        if let Err(error) = &outcome {
             tracing::warn!(
                 target: "mm_host::hooks",
                 plugin = %self.plugin_id,
-                hook,
-                code = ?status.code(),
+                hook = R::HOOK.rpc_name(),
+                kind = ?error.kind(),
                 "hook call failed: {}",
-                status.message()
+                error.message()
             );
         }
         Some(outcome)
     }
 
-    fn context(&self) -> Option<wire::RequestContext> {
-        Some(wire::RequestContext::default())
+    /// Calls a "has been" hook: the answer does not matter (failures are logged).
+    pub(crate) async fn notify<R: HookRequest>(&self, request: R) {
+        self.call(request).await;
     }
 
-    /// `MessageWillBePosted`: the post to store, or a rejection (the dismiss reason included).
-    pub(crate) async fn message_will_be_posted(&self, cx: &PluginContext, post: Post) -> Verdict<Post> {
-        let message = wire::MessageWillBePostedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            post: Some(post.clone().into()),
-        };
-        let answer = self
-            .call("MessageWillBePosted", message, |mut c, r| async move { c.message_will_be_posted(r).await })
-            .await;
-        match answer {
-            Some(Ok(response)) => self.post_verdict(post, response.modified_post, response.rejection_reason),
-            // Not listed, or failed: the original post goes on (fail open).
-            _ => Verdict::Allow(post),
-        }
-    }
-
-    /// `MessageWillBeUpdated`: the edit to store, or a rejection.
-    pub(crate) async fn message_will_be_updated(
+    /// Calls a "will be" hook that may replace or reject `original`: the replacement `parts`
+    /// finds in the answer, the rejection reason, or the original (fail open) when the hook is
+    /// not listed, the call failed or the replacement cannot be read.
+    pub(crate) async fn decide<R, W, D>(
         &self,
-        cx: &PluginContext,
-        new: Post,
-        old: &Post,
-    ) -> Verdict<Post> {
-        let message = wire::MessageWillBeUpdatedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            new_post: Some(new.clone().into()),
-            old_post: Some(old.clone().into()),
+        request: R,
+        original: D,
+        parts: impl FnOnce(R::Response) -> (Option<W>, String),
+    ) -> Verdict<D>
+    where
+        R: HookRequest,
+        D: FromWire<W>,
+    {
+        let Some(Ok(answer)) = self.call(request).await else {
+            return Verdict::Allow(original);
         };
-        let answer =
-            self.call("MessageWillBeUpdated", message, |mut c, r| async move {
-                c.message_will_be_updated(r).await
-            })
-            .await;
-        match answer {
-            Some(Ok(response)) => self.post_verdict(new, response.modified_post, response.rejection_reason),
-            _ => Verdict::Allow(new),
-        }
-    }
-
-    fn post_verdict(&self, original: Post, replacement: Option<wire::Post>, reason: String) -> Verdict<Post> {
+        let (replacement, reason) = parts(answer);
         if !reason.is_empty() {
             return Verdict::Reject(reason);
         }
-        match replacement.map(Post::from_wire) {
-            Some(Ok(post)) => Verdict::Allow(post),
+        match replacement.map(D::from_wire) {
+            Some(Ok(replacement)) => Verdict::Allow(replacement),
             Some(Err(e)) => {
-                tracing::warn!(target: "mm_host::hooks", plugin = %self.plugin_id, "unreadable replacement post: {e}");
+                tracing::warn!(
+                    target: "mm_host::hooks",
+                    plugin = %self.plugin_id,
+                    hook = R::HOOK.rpc_name(),
+                    "unreadable replacement: {e}"
+                );
                 Verdict::Allow(original)
             }
             None => Verdict::Allow(original),
         }
     }
+}
 
-    /// `FileWillBeUploaded`: the info and contents to store, or a rejection.
-    pub(crate) async fn file_will_be_uploaded(
-        &self,
-        cx: &PluginContext,
-        info: FileInfo,
-        content: Bytes,
-    ) -> Verdict<(FileInfo, Bytes)> {
-        let message = wire::FileWillBeUploadedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            file_info: Some(info.clone().into()),
-            file_content: content.clone(),
-        };
-        let answer = self
-            .call("FileWillBeUploaded", message, |mut c, r| async move { c.file_will_be_uploaded(r).await })
-            .await;
-        match answer {
-            Some(Ok(response)) if !response.rejection_reason.is_empty() => {
-                Verdict::Reject(response.rejection_reason)
-            }
-            Some(Ok(response)) => {
-                let info = match response.modified_file_info.map(FileInfo::from_wire) {
-                    Some(Ok(modified)) => modified,
-                    _ => info,
-                };
-                let content =
-                    if response.modified_content.is_empty() { content } else { response.modified_content };
-                Verdict::Allow((info, content))
-            }
-            _ => Verdict::Allow((info, content)),
-        }
+impl HookCaller<GrpcHooks> {
+    /// A client for the plugin's `PluginHooks` service (for ServeHTTP streams).
+    pub fn client(&self) -> PluginHooksClient<Channel> {
+        self.transport.client()
     }
+}
 
-    /// `ConfigurationWillBeSaved`: the configuration to save, or the plugin's error.
-    pub(crate) async fn configuration_will_be_saved(
-        &self,
-        config: ServerConfig,
-    ) -> Result<ServerConfig, AppError> {
-        let message = wire::ConfigurationWillBeSavedRequest {
-            context: self.context(),
-            new_config: Some(config.clone().into()),
-        };
-        let answer = self
-            .call("ConfigurationWillBeSaved", message, |mut c, r| async move {
-                c.configuration_will_be_saved(r).await
-            })
-            .await;
-        match answer {
-            Some(Ok(response)) => {
-                if let Some(error) = response.error {
-                    return Err(AppError::from_wire(error)
-                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
-                }
-                match response.modified_config.map(ServerConfig::from_wire) {
-                    Some(Ok(modified)) if !modified.is_empty() => Ok(modified),
-                    _ => Ok(config),
-                }
-            }
-            _ => Ok(config),
-        }
-    }
+/// The server's error for a hook call that brought no answer: `plugin.grpc.<method>.error`
+/// (500), saying what the plugin failed `to` do.
+pub(crate) fn failed_call(hook: Hook, to: &str, error: &HookCallError) -> AppError {
+    let id = format!("plugin.grpc.{}.error", hook.method_name());
+    AppError::new(id, format!("The plugin failed to {to}: {}", error.message())).with_status(500)
+}
 
-    /// `ExecuteCommand`: the plugin's response; a transport failure is the server's
-    /// `plugin.grpc.execute_command.error` (500).
-    pub(crate) async fn execute_command(
-        &self,
-        cx: &PluginContext,
-        args: CommandArgs,
-    ) -> Result<CommandResponse, AppError> {
-        let message = wire::ExecuteCommandRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            args: Some(args.into()),
-        };
-        let answer =
-            self.call("ExecuteCommand", message, |mut c, r| async move { c.execute_command(r).await }).await;
-        match answer {
-            None => Ok(CommandResponse::default()),
-            Some(Err(status)) => Err(AppError::new(
-                "plugin.grpc.execute_command.error",
-                format!("The plugin failed to run the command: {}", status.message()),
-            )
-            .with_status(500)),
-            Some(Ok(response)) => {
-                if let Some(error) = response.error {
-                    return Err(AppError::from_wire(error)
-                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
-                }
-                match response.response.map(CommandResponse::from_wire).transpose() {
-                    Ok(response) => Ok(response.unwrap_or_default()),
-                    Err(e) => Err(AppError::new(
-                        "plugin.grpc.execute_command.error",
-                        format!("The plugin's command response is unreadable: {e}"),
-                    )
-                    .with_status(500)),
-                }
-            }
-        }
-    }
-
-    /// `OnSharedChannelsSyncMsg`: hands a sync message to the plugin behind a remote cluster.
-    /// Not listed means nothing to sync to (the default response).
-    pub(crate) async fn on_shared_channels_sync_msg(
-        &self,
-        message: SyncMsg,
-        remote: RemoteCluster,
-    ) -> Result<SyncResponse, AppError> {
-        let request = wire::OnSharedChannelsSyncMsgRequest {
-            context: self.context(),
-            sync_msg: Some(message.into()),
-            remote_cluster: Some(remote.into()),
-        };
-        let answer = self
-            .call("OnSharedChannelsSyncMsg", request, |mut c, r| async move {
-                c.on_shared_channels_sync_msg(r).await
-            })
-            .await;
-        match answer {
-            None => Ok(SyncResponse::default()),
-            Some(Err(status)) => Err(AppError::new(
-                "plugin.grpc.on_shared_channels_sync_msg.error",
-                format!("The plugin failed to take the sync message: {}", status.message()),
-            )
-            .with_status(500)),
-            Some(Ok(response)) => {
-                if let Some(error) = response.error {
-                    return Err(AppError::from_wire(error)
-                        .unwrap_or_else(|e| AppError::new("plugin.error", e.to_string())));
-                }
-                Ok(response
-                    .response
-                    .map(SyncResponse::from_wire)
-                    .transpose()
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default())
-            }
-        }
-    }
-
-    /// `OnConfigurationChange`.
-    pub(crate) async fn on_configuration_change(&self) {
-        let message = wire::OnConfigurationChangeRequest { context: self.context() };
-        let answer =
-            self.call("OnConfigurationChange", message, |mut c, r| async move {
-                c.on_configuration_change(r).await
-            })
-            .await;
-        if let Some(Ok(wire::OnConfigurationChangeResponse { error: Some(error) })) = answer {
-            tracing::warn!(
-                target: "mm_host::hooks",
-                plugin = %self.plugin_id,
-                "OnConfigurationChange failed: {}: {}",
-                error.id,
-                error.message
-            );
-        }
-    }
-
-    /// `MessageHasBeenPosted`.
-    pub(crate) async fn message_has_been_posted(&self, cx: &PluginContext, post: &Post) {
-        let message = wire::MessageHasBeenPostedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            post: Some(post.clone().into()),
-        };
-        self.call(
-            "MessageHasBeenPosted",
-            message,
-            |mut c, r| async move { c.message_has_been_posted(r).await },
-        )
-        .await;
-    }
-
-    /// `MessageHasBeenUpdated`.
-    pub(crate) async fn message_has_been_updated(&self, cx: &PluginContext, new: &Post, old: &Post) {
-        let message = wire::MessageHasBeenUpdatedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            new_post: Some(new.clone().into()),
-            old_post: Some(old.clone().into()),
-        };
-        self.call(
-            "MessageHasBeenUpdated",
-            message,
-            |mut c, r| async move { c.message_has_been_updated(r).await },
-        )
-        .await;
-    }
-
-    /// `MessageHasBeenDeleted`.
-    pub(crate) async fn message_has_been_deleted(&self, cx: &PluginContext, post: &Post) {
-        let message = wire::MessageHasBeenDeletedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            post: Some(post.clone().into()),
-        };
-        self.call(
-            "MessageHasBeenDeleted",
-            message,
-            |mut c, r| async move { c.message_has_been_deleted(r).await },
-        )
-        .await;
-    }
-
-    /// `ReactionHasBeenAdded` (`added`) or `ReactionHasBeenRemoved`.
-    pub(crate) async fn reaction_changed(&self, cx: &PluginContext, reaction: &Reaction, added: bool) {
-        if added {
-            let message = wire::ReactionHasBeenAddedRequest {
-                context: self.context(),
-                plugin_context: Some(cx.clone().into()),
-                reaction: Some(reaction.clone().into()),
-            };
-            self.call("ReactionHasBeenAdded", message, |mut c, r| async move {
-                c.reaction_has_been_added(r).await
-            })
-            .await;
-        } else {
-            let message = wire::ReactionHasBeenRemovedRequest {
-                context: self.context(),
-                plugin_context: Some(cx.clone().into()),
-                reaction: Some(reaction.clone().into()),
-            };
-            self.call("ReactionHasBeenRemoved", message, |mut c, r| async move {
-                c.reaction_has_been_removed(r).await
-            })
-            .await;
-        }
-    }
-
-    /// `UserHasJoinedChannel` (`joined`) or `UserHasLeftChannel`.
-    pub(crate) async fn channel_membership_changed(
-        &self,
-        cx: &PluginContext,
-        member: &ChannelMember,
-        actor: Option<&User>,
-        joined: bool,
-    ) {
-        let member = Some(member.clone().into());
-        let actor = actor.map(|a| a.clone().into());
-        let plugin_context = Some(cx.clone().into());
-        if joined {
-            let message = wire::UserHasJoinedChannelRequest {
-                context: self.context(),
-                plugin_context,
-                channel_member: member,
-                actor,
-            };
-            self.call("UserHasJoinedChannel", message, |mut c, r| async move {
-                c.user_has_joined_channel(r).await
-            })
-            .await;
-        } else {
-            let message = wire::UserHasLeftChannelRequest {
-                context: self.context(),
-                plugin_context,
-                channel_member: member,
-                actor,
-            };
-            self.call(
-                "UserHasLeftChannel",
-                message,
-                |mut c, r| async move { c.user_has_left_channel(r).await },
-            )
-            .await;
-        }
-    }
-
-    /// `UserHasJoinedTeam` (`joined`) or `UserHasLeftTeam`.
-    pub(crate) async fn team_membership_changed(
-        &self,
-        cx: &PluginContext,
-        member: &TeamMember,
-        actor: Option<&User>,
-        joined: bool,
-    ) {
-        let member = Some(member.clone().into());
-        let actor = actor.map(|a| a.clone().into());
-        let plugin_context = Some(cx.clone().into());
-        if joined {
-            let message = wire::UserHasJoinedTeamRequest {
-                context: self.context(),
-                plugin_context,
-                team_member: member,
-                actor,
-            };
-            self.call(
-                "UserHasJoinedTeam",
-                message,
-                |mut c, r| async move { c.user_has_joined_team(r).await },
-            )
-            .await;
-        } else {
-            let message = wire::UserHasLeftTeamRequest {
-                context: self.context(),
-                plugin_context,
-                team_member: member,
-                actor,
-            };
-            self.call("UserHasLeftTeam", message, |mut c, r| async move { c.user_has_left_team(r).await })
-                .await;
-        }
-    }
-
-    /// `UserHasBeenCreated`.
-    pub(crate) async fn user_has_been_created(&self, cx: &PluginContext, user: &User) {
-        let message = wire::UserHasBeenCreatedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            user: Some(user.clone().into()),
-        };
-        self.call("UserHasBeenCreated", message, |mut c, r| async move { c.user_has_been_created(r).await })
-            .await;
-    }
-
-    /// `UserHasBeenDeactivated`.
-    pub(crate) async fn user_has_been_deactivated(&self, cx: &PluginContext, user: &User) {
-        let message = wire::UserHasBeenDeactivatedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            user: Some(user.clone().into()),
-        };
-        self.call("UserHasBeenDeactivated", message, |mut c, r| async move {
-            c.user_has_been_deactivated(r).await
-        })
-        .await;
-    }
-
-    /// `ChannelHasBeenCreated`.
-    pub(crate) async fn channel_has_been_created(&self, cx: &PluginContext, channel: &Channel) {
-        let message = wire::ChannelHasBeenCreatedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            channel: Some(channel.clone().into()),
-        };
-        self.call(
-            "ChannelHasBeenCreated",
-            message,
-            |mut c, r| async move { c.channel_has_been_created(r).await },
-        )
-        .await;
-    }
-
-    /// `PreferencesHaveChanged`.
-    pub(crate) async fn preferences_have_changed(&self, cx: &PluginContext, preferences: &[Preference]) {
-        let message = wire::PreferencesHaveChangedRequest {
-            context: self.context(),
-            plugin_context: Some(cx.clone().into()),
-            preferences: preferences.iter().cloned().map(Into::into).collect(),
-        };
-        self.call("PreferencesHaveChanged", message, |mut c, r| async move {
-            c.preferences_have_changed(r).await
-        })
-        .await;
-    }
+/// The `AppError` a hook answered with (an unreadable one becomes `plugin.error`).
+pub(crate) fn app_error(error: wire::AppError) -> AppError {
+    AppError::from_wire(error).unwrap_or_else(|e| AppError::new("plugin.error", e.to_string()))
 }

@@ -1,6 +1,7 @@
 //! Users, teams and channels: `UserHasBeenCreated`, `UserHasBeenDeactivated`,
 //! `ChannelHasBeenCreated`, `UserHasJoined/LeftChannel`, `UserHasJoined/LeftTeam`.
 
+use mm_hooks::requests;
 use mm_types::{AppError, Channel, ChannelId, ChannelMember, TeamId, TeamMember, User, UserId};
 
 use crate::Host;
@@ -14,11 +15,7 @@ impl Host {
     /// Creates a user, then runs `UserHasBeenCreated`.
     pub async fn create_user(&self, user: User) -> Result<User, AppError> {
         let user = self.store().with(|s| s.create_user(user))?;
-        let (cx, created) = (self.plugin_context(), user.clone());
-        self.after_each(move |plugin| {
-            let (cx, user) = (cx.clone(), created.clone());
-            async move { plugin.user_has_been_created(&cx, &user).await }
-        });
+        self.notify_each(requests::user_has_been_created(Some(self.plugin_context()), user.clone()));
         Ok(user)
     }
 
@@ -27,11 +24,7 @@ impl Host {
         let was_active = self.store().user(user_id).is_some_and(|u| u.delete_at.is_none());
         let user = self.store().with(|s| s.set_user_active(user_id, active))?;
         if was_active && !active {
-            let (cx, deactivated) = (self.plugin_context(), user.clone());
-            self.after_each(move |plugin| {
-                let (cx, user) = (cx.clone(), deactivated.clone());
-                async move { plugin.user_has_been_deactivated(&cx, &user).await }
-            });
+            self.notify_each(requests::user_has_been_deactivated(Some(self.plugin_context()), user.clone()));
         }
         Ok(user)
     }
@@ -63,11 +56,7 @@ impl Host {
     }
 
     fn after_channel_created(&self, channel: &Channel) {
-        let (cx, created) = (self.plugin_context(), channel.clone());
-        self.after_each(move |plugin| {
-            let (cx, channel) = (cx.clone(), created.clone());
-            async move { plugin.channel_has_been_created(&cx, &channel).await }
-        });
+        self.notify_each(requests::channel_has_been_created(Some(self.plugin_context()), channel.clone()));
     }
 
     /// Adds a user to a channel; a new member runs `UserHasJoinedChannel` (with `actor`, the
@@ -80,7 +69,8 @@ impl Host {
     ) -> Result<ChannelMember, AppError> {
         let (member, joined) = self.store().with(|s| s.add_channel_member(channel_id, user_id))?;
         if joined {
-            self.after_channel_membership(member.clone(), self.actor(actor), true);
+            let cx = Some(self.plugin_context());
+            self.notify_each(requests::user_has_joined_channel(cx, member.clone(), self.actor(actor)));
         }
         Ok(member)
     }
@@ -93,16 +83,12 @@ impl Host {
         actor: Option<&UserId>,
     ) -> Result<(), AppError> {
         let member = self.store().with(|s| s.remove_channel_member(channel_id, user_id))?;
-        self.after_channel_membership(member, self.actor(actor), false);
+        self.notify_each(requests::user_has_left_channel(
+            Some(self.plugin_context()),
+            member,
+            self.actor(actor),
+        ));
         Ok(())
-    }
-
-    fn after_channel_membership(&self, member: ChannelMember, actor: Option<User>, joined: bool) {
-        let cx = self.plugin_context();
-        self.after_each(move |plugin| {
-            let (cx, member, actor) = (cx.clone(), member.clone(), actor.clone());
-            async move { plugin.channel_membership_changed(&cx, &member, actor.as_ref(), joined).await }
-        });
     }
 
     /// Adds a user to a team, then runs `UserHasJoinedTeam` and adds them to the team's
@@ -115,11 +101,8 @@ impl Host {
     ) -> Result<TeamMember, AppError> {
         let (member, joined) = self.store().with(|s| s.add_team_member(team_id, user_id))?;
         if joined {
-            let (cx, actor_user, joined_member) = (self.plugin_context(), self.actor(actor), member.clone());
-            self.after_each(move |plugin| {
-                let (cx, member, actor) = (cx.clone(), joined_member.clone(), actor_user.clone());
-                async move { plugin.team_membership_changed(&cx, &member, actor.as_ref(), true).await }
-            });
+            let cx = Some(self.plugin_context());
+            self.notify_each(requests::user_has_joined_team(cx, member.clone(), self.actor(actor)));
             for (name, _) in DEFAULT_CHANNELS {
                 let channel = self.store().with(|s| s.channel_by_name(team_id, name, false));
                 if let Ok(channel) = channel {
@@ -137,12 +120,12 @@ impl Host {
         user_id: &UserId,
         actor: Option<&UserId>,
     ) -> Result<(), AppError> {
-        let member = self.store().with(|s| s.remove_team_member(team_id, user_id))?;
-        let (cx, actor) = (self.plugin_context(), self.actor(actor));
-        self.after_each(move |plugin| {
-            let (cx, member, actor) = (cx.clone(), member.clone(), actor.clone());
-            async move { plugin.team_membership_changed(&cx, &member, actor.as_ref(), false).await }
-        });
+        let member: TeamMember = self.store().with(|s| s.remove_team_member(team_id, user_id))?;
+        self.notify_each(requests::user_has_left_team(
+            Some(self.plugin_context()),
+            member,
+            self.actor(actor),
+        ));
         Ok(())
     }
 }

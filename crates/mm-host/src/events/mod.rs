@@ -17,8 +17,11 @@ mod tracker;
 
 use std::future::Future;
 
-pub(crate) use hook_caller::Verdict;
-pub use hook_caller::{DISMISS_POST_REASON, HOOK_TIMEOUT, HookCaller};
+pub use hook_caller::{GrpcHooks, HOOK_TIMEOUT, HookCallError, HookCallErrorKind, HookCaller, HookTransport};
+pub(crate) use hook_caller::{Verdict, app_error, failed_call};
+use mm_hooks::HookRequest;
+/// The reason `MessageWillBePosted` answers to drop a post silently.
+pub use mm_proto::protocol::DISMISS_POST_REASON;
 pub(crate) use tracker::Tracker;
 
 use crate::Host;
@@ -32,6 +35,15 @@ impl Host {
     {
         for plugin in self.plugins() {
             self.inner.tracker.spawn(hook(plugin));
+        }
+    }
+
+    /// Calls a "has been" hook on every running plugin in the background (the plugins that
+    /// did not list it get no call), counted by [`Host::settle`].
+    pub(crate) fn notify_each<R: HookRequest + Clone>(&self, request: R) {
+        for plugin in self.plugins() {
+            let request = request.clone();
+            self.inner.tracker.spawn(async move { plugin.notify(request).await });
         }
     }
 }

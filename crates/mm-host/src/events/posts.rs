@@ -1,6 +1,7 @@
 //! Posts and reactions: `MessageWillBePosted`, `MessageHasBeenPosted`, `MessageWillBeUpdated`,
 //! `MessageHasBeenUpdated`, `MessageHasBeenDeleted`, `ReactionHasBeenAdded/Removed`.
 
+use mm_hooks::requests;
 use mm_types::{AppError, PluginContext, Post, PostId, Reaction, UserId};
 
 use super::{DISMISS_POST_REASON, Verdict};
@@ -31,17 +32,15 @@ impl Host {
     ) -> Result<Post, AppError> {
         self.store().with(|s| s.check_new_post(&post))?;
         for plugin in self.plugins() {
-            match plugin.message_will_be_posted(cx, post).await {
+            let request = requests::message_will_be_posted(Some(cx.clone()), post.clone());
+            let verdict = plugin.decide(request, post, |r| (r.modified_post, r.rejection_reason)).await;
+            match verdict {
                 Verdict::Allow(next) => post = next,
                 Verdict::Reject(reason) => return Err(post_rejected(reason)),
             }
         }
         let post = self.store().with(|s| s.insert_post(post))?;
-        let (cx, stored) = (cx.clone(), post.clone());
-        self.after_each(move |plugin| {
-            let (cx, post) = (cx.clone(), stored.clone());
-            async move { plugin.message_has_been_posted(&cx, &post).await }
-        });
+        self.notify_each(requests::message_has_been_posted(Some(cx.clone()), post.clone()));
         Ok(post)
     }
 
@@ -51,7 +50,9 @@ impl Host {
         let old = self.store().with(|s| s.check_post_update(&post))?;
         let mut new = post;
         for plugin in self.plugins() {
-            match plugin.message_will_be_updated(&cx, new, &old).await {
+            let request = requests::message_will_be_updated(Some(cx.clone()), new.clone(), old.clone());
+            let verdict = plugin.decide(request, new, |r| (r.modified_post, r.rejection_reason)).await;
+            match verdict {
                 Verdict::Allow(next) => new = next,
                 Verdict::Reject(reason) => {
                     return Err(AppError::new(
@@ -64,23 +65,15 @@ impl Host {
         }
         new.id = old.id.clone();
         let change = self.store().with(|s| s.apply_post_update(new))?;
-        let updated = change.new.clone();
-        self.after_each(move |plugin| {
-            let (cx, change) = (cx.clone(), change.clone());
-            async move { plugin.message_has_been_updated(&cx, &change.new, &change.old).await }
-        });
-        Ok(updated)
+        self.notify_each(requests::message_has_been_updated(Some(cx), change.new.clone(), change.old));
+        Ok(change.new)
     }
 
     /// Deletes a post (and its replies, for a root post), then runs `MessageHasBeenDeleted`.
     pub async fn delete_post(&self, post_id: &PostId) -> Result<Post, AppError> {
         let cx = self.plugin_context();
         let deleted = self.store().with(|s| s.delete_post(post_id))?;
-        let post = deleted.clone();
-        self.after_each(move |plugin| {
-            let (cx, post) = (cx.clone(), post.clone());
-            async move { plugin.message_has_been_deleted(&cx, &post).await }
-        });
+        self.notify_each(requests::message_has_been_deleted(Some(cx), deleted.clone()));
         Ok(deleted)
     }
 
@@ -88,7 +81,10 @@ impl Host {
     pub async fn add_reaction(&self, reaction: Reaction) -> Result<Reaction, AppError> {
         let (reaction, added) = self.store().with(|s| s.add_reaction(reaction))?;
         if added {
-            self.after_reaction(reaction.clone(), true);
+            self.notify_each(requests::reaction_has_been_added(
+                Some(self.plugin_context()),
+                reaction.clone(),
+            ));
         }
         Ok(reaction)
     }
@@ -96,16 +92,8 @@ impl Host {
     /// Removes a reaction and runs `ReactionHasBeenRemoved`.
     pub async fn remove_reaction(&self, reaction: &Reaction) -> Result<(), AppError> {
         let removed = self.store().with(|s| s.remove_reaction(reaction))?;
-        self.after_reaction(removed, false);
+        self.notify_each(requests::reaction_has_been_removed(Some(self.plugin_context()), removed));
         Ok(())
-    }
-
-    fn after_reaction(&self, reaction: Reaction, added: bool) {
-        let cx = self.plugin_context();
-        self.after_each(move |plugin| {
-            let (cx, reaction) = (cx.clone(), reaction.clone());
-            async move { plugin.reaction_changed(&cx, &reaction, added).await }
-        });
     }
 
     /// Sends an ephemeral post: only `user_id` sees it, and it is not stored as a channel post.

@@ -3,11 +3,32 @@
 
 use std::collections::BTreeMap;
 
-use mm_types::{AppError, ChannelId, PostId, SyncMsg, User};
+use mm_hooks::{Hook, requests};
+use mm_types::convert::FromWire;
+use mm_types::{AppError, ChannelId, PostId, RemoteCluster, SyncMsg, SyncResponse, User};
 use serde_json::json;
 
+use super::{HookCaller, app_error, failed_call};
 use crate::Host;
 use crate::store::shared_channels::cursor_after;
+
+/// `OnSharedChannelsSyncMsg`: hands a sync message to the plugin behind a remote cluster. Not
+/// listed means nothing to sync to (the default response).
+async fn on_shared_channels_sync_msg(
+    plugin: &HookCaller,
+    message: SyncMsg,
+    remote: RemoteCluster,
+) -> Result<SyncResponse, AppError> {
+    let answer = match plugin.call(requests::on_shared_channels_sync_msg(message, remote)).await {
+        None => return Ok(SyncResponse::default()),
+        Some(Err(e)) => return Err(failed_call(Hook::OnSharedChannelsSyncMsg, "take the sync message", &e)),
+        Some(Ok(answer)) => answer,
+    };
+    if let Some(error) = answer.error {
+        return Err(app_error(error));
+    }
+    Ok(answer.response.map(SyncResponse::from_wire).transpose().ok().flatten().unwrap_or_default())
+}
 
 impl Host {
     /// Starts syncing a shared channel to its invited remotes; fails at once only when the
@@ -46,7 +67,7 @@ impl Host {
                     .get(&(channel.clone(), remote.remote_id.clone()))
                     .map(|r| r.cursor.last_post_update_at)
             });
-            let response = plugin.on_shared_channels_sync_msg(message, remote.clone()).await?;
+            let response = on_shared_channels_sync_msg(&plugin, message, remote.clone()).await?;
             let mut cursor = cursor_after(&posts, previous.unwrap_or_default());
             if let Some(at) = response.posts_last_update_at {
                 cursor.last_post_update_at = at;

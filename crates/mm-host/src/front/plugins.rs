@@ -4,13 +4,13 @@
 
 use std::net::SocketAddr;
 
+use crate::plugin_http::{Caller, PluginHttp};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use mm_http::host::{Caller, PluginHttp};
 
 use super::auth::bearer_user;
 use crate::Host;

@@ -172,6 +172,7 @@ impl State {
             scheme_user: true,
             scheme_admin: false,
             create_at: self.tick(),
+            explicit_roles: String::new(),
         };
         self.team_members.insert(key, member.clone());
         Ok((member, true))

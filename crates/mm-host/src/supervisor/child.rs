@@ -15,12 +15,10 @@ use super::error::{SupervisorError, SupervisorErrorKind};
 use super::plugin_log::{self, Stream};
 use super::spec::PluginSpec;
 
-/// The magic cookie the server sets; a plugin started without it refuses to run.
-pub const MAGIC_COOKIE_KEY: &str = "MATTERMOST_PLUGIN";
-/// The value of [`MAGIC_COOKIE_KEY`].
-pub const MAGIC_COOKIE_VALUE: &str = "Securely message teams, anywhere.";
-/// The variable holding the address of the plugin's PluginAPI listener.
-pub const API_TARGET_ENV: &str = "MATTERMOST_PLUGIN_API_TARGET";
+use mm_proto::protocol::{
+    API_TARGET_ENV, APP_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, MAX_PORT_ENV, MIN_PORT_ENV,
+    PROTOCOL_VERSIONS_ENV,
+};
 
 /// How many of the last stderr lines are kept to explain a failed start.
 const STDERR_TAIL_LINES: usize = 20;
@@ -85,9 +83,9 @@ impl ChildProcess {
             .current_dir(spec.dir())
             .env(API_TARGET_ENV, api_target)
             .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-            .env("PLUGIN_MIN_PORT", "10000")
-            .env("PLUGIN_MAX_PORT", "25000")
-            .env("PLUGIN_PROTOCOL_VERSIONS", "1")
+            .env(MIN_PORT_ENV, "10000")
+            .env(MAX_PORT_ENV, "25000")
+            .env(PROTOCOL_VERSIONS_ENV, APP_PROTOCOL_VERSION.to_string())
             // The server runs plugins without TLS.
             .env_remove("PLUGIN_CLIENT_CERT")
             .envs(spec.extra_env().iter().map(|(k, v)| (k, v)))

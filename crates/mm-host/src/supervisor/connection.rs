@@ -29,22 +29,23 @@ pub(crate) const HEALTH_SERVICE: &str = "plugin";
 #[derive(Debug, Clone)]
 pub struct PluginConnection {
     id: Arc<str>,
-    hooks: PluginHooksClient<Channel>,
+    channel: Channel,
     implemented: Arc<BTreeSet<String>>,
     address: Option<PluginAddress>,
 }
 
 impl PluginConnection {
     /// A connection from parts: for plugins served in-process (the test kit) or reached
-    /// another way. `implemented` holds exact hook RPC names.
+    /// another way. `channel` reaches the plugin's gRPC services; `implemented` holds exact
+    /// hook RPC names.
     pub fn new(
         id: impl Into<String>,
-        hooks: PluginHooksClient<Channel>,
+        channel: Channel,
         implemented: impl IntoIterator<Item = String>,
     ) -> Self {
         PluginConnection {
             id: Arc::from(id.into()),
-            hooks,
+            channel,
             implemented: Arc::new(implemented.into_iter().collect()),
             address: None,
         }
@@ -57,7 +58,7 @@ impl PluginConnection {
         let channel = open_channel(&id, &address, CONNECT_TIMEOUT).await?;
         check_health(&id, &channel, PING_TIMEOUT).await?;
         let implemented = call_implemented(&id, &channel, IMPLEMENTED_TIMEOUT).await?;
-        let mut connection = PluginConnection::new(id, hooks_client(channel), implemented);
+        let mut connection = PluginConnection::new(id, channel, implemented);
         connection.address = Some(address);
         Ok(connection)
     }
@@ -70,7 +71,12 @@ impl PluginConnection {
     /// A `PluginHooks` client for this plugin (a cheap clone sharing the connection), with
     /// unlimited message sizes as go-plugin dials plugins.
     pub fn hooks(&self) -> PluginHooksClient<Channel> {
-        self.hooks.clone()
+        hooks_client(self.channel.clone())
+    }
+
+    /// The gRPC channel to the plugin (cheap to clone; clones share the connection).
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
     }
 
     /// The hook names the plugin listed in `Implemented` (exact RPC names).

@@ -5,10 +5,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// go-plugin's core protocol version; the only one that exists.
-pub(crate) const CORE_PROTOCOL_VERSION: u32 = 1;
-/// The application protocol version Mattermost offers (`PLUGIN_PROTOCOL_VERSIONS=1`).
-pub(crate) const APP_PROTOCOL_VERSION: u32 = 1;
+use mm_proto::protocol::{APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION, Protocol};
 
 /// Where a plugin serves its gRPC services, as its handshake announced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,7 +67,7 @@ pub(crate) fn parse_handshake(line: &str) -> Result<Handshake, String> {
     // go-plugin treats a missing protocol as its old net/rpc protocol, which Mattermost's gRPC
     // path does not speak.
     match parts.get(4).copied() {
-        Some("grpc") => {}
+        Some(protocol) if protocol == Protocol::Grpc.as_str() => {}
         Some(other) => return Err(format!("protocol {other:?} is not supported (expected \"grpc\")")),
         None => {
             return Err("protocol is missing (expected \"grpc\"; net/rpc plugins are not supported)".into());

@@ -13,6 +13,7 @@ use super::event::{StopOutcome, SupervisorEvent};
 use super::handshake::parse_handshake;
 use super::known_hooks::split_known;
 use super::spec::PluginSpec;
+use mm_hooks::{Hook, Protocol};
 
 /// How long to wait for a process that closed its stdout to report its exit, and for its last
 /// stderr lines, before describing a failed start.
@@ -101,7 +102,7 @@ impl Instance {
         emit(SupervisorEvent::Healthy { plugin_id: id.to_owned() });
 
         let names = connection::call_implemented(id, &channel, config.implemented_timeout).await?;
-        let (hooks, unknown) = split_known(names);
+        let (hooks, unknown) = split_known(names, Protocol::Grpc);
         if !unknown.is_empty() {
             tracing::warn!(
                 plugin = id,
@@ -109,12 +110,12 @@ impl Instance {
                 "Implemented listed names that are not hooks; ignoring them"
             );
         }
+        let hooks: Vec<String> = hooks.iter().map(|h| h.rpc_name().to_owned()).collect();
         emit(SupervisorEvent::Implemented { plugin_id: id.to_owned(), hooks: hooks.clone(), unknown });
-        let connection = PluginConnection::new(id, connection::hooks_client(channel.clone()), hooks)
-            .with_address(handshake.address);
+        let connection = PluginConnection::new(id, channel.clone(), hooks).with_address(handshake.address);
 
         // The server calls only listed hooks, OnActivate included.
-        if connection.implements("OnActivate") {
+        if connection.implements(Hook::OnActivate.rpc_name()) {
             connection::call_on_activate(&connection, config.hook_timeout).await?;
         }
         if let Some(exit) = process.exit_status() {
@@ -136,7 +137,7 @@ impl Instance {
         if let Some(exit) = process.exit_status() {
             return StopOutcome::Exited(exit);
         }
-        if connection.implements("OnDeactivate")
+        if connection.implements(Hook::OnDeactivate.rpc_name())
             && let Err(error) = connection::call_on_deactivate(&connection, config.hook_timeout).await
         {
             tracing::warn!(plugin = %id, "{error}");

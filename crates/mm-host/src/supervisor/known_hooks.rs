@@ -1,40 +1,26 @@
-//! The hook names of the protocol, read from the compiled schema so they cannot drift.
+//! The hook names a server knows, from mm-hooks' hook table, so they cannot drift.
 
-use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use mm_hooks::{Hook, Protocol};
 
-use mm_proto::prost::Message;
-use mm_proto::prost_types::FileDescriptorSet;
-
-/// A hook of the Go plugin interface without an RPC: the server answers its metrics endpoint
-/// with HTTP 501 when a gRPC plugin lists it, so the name is kept for the host to see.
-const SERVE_METRICS: &str = "ServeMetrics";
-
-/// The 41 hook RPC names of `PluginHooks` (everything but `Implemented`) and `ServeMetrics`.
-pub(crate) fn known_hooks() -> &'static BTreeSet<String> {
-    static HOOKS: OnceLock<BTreeSet<String>> = OnceLock::new();
-    HOOKS.get_or_init(|| {
-        // The descriptor set is compiled into mm-proto by its build script; decoding it
-        // cannot fail unless the build is broken, and then the set is just empty.
-        let set = FileDescriptorSet::decode(mm_proto::FILE_DESCRIPTOR_SET).unwrap_or_default();
-        set.file
-            .iter()
-            .filter(|file| file.package() == mm_proto::PACKAGE)
-            .flat_map(|file| &file.service)
-            .filter(|service| service.name() == "PluginHooks")
-            .flat_map(|service| &service.method)
-            .map(|method| method.name().to_owned())
-            .filter(|name| name != "Implemented")
-            .chain([SERVE_METRICS.to_owned()])
-            .collect()
-    })
+/// Whether a server speaking `protocol` knows `hook`: the hooks it calls over that protocol,
+/// and `ServeMetrics` over gRPC too (the server's Go interface has it, and answers its metrics
+/// endpoint with HTTP 501 when a gRPC plugin lists it), so the name is kept for the host to see.
+fn is_known(hook: Hook, protocol: Protocol) -> bool {
+    hook.is_on(protocol) || hook == Hook::ServeMetrics
 }
 
-/// Splits an `Implemented` answer into known hooks and ignored names.
-pub(crate) fn split_known(names: Vec<String>) -> (Vec<String>, Vec<String>) {
-    let known = known_hooks();
-    let (mut hooks, unknown): (Vec<String>, Vec<String>) = names.into_iter().partition(|n| known.contains(n));
-    hooks.sort();
+/// Splits an `Implemented` answer into known hooks (without repeats, sorted by name) and ignored
+/// names.
+pub(crate) fn split_known(names: Vec<String>, protocol: Protocol) -> (Vec<Hook>, Vec<String>) {
+    let mut hooks = Vec::new();
+    let mut unknown = Vec::new();
+    for name in names {
+        match Hook::from_rpc_name(&name).filter(|hook| is_known(*hook, protocol)) {
+            Some(hook) => hooks.push(hook),
+            None => unknown.push(name),
+        }
+    }
+    hooks.sort_by_key(|hook| hook.rpc_name());
     hooks.dedup();
     (hooks, unknown)
 }
@@ -44,25 +30,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_schema_has_41_hooks() {
-        let hooks = known_hooks();
-        assert_eq!(hooks.len(), 41 + 1, "{hooks:?}");
-        for name in ["OnActivate", "OnDeactivate", "MessageWillBePosted", "ServeHTTP", "ExecuteCommand"] {
-            assert!(hooks.contains(name), "{name}");
+    fn a_grpc_server_knows_the_41_hooks_of_its_contract_and_serve_metrics() {
+        let known: Vec<Hook> = Hook::ALL.iter().copied().filter(|h| is_known(*h, Protocol::Grpc)).collect();
+        assert_eq!(known.len(), 41 + 1, "{known:?}");
+        for hook in [Hook::OnActivate, Hook::OnDeactivate, Hook::MessageWillBePosted, Hook::ServeHttp] {
+            assert!(known.contains(&hook), "{hook}");
         }
+        assert!(!is_known(Hook::ChannelWillBeArchived, Protocol::Grpc));
+        assert_eq!(Hook::ALL.iter().filter(|h| is_known(**h, Protocol::NetRpc)).count(), 51);
     }
 
     #[test]
     fn unknown_names_are_split_off() {
-        let (hooks, unknown) = split_known(vec![
-            "ServeHTTP".into(),
-            "OnActivate".into(),
-            "ServeMetrics".into(),
-            "OnActivate".into(),
-            "Implemented".into(),
-            "OnSomethingNew".into(),
-        ]);
-        assert_eq!(hooks, ["OnActivate", "ServeHTTP", "ServeMetrics"]);
-        assert_eq!(unknown, ["Implemented", "OnSomethingNew"]);
+        let (hooks, unknown) = split_known(
+            vec![
+                "ServeHTTP".into(),
+                "OnActivate".into(),
+                "ServeMetrics".into(),
+                "OnActivate".into(),
+                "Implemented".into(),
+                "OnSomethingNew".into(),
+                "ChannelWillBeArchived".into(),
+            ],
+            Protocol::Grpc,
+        );
+        assert_eq!(hooks, [Hook::OnActivate, Hook::ServeHttp, Hook::ServeMetrics]);
+        assert_eq!(unknown, ["Implemented", "OnSomethingNew", "ChannelWillBeArchived"]);
+        let (hooks, _) = split_known(vec!["ChannelWillBeArchived".into()], Protocol::NetRpc);
+        assert_eq!(hooks, [Hook::ChannelWillBeArchived]);
     }
 }

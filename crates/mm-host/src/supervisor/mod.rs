@@ -57,11 +57,13 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-pub use child::{API_TARGET_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, ProcessExit};
+pub use child::ProcessExit;
 pub use connection::PluginConnection;
 pub use error::{SupervisorError, SupervisorErrorKind};
 pub use event::{StopOutcome, SupervisorEvent};
 pub use handshake::PluginAddress;
+/// The launch variables the server sets (see `mm_proto::protocol`).
+pub use mm_proto::protocol::{API_TARGET_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 pub use plugin_log::PLUGIN_LOG_TARGET;
 pub use registry::{BoxFuture, FixedApiTarget, PluginRegistry};
 pub use restart::RestartPolicy;

@@ -7,6 +7,8 @@ use std::time::Duration;
 use mm_hooks::{ListenAddr, Runtime, ShutdownHandle};
 
 use crate::supervisor::{PluginAddress, PluginConnection, PluginSpec, Supervisor};
+use mm_hooks::Hook;
+
 use crate::{HookCaller, Host, HostError};
 
 /// How long OnActivate and OnDeactivate may take, as on the server.
@@ -65,7 +67,7 @@ impl Started {
                 return Err(plugin_error(plugin_id, e));
             }
         };
-        if connection.implements("OnActivate")
+        if connection.implements(Hook::OnActivate.rpc_name())
             && let Err(e) = lifecycle(&connection, true).await
         {
             shutdown.shutdown();
@@ -99,7 +101,7 @@ impl Started {
         };
         if let Some((_, connection, shutdown)) = found {
             host.unregister_plugin(plugin_id);
-            if connection.implements("OnDeactivate")
+            if connection.implements(Hook::OnDeactivate.rpc_name())
                 && let Err(e) = lifecycle(&connection, false).await
             {
                 tracing::warn!(target: "mm_host::testkit", plugin = plugin_id, "{e}");

@@ -19,7 +19,7 @@ use axum::routing::{any, get, post};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
-use mm_http::host::{Caller, PluginHttp, ResponseBody};
+use mm_host::plugin_http::{Caller, PluginHttp, ResponseBody};
 use mm_http::{MattermostUserId, RemoteAddr, RequestUri};
 use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
 use mm_types::PluginContext;

@@ -53,14 +53,18 @@ trait PendingReply: Send {
     fn fail(&mut self, error: CallError);
 }
 
+/// Decodes a reply body (a typed decode, or a type-erased one chosen at run time).
+pub type DecodeReply<R> = fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<R>;
+
 struct Pending<R> {
     method: String,
+    decode: DecodeReply<R>,
     tx: Option<oneshot::Sender<Result<R, CallError>>>,
 }
 
-impl<R: Decode + Send> PendingReply for Pending<R> {
+impl<R: Send> PendingReply for Pending<R> {
     fn decode(&mut self, decoder: &mut Decoder, queue: &mut MessageQueue) -> mm_gob::Result<()> {
-        let reply = decoder.decode::<R>(queue)?;
+        let reply = (self.decode)(decoder, queue)?;
         if let Some(tx) = self.tx.take() {
             let _ = tx.send(Ok(reply));
         }
@@ -151,6 +155,20 @@ impl Client {
     where
         R: Decode + Send + 'static,
     {
+        self.call_with(service_method, args, |decoder, queue| decoder.decode::<R>(queue)).await
+    }
+
+    /// Like [`call`](Client::call), with the reply body decoded by `decode`: for callers that
+    /// pick the reply type at run time (a table of methods with type-erased codecs).
+    pub async fn call_with<R>(
+        &self,
+        service_method: &str,
+        args: &(dyn Encode + Sync),
+        decode: DecodeReply<R>,
+    ) -> Result<R, CallError>
+    where
+        R: Send + 'static,
+    {
         let shared = &self.handle.shared;
         let (tx, rx) = oneshot::channel();
         let seq = {
@@ -160,9 +178,10 @@ impl Client {
             }
             let seq = calls.next_seq;
             calls.next_seq += 1;
-            calls
-                .pending
-                .insert(seq, Box::new(Pending::<R> { method: service_method.to_owned(), tx: Some(tx) }));
+            calls.pending.insert(
+                seq,
+                Box::new(Pending::<R> { method: service_method.to_owned(), decode, tx: Some(tx) }),
+            );
             seq
         };
         let _registered = Registered { shared, seq };

@@ -14,7 +14,7 @@ mod conn;
 mod header;
 mod server;
 
-pub use client::Client;
+pub use client::{Client, DecodeReply};
 pub use server::{Args, Call, Refusal, Reply, Router, Server, Service};
 
 /// Why a [`Client::call`] failed.

@@ -66,13 +66,22 @@ pub struct Args<'a> {
 impl Args<'_> {
     /// Decodes the arguments as `A`. Call it at most once per request.
     pub fn decode<A: Decode>(&mut self) -> Result<A, Refusal> {
+        self.decode_with(|decoder, queue| decoder.decode::<A>(queue))
+    }
+
+    /// Decodes the arguments with `decode` (for services that pick the argument type at run
+    /// time, from a table of methods with type-erased codecs). Call it at most once per request.
+    pub fn decode_with<A>(
+        &mut self,
+        decode: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<A>,
+    ) -> Result<A, Refusal> {
         if self.decoded {
             return Err(Refusal::args(mm_gob::Error::new(
                 mm_gob::ErrorKind::InvalidValue,
                 "the arguments of this request were already decoded",
             )));
         }
-        let args = self.decoder.decode::<A>(self.queue).map_err(Refusal::args)?;
+        let args = decode(self.decoder, self.queue).map_err(Refusal::args)?;
         self.decoded = true;
         Ok(args)
     }
