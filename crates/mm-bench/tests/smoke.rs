@@ -78,14 +78,15 @@ async fn every_stock_scenario_produces_numbers() {
         }
     };
     let settings = Settings::smoke().stock;
-    // Auto: the Rust plugin once it speaks net/rpc, else the Go plugin against itself.
-    let comparison = stock::run(&settings, &go, Path::new(RUST_PLUGIN), Subject::Auto, |_| {})
+    // The Rust plugin against the Go plugin: the runtime speaks net/rpc on a stock server.
+    let comparison = stock::run(&settings, &go, Path::new(RUST_PLUGIN), Subject::Rust, |_| {})
         .await
         .expect("the stock comparison runs");
     let host = &comparison.host;
-    if !comparison.subject_is_rust {
-        let notice = comparison.notice.as_deref().unwrap_or_default();
-        let _ = writeln!(std::io::stderr(), "NOTE: the stock scenarios ran Go against Go: {notice}");
+    assert!(comparison.subject_is_rust && comparison.notice.is_none(), "{:?}", comparison.notice);
+    assert_eq!((host.plugins[0].label.as_str(), host.plugins[1].label.as_str()), ("Go", "Rust"));
+    for plugin in &host.plugins {
+        assert!(plugin.unimplemented_api_calls.is_empty(), "{plugin:?}");
     }
     assert_eq!(host.server_public, "v0.4.4");
     for plugin in &host.plugins {

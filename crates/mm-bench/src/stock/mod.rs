@@ -260,7 +260,7 @@ pub async fn run(
             Err(why) => (
                 false,
                 Some(format!(
-                    "the Rust plugin does not speak net/rpc yet ({why}), so the Go plugin runs against itself"
+                    "the Rust plugin did not announce net/rpc ({why}), so the Go plugin runs against itself"
                 )),
             ),
         },
