@@ -16,6 +16,9 @@ pub enum BenchError {
     /// The Python baseline could not be prepared or failed.
     #[error("the Python baseline: {0}")]
     Python(String),
+    /// The Go toolchain, the stock bench host or its plugins failed.
+    #[error("the stock protocol bench: {0}")]
+    Go(String),
     /// A file or process operation failed.
     #[error("{context}: {source}")]
     Io {

@@ -2,8 +2,11 @@
 //! measured on the same machine in the same run (absolute times drift on a shared machine).
 //!
 //! - `cargo run -p mm-bench --release -- compare [--quick] [--out docs/performance.md]`: the
-//!   side-by-side comparison ([`Comparison`]): PluginAPI calls (bare tonic, mm-client, Python
-//!   grpcio), hook dispatch and ServeHTTP (Rust plugin vs Python plugin), plugin start.
+//!   side-by-side comparison on the gRPC protocol ([`Comparison`]): PluginAPI calls (bare
+//!   tonic, mm-client, Python grpcio), hook dispatch and ServeHTTP (Rust plugin vs Python
+//!   plugin), plugin start; and on the stock protocol (net/rpc, [`stock`]): the Rust plugin
+//!   against a Go plugin on the real `plugin.Environment` of server/public (`--stock-only`,
+//!   `--no-stock`).
 //! - `cargo bench -p mm-bench`: criterion benches of conversions, in-process hook dispatch
 //!   and client overhead.
 //!
@@ -20,6 +23,7 @@ pub mod report;
 pub mod scenarios;
 pub mod settings;
 pub mod stats;
+pub mod stock;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

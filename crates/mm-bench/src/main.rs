@@ -1,5 +1,6 @@
-//! `mm-bench compare [--quick] [--out FILE]`: the side-by-side comparison of the SDK against its
-//! baselines, printed and written as Markdown.
+//! `mm-bench compare [--quick] [--out FILE] [--stock-only | --no-stock]`: the side-by-side
+//! comparison of the SDK against its baselines, on the gRPC protocol and on the stock one,
+//! printed and written as Markdown.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use mm_bench::python::Install;
+use mm_bench::stock::{self, Go, STOCK_BEGIN_MARKER, STOCK_END_MARKER, Subject};
 use mm_bench::{Comparison, Python, Settings, plugins, report};
 
 #[derive(Debug, Parser)]
@@ -18,17 +20,32 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the four scenarios side by side with their baselines and prints the table.
+    /// Runs the scenarios side by side with their baselines and prints the tables: the gRPC
+    /// protocol (Rust vs bare tonic and Python grpcio), then the stock protocol (Rust vs a Go
+    /// plugin on server/public's plugin.Environment, needs `go`).
     Compare {
         /// A short run (seconds) to check the setup; its numbers are noisy.
         #[arg(long)]
         quick: bool,
-        /// Writes the table into this Markdown file (between mm-bench's markers, or appended).
+        /// Writes the tables into this Markdown file (between mm-bench's markers, or appended).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Leaves out the Python baselines.
         #[arg(long)]
         no_python: bool,
+        /// Runs only the stock-protocol part.
+        #[arg(long, conflicts_with = "no_stock")]
+        stock_only: bool,
+        /// Leaves out the stock-protocol part.
+        #[arg(long)]
+        no_stock: bool,
+        /// Plugin B of the stock part, against the Go plugin: `auto` is the Rust plugin when it
+        /// speaks net/rpc, else the Go plugin again (with a notice).
+        #[arg(long, value_enum, default_value_t = Subject::Auto)]
+        stock_subject: Subject,
+        /// Keeps the stock bench host's JSON (every round of every cell) in this file.
+        #[arg(long)]
+        stock_json: Option<PathBuf>,
     },
 }
 
@@ -36,7 +53,8 @@ enum Command {
 const LOG_ENV: &str = "MM_BENCH_LOG";
 
 fn main() -> ExitCode {
-    let Command::Compare { quick, out, no_python } = Cli::parse().command;
+    let Command::Compare { quick, out, no_python, stock_only, no_stock, stock_subject, stock_json } =
+        Cli::parse().command;
     if let Ok(filter) = std::env::var(LOG_ENV) {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
@@ -49,8 +67,15 @@ fn main() -> ExitCode {
     };
     let settings = if quick { Settings::quick() } else { Settings::full() };
     let mut command = String::from("cargo run -p mm-bench --release -- compare");
-    if quick {
-        command.push_str(" --quick");
+    for (set, flag) in
+        [(quick, " --quick"), (no_python && !stock_only, " --no-python"), (stock_only, " --stock-only")]
+    {
+        if set {
+            command.push_str(flag);
+        }
+    }
+    if stock_subject != Subject::Auto && !no_stock {
+        command.push_str(&format!(" --stock-subject {}", format!("{stock_subject:?}").to_lowercase()));
     }
     if let Some(out) = &out {
         command.push_str(&format!(" --out {}", out.display()));
@@ -59,30 +84,62 @@ fn main() -> ExitCode {
         Ok(path) => path,
         Err(e) => return fail(&e.to_string()),
     };
-    let python = if no_python {
-        Err("--no-python".to_string())
-    } else {
-        progress("preparing the Python baselines (grpcio, stubs from proto/)");
-        Python::prepare(Install::IfMissing).map_err(|e| e.to_string())
-    };
-    if let Err(why) = &python {
-        progress(&format!("without the Python baselines: {why}"));
+
+    let mut sections: Vec<(String, &str, &str)> = Vec::new();
+    if !stock_only {
+        let python = if no_python {
+            Err("--no-python".to_string())
+        } else {
+            progress("preparing the Python baselines (grpcio, stubs from proto/)");
+            Python::prepare(Install::IfMissing).map_err(|e| e.to_string())
+        };
+        if let Err(why) = &python {
+            progress(&format!("without the Python baselines: {why}"));
+        }
+        let result = runtime.block_on(Comparison::run(
+            &settings,
+            &rust_plugin,
+            python.as_ref().map_err(Clone::clone),
+            progress,
+        ));
+        let comparison = match result {
+            Ok(comparison) => comparison,
+            Err(e) => return fail(&e.to_string()),
+        };
+        let markdown = comparison.to_markdown(&command);
+        let _ = writeln!(std::io::stdout(), "{markdown}");
+        sections.push((markdown, report::BEGIN_MARKER, report::END_MARKER));
     }
-    let result = runtime.block_on(Comparison::run(
-        &settings,
-        &rust_plugin,
-        python.as_ref().map_err(Clone::clone),
-        progress,
-    ));
-    let comparison = match result {
-        Ok(comparison) => comparison,
-        Err(e) => return fail(&e.to_string()),
-    };
-    let markdown = comparison.to_markdown(&command);
-    let _ = writeln!(std::io::stdout(), "{markdown}");
+    if !no_stock {
+        match Go::find() {
+            Err(why) if stock_only => return fail(&format!("the stock part needs Go: {why}")),
+            Err(why) => progress(&format!("SKIPPED the stock-protocol part: {why}")),
+            Ok(go) => {
+                progress(&format!("the stock protocol, with Go {}", go.version()));
+                let result =
+                    runtime.block_on(stock::run(&settings.stock, &go, &rust_plugin, stock_subject, progress));
+                let comparison = match result {
+                    Ok(comparison) => comparison,
+                    Err(e) => return fail(&e.to_string()),
+                };
+                if let Some(path) = &stock_json {
+                    if let Err(e) = std::fs::write(path, &comparison.host_json) {
+                        return fail(&format!("cannot write {}: {e}", path.display()));
+                    }
+                    progress(&format!("wrote {}", path.display()));
+                }
+                let markdown = comparison.to_markdown(&command, &settings.stock);
+                let _ = writeln!(std::io::stdout(), "{markdown}");
+                sections.push((markdown, STOCK_BEGIN_MARKER, STOCK_END_MARKER));
+            }
+        }
+    }
     if let Some(out) = out {
-        let existing = std::fs::read_to_string(&out).unwrap_or_default();
-        if let Err(e) = std::fs::write(&out, report::splice(&existing, &markdown)) {
+        let mut document = std::fs::read_to_string(&out).unwrap_or_default();
+        for (markdown, begin, end) in &sections {
+            document = report::splice_between(&document, markdown, begin, end);
+        }
+        if let Err(e) = std::fs::write(&out, document) {
             return fail(&format!("cannot write {}: {e}", out.display()));
         }
         progress(&format!("wrote {}", out.display()));

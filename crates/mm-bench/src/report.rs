@@ -46,11 +46,11 @@ fn rate(per_second: f64) -> String {
     format!("{per_second:.0}/s")
 }
 
-fn ratio(r: f64) -> String {
+pub(crate) fn ratio(r: f64) -> String {
     if r.is_finite() { format!("{r:.2}x") } else { "n/a".into() }
 }
 
-fn mib(bytes: u64) -> String {
+pub(crate) fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
@@ -308,10 +308,16 @@ fn cell(s: &Summary) -> String {
 
 /// Puts `section` (with its markers) into `document`: replaces the marked part, or appends.
 pub fn splice(document: &str, section: &str) -> String {
-    if let (Some(begin), Some(end)) = (document.find(BEGIN_MARKER), document.find(END_MARKER))
+    splice_between(document, section, BEGIN_MARKER, END_MARKER)
+}
+
+/// Like [`splice`], with other markers (the stock part's
+/// [`STOCK_BEGIN_MARKER`](crate::stock::STOCK_BEGIN_MARKER)).
+pub fn splice_between(document: &str, section: &str, begin_marker: &str, end_marker: &str) -> String {
+    if let (Some(begin), Some(end)) = (document.find(begin_marker), document.find(end_marker))
         && begin < end
     {
-        let after = &document[end + END_MARKER.len()..];
+        let after = &document[end + end_marker.len()..];
         let after = after.strip_prefix('\n').unwrap_or(after);
         return format!("{}{section}{after}", &document[..begin]);
     }

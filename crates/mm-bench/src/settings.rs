@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::measure::Budget;
+use crate::stock::StockSettings;
 
 /// The sizes of a comparison run.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Settings {
     pub starts: usize,
     /// How long a started plugin idles before its RSS is read.
     pub idle_settle: Duration,
+    /// The stock-protocol part (the Go bench host's sizes).
+    pub stock: StockSettings,
 }
 
 impl Settings {
@@ -41,6 +44,7 @@ impl Settings {
             transfer_repeats: 3,
             starts: 10,
             idle_settle: Duration::from_millis(500),
+            stock: StockSettings::full(),
         }
     }
 
@@ -52,6 +56,7 @@ impl Settings {
             transfer_repeats: 1,
             starts: 3,
             idle_settle: Duration::from_millis(200),
+            stock: StockSettings::quick(),
             ..Settings::full()
         }
     }
@@ -68,6 +73,7 @@ impl Settings {
             transfer_repeats: 1,
             starts: 1,
             idle_settle: Duration::from_millis(20),
+            stock: StockSettings::smoke(),
         }
     }
 }
