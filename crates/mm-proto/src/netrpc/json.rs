@@ -120,30 +120,37 @@ impl<'de> Deserialize<'de> for Base64Bytes {
     }
 }
 
-impl StaticType for Base64Bytes {
-    fn static_type() -> &'static mm_gob::GoType {
-        &mm_gob::builtin::BYTES
-    }
+/// Implements gob's `[]byte` for a newtype over `Vec<u8>` (the JSON side differs per type).
+macro_rules! gob_bytes {
+    ($name:ident) => {
+        impl StaticType for $name {
+            fn static_type() -> &'static mm_gob::GoType {
+                &mm_gob::builtin::BYTES
+            }
+        }
+
+        impl Encode for $name {
+            fn go_type(&self) -> TypeRef {
+                TypeRef::from(&mm_gob::builtin::BYTES)
+            }
+            fn is_zero(&self) -> bool {
+                self.0.is_empty()
+            }
+            fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
+                w.bytes(&self.0);
+                Ok(())
+            }
+        }
+
+        impl Decode for $name {
+            fn decode(r: &mut ValueReader<'_>) -> mm_gob::Result<Self> {
+                r.bytes().map($name)
+            }
+        }
+    };
 }
 
-impl Encode for Base64Bytes {
-    fn go_type(&self) -> TypeRef {
-        TypeRef::from(&mm_gob::builtin::BYTES)
-    }
-    fn is_zero(&self) -> bool {
-        self.0.is_empty()
-    }
-    fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
-        w.bytes(&self.0);
-        Ok(())
-    }
-}
-
-impl Decode for Base64Bytes {
-    fn decode(r: &mut ValueReader<'_>) -> mm_gob::Result<Self> {
-        r.bytes().map(Base64Bytes)
-    }
-}
+gob_bytes!(Base64Bytes);
 
 /// Go `json.RawMessage`: bytes in gob, the JSON itself in JSON.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -172,30 +179,7 @@ impl<'de> Deserialize<'de> for RawJson {
     }
 }
 
-impl StaticType for RawJson {
-    fn static_type() -> &'static mm_gob::GoType {
-        &mm_gob::builtin::BYTES
-    }
-}
-
-impl Encode for RawJson {
-    fn go_type(&self) -> TypeRef {
-        TypeRef::from(&mm_gob::builtin::BYTES)
-    }
-    fn is_zero(&self) -> bool {
-        self.0.is_empty()
-    }
-    fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
-        w.bytes(&self.0);
-        Ok(())
-    }
-}
-
-impl Decode for RawJson {
-    fn decode(r: &mut ValueReader<'_>) -> mm_gob::Result<Self> {
-        r.bytes().map(RawJson)
-    }
-}
+gob_bytes!(RawJson);
 
 /// Go `interface{}`: an interface value in gob, its JSON form in JSON.
 #[derive(Debug, Clone, Default, PartialEq)]
