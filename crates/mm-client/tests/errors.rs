@@ -367,7 +367,7 @@ async fn a_stock_only_rpc_over_grpc_fails_at_once_as_unsupported() {
     assert_eq!(err.rpc(), Some("RestoreChannel"));
     assert_eq!(
         err.to_string(),
-        "RestoreChannel: the gRPC protocol has no such RPC; only the stock servers' net/rpc protocol has it"
+        "RestoreChannel: the gRPC protocol has no RPC RestoreChannel; only the stock servers' net/rpc protocol has it"
     );
     let toast = client.realtime().send_toast(&user_id(), "", "Saved.", "").await.unwrap_err();
     assert_eq!((toast.kind(), toast.rpc()), (ErrorKind::Unsupported, Some("SendToastMessage")));
