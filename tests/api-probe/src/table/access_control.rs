@@ -1,6 +1,5 @@
 //! Attribute-based access control (stock servers only: over gRPC these answer `Unsupported`).
 
-use mattermost_plugin::serde_json::json;
 use mattermost_plugin::types::{AccessControlPolicy, AccessControlPolicyRule, JsonMap, Timestamp, UserId};
 
 use super::{Entry, Vals, e, one, unit};
@@ -73,6 +72,8 @@ pub(super) fn entries() -> Vec<Entry> {
 
 #[cfg(test)]
 mod tests {
+    use mattermost_plugin::serde_json::json;
+
     use super::*;
 
     #[test]

@@ -115,7 +115,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let (remote, channel): (RemoteId, ChannelId) = (v.id(0), v.id(1));
             let info = FileInfo {
                 id: v.id(2),
-                creator_id: Some(v.id(3)),
+                user_id: v.id(3),
                 channel_id: Some(channel.clone()),
                 name: v.text("name"),
                 extension: "bin".into(),
