@@ -504,8 +504,9 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
             "==> Bundling Hello (Rust) 0.1.0 (com.example.hello)",
             "✓ plugin.json is valid",
             &format!("✓ plugin binary {}", binary.display()),
-            "plugin.json (server.runtime \"python\", server.executable \"server/plugin.py\")",
-            "venv/bin/python (the plugin binary, mode 0755)",
+            "plugin.json (server.executables: venv/bin/python for stock servers; server.runtime \"python\", \
+             server.executable \"server/plugin.py\" for gRPC servers)",
+            "venv/bin/python (the plugin binary, mode 0755: net/rpc on stock servers, gRPC on the fork)",
             &format!("✓ wrote {} (", archive.display()),
         ],
     );
@@ -557,12 +558,17 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
         assert_eq!(mode, 0o755, "executable after unpacking");
     }
 
-    // The manifest: the gRPC path, the stub as the executable on every platform, the rest kept.
+    // The manifest: the binary as the stock server's executable for this platform only, the
+    // gRPC path for the fork, the stub as the fallback on every other platform, the rest kept.
     let manifest = Manifest::from_dir(&plugin_dir).unwrap();
     let server = manifest.server.as_ref().unwrap();
     assert_eq!(server.runtime, "python");
     assert_eq!(server.executable, "server/plugin.py");
-    assert!(server.executables.is_empty());
+    assert_eq!(
+        server.executables.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+        [("linux-amd64", "venv/bin/python")]
+    );
+    assert_eq!(manifest.server_executable_for("linux-arm64"), Some("server/plugin.py"));
     for platform in ["linux-amd64", "linux-arm64", "darwin-arm64", "windows-amd64"] {
         let executable = manifest.server_executable_for(platform).unwrap();
         assert!(plugin_dir.join(executable).is_file(), "{platform} resolves to a file of the bundle");
@@ -588,10 +594,43 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
         assert!(String::from_utf8_lossy(&run.stderr).contains("is a native Rust plugin"));
     }
 
+    launch_like_a_stock_server(&plugin_dir, &manifest).await;
     let host = TestHost::start().await.unwrap();
     launch_like_the_server(&host, &plugin_dir).await;
     run_under_the_supervisor(&host, &plugin_dir).await;
     host.shutdown().await;
+}
+
+/// A stock server runs `server.executables["linux-amd64"]` directly, with go-plugin's
+/// environment and no `MATTERMOST_PLUGIN_API_TARGET`: the plugin answers with go-plugin's
+/// net/rpc handshake on a unix socket (the stock conformance test in Go runs such bundles on
+/// the real server code; this checks the bundle's side of it).
+async fn launch_like_a_stock_server(plugin_dir: &Path, manifest: &Manifest) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let executable = manifest.server_executable_for("linux-amd64").unwrap();
+    let mut child = tokio::process::Command::new(plugin_dir.join(executable))
+        .current_dir(plugin_dir)
+        .env_remove(API_TARGET_ENV)
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_MIN_PORT", "10000")
+        .env("PLUGIN_MAX_PORT", "25000")
+        .env("PLUGIN_PROTOCOL_VERSIONS", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the bundled binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line =
+        tokio::time::timeout(PATIENCE, lines.next_line()).await.expect("a handshake line").unwrap().unwrap();
+    let socket = line
+        .strip_prefix("1|1|unix|")
+        .and_then(|rest| rest.strip_suffix("|netrpc|"))
+        .unwrap_or_else(|| panic!("handshake line {line:?} is not 1|1|unix|<path>|netrpc|"));
+    assert!(Path::new(socket).exists(), "the plugin listens on {socket}");
+    child.kill().await.unwrap();
 }
 
 /// `venv/bin/python server/plugin.py` in the plugin folder with the server's environment:
@@ -653,7 +692,8 @@ async fn launch_like_the_server(host: &TestHost, plugin_dir: &Path) {
 async fn run_under_the_supervisor(host: &TestHost, plugin_dir: &Path) {
     let spec = PluginSpec::from_dir(plugin_dir).unwrap();
     assert_eq!(spec.program(), plugin_dir.join("venv/bin/python"));
-    assert_eq!(spec.argument(), "server/plugin.py");
+    // The manifest's executable for this platform, as the server resolves it: the binary itself.
+    assert_eq!(spec.argument(), "venv/bin/python");
     assert_eq!(spec.dir(), plugin_dir);
     let connection = host.start_plugin_spec(spec).await.expect("starts and activates");
     assert!(connection.implemented().contains("OnActivate"));

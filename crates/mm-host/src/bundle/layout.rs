@@ -1,6 +1,6 @@
 //! What goes into a bundle, and where: the rewritten manifest, the plugin binary in the
-//! interpreter's place, the stub the server passes as the argument, and the webapp and
-//! assets the manifest relies on.
+//! interpreter's place (which is also the stock server's executable), the stub the gRPC
+//! server passes as the argument, and the webapp and assets the manifest relies on.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -10,8 +10,10 @@ use serde_json::Value;
 use crate::manifest::{MANIFEST_FILE_NAME, Manifest, ManifestServer};
 
 use super::error::BundleError;
+use super::platform::Platform;
 
-/// Where the plugin binary sits: the server's gRPC path runs `<plugin>/venv/bin/python`.
+/// Where the plugin binary sits: the server's gRPC path runs `<plugin>/venv/bin/python`, and
+/// `server.executables["<platform>"]` names the same file, which a stock server runs directly.
 pub const BINARY_PATH: &str = "venv/bin/python";
 /// The file named by `server.executable`: the server passes it as the one argument, the
 /// plugin ignores it.
@@ -51,10 +53,16 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    /// The layout for `manifest` (already validated) with `binary` as the plugin program.
-    pub(crate) fn new(plugin_dir: &Path, manifest: &Manifest, binary: &Path) -> Result<Layout, BundleError> {
+    /// The layout for `manifest` (already validated) with `binary` as the plugin program for
+    /// `platform`.
+    pub(crate) fn new(
+        plugin_dir: &Path,
+        manifest: &Manifest,
+        binary: &Path,
+        platform: Platform,
+    ) -> Result<Layout, BundleError> {
         let mut layout = Layout { root: manifest.id.clone(), files: BTreeMap::new() };
-        let bundled = bundled_manifest(manifest);
+        let bundled = bundled_manifest(manifest, platform);
         let mut json = bundled.to_json_pretty();
         json.push('\n');
         layout.insert(MANIFEST_FILE_NAME, Source::Bytes(json.into_bytes()), FILE_MODE);
@@ -125,13 +133,25 @@ impl Layout {
     }
 }
 
-/// The manifest as the bundle ships it: the gRPC runtime, the stub as the executable for every
-/// platform (`executables` dropped, so no platform resolves to a file the bundle lacks), every
-/// other key as it was.
-pub fn bundled_manifest(manifest: &Manifest) -> Manifest {
+/// The manifest as the bundle ships it, for both kinds of server:
+///
+/// - `server.executables` names the plugin binary for `platform` only: a stock server runs that
+///   file directly, and the plugin, started without `MATTERMOST_PLUGIN_API_TARGET`, speaks
+///   go-plugin net/rpc. The source manifest's other entries are dropped, so no platform
+///   resolves to a file the bundle lacks.
+/// - `server.runtime` is `"python"`: the multi-language fork takes its gRPC path and runs
+///   `venv/bin/python` (the same binary) with the manifest's executable as an argument the
+///   plugin ignores. A stock server does not know the key and ignores it.
+/// - `server.executable` is the stub, the fallback for any other platform: it exists in the
+///   bundle and is not executable, so a server on the wrong platform fails to start it instead
+///   of running a binary for another machine.
+///
+/// Every other key stays as it was.
+pub fn bundled_manifest(manifest: &Manifest, platform: Platform) -> Manifest {
     let mut bundled = manifest.clone();
     let server = bundled.server.get_or_insert_with(ManifestServer::default);
     server.executables.clear();
+    server.executables.insert(platform.key().to_owned(), BINARY_PATH.to_owned());
     server.executable = STUB_PATH.to_owned();
     server.runtime = "python".to_owned();
     bundled

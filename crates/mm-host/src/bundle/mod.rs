@@ -1,20 +1,26 @@
-//! Plugin bundles: the `.tar.gz` a Mattermost server with gRPC plugin support installs.
+//! Plugin bundles: one `.tar.gz` per platform that both kinds of Mattermost server install:
+//! every stock server (go-plugin net/rpc) and the multi-language fork (gRPC).
 //!
 //! A bundle holds one folder named after the plugin id:
 //!
 //! ```text
-//! com.example.hello/plugin.json        the manifest, with server.runtime "python" and
+//! com.example.hello/plugin.json        the manifest: server.executables {"linux-amd64":
+//!                                      "venv/bin/python"}, server.runtime "python",
 //!                                      server.executable "server/plugin.py"
-//! com.example.hello/server/plugin.py   a stub: the server's one argument, ignored
+//! com.example.hello/server/plugin.py   a stub: the gRPC server's one argument, ignored
 //! com.example.hello/venv/bin/python    the plugin binary (mode 0755)
 //! com.example.hello/assets/...         when the plugin folder has them
 //! com.example.hello/webapp/dist/...
 //! ```
 //!
-//! The server takes its gRPC plugin path for a manifest with `server.runtime: "python"` and
-//! starts `<plugin>/venv/bin/python <server.executable>` in the plugin folder. Any program
-//! works in the interpreter's place, so the bundle puts the native plugin binary there; the
-//! plugin ignores its argument. [`bundle`] validates the manifest first
+//! A **stock server** ignores `server.runtime` (its manifest has no such key), picks
+//! `server.executables["<os>-<arch>"]` and runs the binary directly; started without
+//! `MATTERMOST_PLUGIN_API_TARGET`, the plugin speaks go-plugin net/rpc. **The fork** takes its
+//! gRPC plugin path for a manifest with `server.runtime: "python"` and starts
+//! `<plugin>/venv/bin/python <executable>` in the plugin folder, with
+//! `MATTERMOST_PLUGIN_API_TARGET` set. Any program works in the interpreter's place, so the
+//! bundle puts the native plugin binary there, once, for both; the plugin ignores its
+//! argument. See [`bundled_manifest`]. [`bundle`] validates the manifest first
 //! ([`Manifest::validate`]), builds the plugin in release mode for each platform (or takes a
 //! prebuilt binary), and writes `<out>/<id>-<version>-<platform>.tar.gz`, reproducibly.
 //!
@@ -209,7 +215,7 @@ pub fn bundle(
         platform::check_binary(&binary, platform)?;
         on_event(&BundleEvent::BinaryReady { platform, path: binary.clone() });
 
-        let layout = Layout::new(&options.plugin_dir, &manifest, &binary)?;
+        let layout = Layout::new(&options.plugin_dir, &manifest, &binary, platform)?;
         std::fs::create_dir_all(&out_dir).map_err(|e| BundleError::io("create folder", &out_dir, e))?;
         let path = out_dir.join(Bundle::file_name(&manifest, platform));
         let size = archive::write_archive(&layout, &path, archive::archive_mtime())?;

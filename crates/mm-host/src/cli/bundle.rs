@@ -68,8 +68,11 @@ fn show(printer: Printer, event: &BundleEvent) {
 /// its file count, then single files the manifest named.
 fn contents(files: &[String]) -> Vec<String> {
     let mut lines = vec![
-        format!("{MANIFEST_FILE_NAME} (server.runtime \"python\", server.executable \"{STUB_PATH}\")"),
-        format!("{BINARY_PATH} (the plugin binary, mode 0755)"),
+        format!(
+            "{MANIFEST_FILE_NAME} (server.executables: {BINARY_PATH} for stock servers; server.runtime \"python\", \
+             server.executable \"{STUB_PATH}\" for gRPC servers)"
+        ),
+        format!("{BINARY_PATH} (the plugin binary, mode 0755: net/rpc on stock servers, gRPC on the fork)"),
         format!("{STUB_PATH} (stub the server passes as the argument; the plugin ignores it)"),
     ];
     let mut folders: BTreeMap<&str, usize> = BTreeMap::new();
