@@ -1,3 +1,5 @@
+#![allow(clippy::print_stdout)]
+
 //! The net/rpc mapping of this repository's declarations builds without problems.
 
 use std::path::Path;

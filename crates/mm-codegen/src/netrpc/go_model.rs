@@ -64,11 +64,10 @@ pub(crate) fn emit(
     while let Some(go) = stack.pop() {
         let (name, desc) = surface.deref(&go)?;
         match desc.kind {
-            GoKind::Struct => {
-                if structs.insert(name.to_string()) {
-                    stack.extend(desc.fields.iter().map(|f| f.ty.clone()));
-                }
+            GoKind::Struct if structs.insert(name.to_string()) => {
+                stack.extend(desc.fields.iter().map(|f| f.ty.clone()));
             }
+            GoKind::Struct => {}
             GoKind::Slice | GoKind::Array => stack.push(desc.elem.clone()),
             GoKind::Map => {
                 stack.push(desc.key.clone());

@@ -389,13 +389,14 @@ impl Builder<'_> {
                 other => Err(format!("bytes as a Go {other:?}")),
             },
             scalar => {
-                let ok = match (scalar, desc.kind) {
-                    (FieldType::String, GoKind::String) | (FieldType::Bool, GoKind::Bool) => true,
-                    (FieldType::Int32 | FieldType::Int64, GoKind::Int) => true,
-                    (FieldType::Uint32 | FieldType::Uint64, GoKind::Uint) => true,
-                    (FieldType::Double | FieldType::Float, GoKind::Float) => true,
-                    _ => false,
-                };
+                let ok = matches!(
+                    (scalar, desc.kind),
+                    (FieldType::String, GoKind::String)
+                        | (FieldType::Bool, GoKind::Bool)
+                        | (FieldType::Int32 | FieldType::Int64, GoKind::Int)
+                        | (FieldType::Uint32 | FieldType::Uint64, GoKind::Uint)
+                        | (FieldType::Double | FieldType::Float, GoKind::Float)
+                );
                 if ok { Ok(Conv::Scalar) } else { Err(format!("{scalar:?} as a Go {:?}", desc.kind)) }
             }
         }
