@@ -6,16 +6,22 @@
 #
 #   bash tests/api-probe/stock-bundle.sh [OUT_DIR]     # prints the path of the .tar.gz
 #   STOCK_BUNDLES=apiprobe=$(bash tests/api-probe/stock-bundle.sh) bash tests/stock-conformance/run.sh
+#   API_PROBE_PROFILE=debug bash tests/api-probe/stock-bundle.sh   # a debug build (faster to build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$here/dist}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-cargo build --quiet --release -p mm-api-probe --manifest-path "$here/../../Cargo.toml" >&2
+profile="${API_PROBE_PROFILE:-release}"
+case "$profile" in
+release) cargo build --quiet --release -p mm-api-probe --manifest-path "$here/../../Cargo.toml" >&2 ;;
+debug) cargo build --quiet -p mm-api-probe --manifest-path "$here/../../Cargo.toml" >&2 ;;
+*) echo "API_PROBE_PROFILE must be release or debug, not $profile" >&2; exit 2 ;;
+esac
 target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$here/../../Cargo.toml" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-binary="$target_dir/release/mm-api-probe"
+binary="$target_dir/$profile/mm-api-probe"
 
 id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$here/plugin.json")"
 stage="$(mktemp -d)"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -149,6 +150,12 @@ func runProbe(t *testing.T, h *host) (*report.Report, []byte) {
 		t.Fatalf("GET /probe: %d %s", w.Code, tail(w.Body.String(), 2000))
 	}
 	raw := w.Body.Bytes()
+	if path := os.Getenv("STOCK_PROBE_REPORT"); path != "" {
+		// Kept for inspection, as the probe wrote it.
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			t.Logf("STOCK_PROBE_REPORT: %v", err)
+		}
+	}
 	var rep report.Report
 	if err := decodeReport(raw, &rep); err != nil {
 		t.Fatalf("report: %v\n%s", err, tail(string(raw), 2000))

@@ -310,7 +310,7 @@ impl Error {
     pub(crate) fn unsupported(method: &crate::rpc::RpcMethod, protocol: &str) -> Self {
         Error::new(
             ErrorKind::Unsupported,
-            format!("{protocol} has no such RPC; only the stock servers' net/rpc protocol has it"),
+            format!("{protocol} has no RPC {}; only the stock servers' net/rpc protocol has it", method.name),
         )
         .in_rpc(method.name)
     }

@@ -270,7 +270,7 @@ async fn plugin_http(
         proto: "HTTP/1.1".into(),
         proto_major: 1,
         proto_minor: 1,
-        header: request.headers.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect(),
+        header: request_header(request),
         request_uri: request.url.clone(),
         ..Default::default()
     };
@@ -308,6 +308,7 @@ async fn plugin_http(
                 error: None,
                 status_code: i32::try_from(reply.status_code).unwrap_or(500),
                 headers: join_headers(&reply.header),
+                header_values: header_values(&reply.header),
                 body,
             })
         }
@@ -321,6 +322,7 @@ async fn plugin_http(
                 error: None,
                 status_code: i32::try_from(response.status_code).unwrap_or(500),
                 headers: join_headers(&response.header),
+                header_values: header_values(&response.header),
                 body: reply.response_body,
             })
         }
@@ -331,8 +333,77 @@ async fn plugin_http(
     }
 }
 
-/// Repeated header values joined as HTTP allows (`a, b`): the contract's header map has one
-/// value per name.
+/// The request's headers as Go's `http.Header`: every value apart (from `header_values`
+/// when the caller set it, else the one value of `headers`), under Go's canonical names, as
+/// a Go plugin's `http.Request` would have them.
+fn request_header(request: &wire::PluginHttpRequest) -> mm_proto::netrpc::special::Header {
+    let mut header = mm_proto::netrpc::special::Header::new();
+    if request.header_values.is_empty() {
+        for (name, value) in &request.headers {
+            header.entry(canonical_header_name(name)).or_default().push(value.clone());
+        }
+    } else {
+        for (name, values) in &request.header_values {
+            header.entry(canonical_header_name(name)).or_default().extend(values.values.iter().cloned());
+        }
+    }
+    header
+}
+
+/// Go's `textproto.CanonicalMIMEHeaderKey`: the first letter and each letter after a hyphen
+/// upper case, the rest lower case (names with other characters than letters, digits and
+/// hyphens are left as they are, as Go does).
+fn canonical_header_name(name: &str) -> String {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return name.to_owned();
+    }
+    let mut upper = true;
+    name.chars()
+        .map(|c| {
+            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            upper = c == '-';
+            out
+        })
+        .collect()
+}
+
+/// Repeated header values joined as HTTP allows (`a, b`): the contract's one-value form.
 fn join_headers(header: &mm_proto::netrpc::special::Header) -> std::collections::HashMap<String, String> {
     header.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect()
+}
+
+/// Every value of every header, apart.
+fn header_values(
+    header: &mm_proto::netrpc::special::Header,
+) -> std::collections::HashMap<String, wire::StringList> {
+    header.iter().map(|(k, v)| (k.clone(), wire::StringList { values: v.clone() })).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_are_canonical_as_in_go() {
+        assert_eq!(canonical_header_name("x-probe"), "X-Probe");
+        assert_eq!(canonical_header_name("content-TYPE"), "Content-Type");
+        assert_eq!(canonical_header_name("mattermost-plugin-id"), "Mattermost-Plugin-Id");
+        assert_eq!(canonical_header_name("x_odd name"), "x_odd name");
+    }
+
+    #[test]
+    fn repeated_request_headers_stay_apart() {
+        let request = wire::PluginHttpRequest {
+            headers: [("x-probe".to_owned(), "one, two".to_owned())].into(),
+            header_values: [(
+                "x-probe".to_owned(),
+                wire::StringList { values: vec!["one".into(), "two".into()] },
+            )]
+            .into(),
+            ..Default::default()
+        };
+        assert_eq!(request_header(&request)["X-Probe"], vec!["one".to_owned(), "two".to_owned()]);
+        let joined_only = wire::PluginHttpRequest { header_values: Default::default(), ..request };
+        assert_eq!(request_header(&joined_only)["X-Probe"], vec!["one, two".to_owned()]);
+    }
 }

@@ -367,8 +367,24 @@ async fn a_stock_only_rpc_over_grpc_fails_at_once_as_unsupported() {
     assert_eq!(err.rpc(), Some("RestoreChannel"));
     assert_eq!(
         err.to_string(),
-        "RestoreChannel: the gRPC protocol has no such RPC; only the stock servers' net/rpc protocol has it"
+        "RestoreChannel: the gRPC protocol has no RPC RestoreChannel; only the stock servers' net/rpc protocol has it"
     );
     let toast = client.realtime().send_toast(&user_id(), "", "Saved.", "").await.unwrap_err();
     assert_eq!((toast.kind(), toast.rpc()), (ErrorKind::Unsupported, Some("SendToastMessage")));
+    let policy = client.access_control().get_policy("p").await.unwrap_err();
+    assert_eq!((policy.kind(), policy.rpc()), (ErrorKind::Unsupported, Some("GetAccessControlPolicy")));
+    assert!(policy.to_string().contains("gRPC"), "{policy}");
+    let options = mm_types::PropertyRequestOptions::acting_as("system");
+    let upsert = client.properties().upsert_values_with_options(Vec::new(), options).await.unwrap_err();
+    assert_eq!(
+        (upsert.kind(), upsert.rpc()),
+        (ErrorKind::Unsupported, Some("UpsertPropertyValuesWithOptions"))
+    );
+    let remote = mm_types::RemoteId::from_raw("r");
+    let image =
+        client.shared_channels().receive_profile_image(&remote, &user_id(), vec![1u8]).await.unwrap_err();
+    assert_eq!(
+        (image.kind(), image.rpc()),
+        (ErrorKind::Unsupported, Some("ReceiveSharedChannelProfileImageSyncMsg"))
+    );
 }

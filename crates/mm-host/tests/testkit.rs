@@ -149,6 +149,7 @@ async fn plugins_without_serve_http_answer_404_and_plugins_can_call_each_other()
             url: format!("/{ID}/echo"),
             headers: Default::default(),
             body: "between plugins".into(),
+            header_values: Default::default(),
         })
         .await
         .unwrap()

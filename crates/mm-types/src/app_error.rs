@@ -31,13 +31,16 @@ pub struct AppError {
     pub request_id: String,
     /// The HTTP status the server would answer with (0 when unset).
     pub status_code: i32,
-    /// Where the error was raised (a Go function name).
-    #[serde(rename = "where")]
+    /// Where the error was raised (a Go function name). Not in Mattermost's JSON (Go's
+    /// `json:"-"`): read when present, never written.
+    #[serde(rename = "where", skip_serializing)]
     pub location: String,
     /// Parameters of the translated message.
     pub params: Option<JsonMap>,
     /// Whether the message is final text, not a translation id (stock servers send it; the gRPC
-    /// protocol does not carry it).
+    /// protocol does not carry it). Not in Mattermost's JSON (Go's `json:"-"`): read when
+    /// present, never written.
+    #[serde(skip_serializing)]
     pub skip_translation: bool,
 }
 

@@ -85,6 +85,7 @@ pub struct Channel {
     /// Whether membership is managed by groups.
     pub group_constrained: Option<bool>,
     /// Whether automatic translation is on.
+    #[serde(rename = "autotranslation")]
     pub auto_translation: bool,
     /// Whether the channel is shared with remote clusters.
     pub shared: Option<bool>,

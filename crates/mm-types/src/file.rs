@@ -165,7 +165,9 @@ pub struct UploadSession {
     pub channel_id: Option<ChannelId>,
     /// The file name.
     pub filename: String,
-    /// Where the server stores the file.
+    /// Where the server stores the file. Not in Mattermost's JSON (Go's `json:"-"`; it
+    /// crosses between server and plugin): read when present, never written.
+    #[serde(skip_serializing)]
     pub path: String,
     /// The full size in bytes.
     pub file_size: i64,

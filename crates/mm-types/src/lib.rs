@@ -48,7 +48,8 @@
 //! | preferences | [`Preference`] |
 //! | groups | [`Group`], [`GroupMember`], [`GroupSyncable`], [`GroupSearchOpts`], [`CreateDefaultMembershipParams`] |
 //! | shared channels | [`SharedChannel`], [`RemoteCluster`], [`SyncMsg`], [`SyncResponse`], [`RegisterPluginOpts`], [`GetPostsSinceForSyncCursor`] |
-//! | properties | [`PropertyGroup`], [`PropertyField`], [`PropertyFieldSearchOpts`], [`PropertyValue`], [`PropertyValueSearchOpts`] |
+//! | properties | [`PropertyGroup`], [`PropertyField`], [`PropertyFieldSearchOpts`], [`PropertyValue`], [`PropertyValueSearchOpts`], [`PropertyRequestOptions`] |
+//! | access control (stock servers only) | [`AccessControlPolicy`], [`AccessControlPolicyRule`], [`CelExpressionError`], [`AccessDecision`], [`VisualExpression`], [`Condition`], [`AccessControlPolicyTestResponse`] |
 //! | notifications | [`PushNotification`], [`EmailNotification`], [`EmailNotificationContent`] |
 //! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
 //! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
@@ -71,6 +72,7 @@ mod id;
 pub mod json;
 mod timestamp;
 
+mod access_control;
 mod app_error;
 mod bot;
 mod channel;
@@ -98,6 +100,10 @@ mod team;
 mod user;
 mod websocket;
 
+pub use access_control::{
+    AccessControlPolicy, AccessControlPolicyRule, AccessControlPolicyTestResponse, AccessDecision,
+    CelExpressionError, Condition, VisualExpression,
+};
 pub use app_error::AppError;
 pub use bot::{Bot, BotGetOptions, BotPatch};
 pub use channel::{
@@ -139,8 +145,8 @@ pub use post::{
 };
 pub use preference::{Preference, PreferenceCategory};
 pub use property::{
-    PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyValue,
-    PropertyValueSearchOpts,
+    PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyRequestOptions,
+    PropertyValue, PropertyValueSearchOpts,
 };
 pub use shared_channel::{
     GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,

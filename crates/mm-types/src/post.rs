@@ -301,8 +301,11 @@ pub struct PostList {
     /// The id to page backward from.
     #[serde(with = "crate::id::empty_as_none")]
     pub prev_post_id: Option<PostId>,
-    /// Whether older posts are hidden by cloud limits.
-    pub first_inaccessible_post_time: bool,
+    /// When the first post hidden by cloud limits was created, if posts are hidden (Go's
+    /// `FirstInaccessiblePostTime`, 0 in JSON when none is). A gRPC server only says whether
+    /// posts are hidden: then the time is `Some` of the epoch.
+    #[serde(with = "crate::timestamp::zero_as_none")]
+    pub first_inaccessible_post_time: Option<Timestamp>,
     /// Whether there are more posts after this page.
     pub has_next: bool,
 }
@@ -324,8 +327,51 @@ impl PostList {
     }
 }
 
-wire_struct! {
-    PostList <=> wire::PostList { order, posts, next_post_id, prev_post_id, first_inaccessible_post_time, has_next }
+impl crate::convert::FromWire<wire::PostList> for PostList {
+    fn from_wire(wire: wire::PostList) -> crate::Result<Self> {
+        use crate::convert::field;
+        // The time when the server sent it (stock servers), else the contract's flag.
+        let first_inaccessible_post_time =
+            match (wire.first_inaccessible_post_at, wire.first_inaccessible_post_time) {
+                (0, false) => None,
+                (millis, _) => Some(Timestamp::from_millis(millis)),
+            };
+        Ok(PostList {
+            order: field(wire.order, "PostList", "order")?,
+            posts: field(wire.posts, "PostList", "posts")?,
+            next_post_id: field(wire.next_post_id, "PostList", "next_post_id")?,
+            prev_post_id: field(wire.prev_post_id, "PostList", "prev_post_id")?,
+            first_inaccessible_post_time,
+            has_next: wire.has_next,
+        })
+    }
+}
+
+impl crate::convert::IntoWire<wire::PostList> for PostList {
+    fn into_wire(self) -> wire::PostList {
+        wire::PostList {
+            order: self.order.into_wire(),
+            posts: self.posts.into_wire(),
+            next_post_id: self.next_post_id.into_wire(),
+            prev_post_id: self.prev_post_id.into_wire(),
+            first_inaccessible_post_time: self.first_inaccessible_post_time.is_some(),
+            first_inaccessible_post_at: self.first_inaccessible_post_time.map_or(0, Timestamp::as_millis),
+            has_next: self.has_next,
+        }
+    }
+}
+
+impl TryFrom<wire::PostList> for PostList {
+    type Error = crate::Error;
+    fn try_from(wire: wire::PostList) -> crate::Result<Self> {
+        crate::convert::FromWire::from_wire(wire)
+    }
+}
+
+impl From<PostList> for wire::PostList {
+    fn from(value: PostList) -> Self {
+        crate::convert::IntoWire::into_wire(value)
+    }
 }
 
 /// An emoji reaction by a user on a post.

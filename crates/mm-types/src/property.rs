@@ -225,3 +225,32 @@ wire_struct! {
         page, per_page, include_deleted, target_type, target_id, field_id,
     }
 }
+
+/// How a property write is attributed (`model.PropertyRequestOptions`), for the
+/// `*_with_options` property calls of stock servers.
+///
+/// Go's struct has no JSON tags, so its JSON key is the Go name (`ActingAsScope`).
+///
+/// ```
+/// use mm_types::PropertyRequestOptions;
+/// let options = PropertyRequestOptions::acting_as("system");
+/// assert_eq!(serde_json::to_value(&options).unwrap(), serde_json::json!({"ActingAsScope": "system"}));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PropertyRequestOptions {
+    /// The scope the caller acts as (empty: the plugin's own).
+    #[serde(rename = "ActingAsScope")]
+    pub acting_as_scope: String,
+}
+
+impl PropertyRequestOptions {
+    /// Options acting as `scope`.
+    pub fn acting_as(scope: impl Into<String>) -> Self {
+        PropertyRequestOptions { acting_as_scope: scope.into() }
+    }
+}
+
+wire_struct! {
+    PropertyRequestOptions <=> wire::PropertyRequestOptions { acting_as_scope }
+}

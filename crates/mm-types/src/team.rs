@@ -105,7 +105,9 @@ pub struct TeamMember {
     pub scheme_user: bool,
     /// Whether the member is an admin under the team's scheme.
     pub scheme_admin: bool,
-    /// When the user joined.
+    /// When the user joined. Not in Mattermost's JSON (Go's `json:"-"`; it crosses between
+    /// server and plugin): read when present, never written.
+    #[serde(skip_serializing)]
     pub create_at: Timestamp,
     /// Roles granted beyond the team scheme's (stock servers send it; the gRPC protocol does
     /// not carry it).

@@ -88,6 +88,10 @@ pub(crate) fn error_form(error: &Error) -> Value {
             if let Value::Object(fields) = j(app_error) {
                 out.extend(fields.into_iter().filter(|(k, v)| k != "params" || !v.is_null()));
             }
+            // Fields Go keeps out of Mattermost's JSON (`json:"-"`), which the protocol's error
+            // form has.
+            out.insert("where".into(), app_error.location.clone().into());
+            out.insert("skip_translation".into(), app_error.skip_translation.into());
         }
         None => {
             out.insert("kind".into(), "error".into());

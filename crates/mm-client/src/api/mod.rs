@@ -62,6 +62,7 @@ pub(crate) fn opt_id<T>(id: Option<&mm_types::Id<T>>) -> String {
     id.map(|id| id.as_str().to_owned()).unwrap_or_default()
 }
 
+mod access_control;
 mod bots;
 mod channels;
 mod commands;
@@ -85,6 +86,7 @@ mod system;
 mod teams;
 mod users;
 
+pub use access_control::AccessControl;
 pub use bots::{Bots, GetBots};
 pub use channels::Channels;
 pub use commands::Commands;

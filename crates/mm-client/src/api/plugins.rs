@@ -94,9 +94,12 @@ impl<M: Mode> Plugins<'_, M> {
     /// ```
     pub fn http(&self, request: http::Request<Bytes>) -> M::Output<http::Response<Bytes>> {
         let (parts, body) = request.into_parts();
+        // Both forms: the joined one for gRPC servers, every value apart for stock servers.
         let mut headers: HashMap<String, String> = HashMap::new();
+        let mut header_values: HashMap<String, wire::StringList> = HashMap::new();
         for (name, value) in &parts.headers {
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            header_values.entry(name.as_str().to_owned()).or_default().values.push(value.clone());
             headers
                 .entry(name.as_str().to_owned())
                 .and_modify(|joined| {
@@ -110,6 +113,7 @@ impl<M: Mode> Plugins<'_, M> {
             url: parts.uri.to_string(),
             headers,
             body,
+            header_values,
         };
         self.client.call(request, http_response)
     }
@@ -124,13 +128,22 @@ fn http_response(r: wire::PluginHttpResponse) -> Result<http::Response<Bytes>> {
         )?;
     let mut response = http::Response::new(r.body);
     *response.status_mut() = status;
-    for (name, value) in r.headers {
+    // Every value apart when the server kept them so (stock servers), else the joined form.
+    let headers: Vec<(String, Vec<String>)> = if r.header_values.is_empty() {
+        r.headers.into_iter().map(|(name, value)| (name, vec![value])).collect()
+    } else {
+        r.header_values.into_iter().map(|(name, values)| (name, values.values)).collect()
+    };
+    for (name, values) in headers {
         let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
             Error::malformed(format!("PluginHTTP answered the invalid header name {name:?}: {e}"))
         })?;
-        let value = http::HeaderValue::from_str(&value)
-            .map_err(|e| Error::malformed(format!("PluginHTTP answered an invalid value for {name}: {e}")))?;
-        response.headers_mut().append(name, value);
+        for value in values {
+            let value = http::HeaderValue::from_str(&value).map_err(|e| {
+                Error::malformed(format!("PluginHTTP answered an invalid value for {name}: {e}"))
+            })?;
+            response.headers_mut().append(name.clone(), value);
+        }
     }
     Ok(response)
 }

@@ -3,7 +3,8 @@
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyValue, PropertyValueId, wire,
+    PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyRequestOptions, PropertyValue,
+    PropertyValueId, wire,
 };
 
 use super::ids;
@@ -269,6 +270,99 @@ impl<'a, M: Mode> Properties<'a, M> {
         let request = wire::DeletePropertyValuesForFieldRequest {
             group_id: group_id.to_string(),
             field_id: field_id.to_string(),
+        };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// [`upsert_value`](Self::upsert_value) attributed as `options` say
+    /// (`UpsertPropertyValueWithOptions`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn upsert_value_with_options(
+        &self,
+        value: PropertyValue,
+        options: PropertyRequestOptions,
+    ) -> M::Output<PropertyValue> {
+        let request = wire::UpsertPropertyValueWithOptionsRequest {
+            value: Some(value.into_wire()),
+            options: Some(options.into_wire()),
+        };
+        self.client.call(request, |r| payload(r.value, "value"))
+    }
+
+    /// [`upsert_values`](Self::upsert_values) attributed as `options` say
+    /// (`UpsertPropertyValuesWithOptions`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn upsert_values_with_options(
+        &self,
+        values: Vec<PropertyValue>,
+        options: PropertyRequestOptions,
+    ) -> M::Output<Vec<PropertyValue>> {
+        let request = wire::UpsertPropertyValuesWithOptionsRequest {
+            values: values.into_wire(),
+            options: Some(options.into_wire()),
+        };
+        self.client.call(request, |r| from_wire(r.values))
+    }
+
+    /// [`delete_value`](Self::delete_value) attributed as `options` say
+    /// (`DeletePropertyValueWithOptions`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn delete_value_with_options(
+        &self,
+        group_id: &PropertyGroupId,
+        value_id: &PropertyValueId,
+        options: PropertyRequestOptions,
+    ) -> M::Output<()> {
+        let request = wire::DeletePropertyValueWithOptionsRequest {
+            group_id: group_id.to_string(),
+            value_id: value_id.to_string(),
+            options: Some(options.into_wire()),
+        };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// [`delete_values_for_target`](Self::delete_values_for_target) attributed as `options`
+    /// say (`DeletePropertyValuesForTargetWithOptions`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn delete_values_for_target_with_options(
+        &self,
+        group_id: &PropertyGroupId,
+        target_type: &str,
+        target_id: &str,
+        options: PropertyRequestOptions,
+    ) -> M::Output<()> {
+        let request = wire::DeletePropertyValuesForTargetWithOptionsRequest {
+            group_id: group_id.to_string(),
+            target_type: target_type.to_owned(),
+            target_id: target_id.to_owned(),
+            options: Some(options.into_wire()),
+        };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// [`delete_values_for_field`](Self::delete_values_for_field) attributed as `options` say
+    /// (`DeletePropertyValuesForFieldWithOptions`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn delete_values_for_field_with_options(
+        &self,
+        group_id: &PropertyGroupId,
+        field_id: &PropertyFieldId,
+        options: PropertyRequestOptions,
+    ) -> M::Output<()> {
+        let request = wire::DeletePropertyValuesForFieldWithOptionsRequest {
+            group_id: group_id.to_string(),
+            field_id: field_id.to_string(),
+            options: Some(options.into_wire()),
         };
         self.client.call(request, |_| Ok(()))
     }

@@ -1,11 +1,13 @@
 //! Shared channels and remote clusters.
 
+use bytes::Bytes;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    ChannelId, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId, SharedChannel, UserId, wire,
+    ChannelId, FileInfo, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId, SharedChannel, SyncMsg,
+    SyncResponse, UserId, wire,
 };
 
-use crate::client::{ApiClient, payload};
+use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::Mode;
 
 /// Shared channels and remote clusters: `client.shared_channels()`.
@@ -101,6 +103,70 @@ impl<M: Mode> SharedChannels<'_, M> {
         let request = wire::UninviteRemoteFromChannelRequest {
             channel_id: channel_id.to_string(),
             remote_id: remote_id.to_string(),
+        };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Unregisters a plugin remote by its remote id (`UnregisterPluginRemoteForSharedChannels`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn unregister_plugin_remote(&self, remote_id: &RemoteId) -> M::Output<()> {
+        let request =
+            wire::UnregisterPluginRemoteForSharedChannelsRequest { remote_id: remote_id.to_string() };
+        self.client.call(request, |_| Ok(()))
+    }
+
+    /// Hands the server a sync message that this plugin remote received for a shared
+    /// channel, as if a remote cluster had sent it; returns how far the sync got
+    /// (`ReceiveSharedChannelSyncMsg`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn receive_sync_msg(&self, remote_id: &RemoteId, msg: SyncMsg) -> M::Output<SyncResponse> {
+        let request = wire::ReceiveSharedChannelSyncMsgRequest {
+            remote_id: remote_id.to_string(),
+            sync_msg: Some(msg.into_wire()),
+        };
+        self.client.call(request, |r| from_wire(r.response.unwrap_or_default()))
+    }
+
+    /// Hands the server a file attachment this plugin remote received for a shared channel:
+    /// its info and its bytes; returns the file as stored (`ReceiveSharedChannelAttachmentSyncMsg`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn receive_attachment(
+        &self,
+        remote_id: &RemoteId,
+        channel_id: &ChannelId,
+        file_info: FileInfo,
+        data: impl Into<Bytes>,
+    ) -> M::Output<FileInfo> {
+        let request = wire::ReceiveSharedChannelAttachmentSyncMsgRequest {
+            remote_id: remote_id.to_string(),
+            channel_id: channel_id.to_string(),
+            file_info: Some(file_info.into_wire()),
+            data: data.into(),
+        };
+        self.client.call(request, |r| payload(r.file_info, "file_info"))
+    }
+
+    /// Hands the server a user's profile image this plugin remote received
+    /// (`ReceiveSharedChannelProfileImageSyncMsg`).
+    ///
+    /// Only the stock servers' net/rpc protocol has this RPC: over gRPC it fails at once with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported).
+    pub fn receive_profile_image(
+        &self,
+        remote_id: &RemoteId,
+        user_id: &UserId,
+        image: impl Into<Bytes>,
+    ) -> M::Output<()> {
+        let request = wire::ReceiveSharedChannelProfileImageSyncMsgRequest {
+            remote_id: remote_id.to_string(),
+            user_id: user_id.to_string(),
+            image: image.into(),
         };
         self.client.call(request, |_| Ok(()))
     }

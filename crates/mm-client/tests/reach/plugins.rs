@@ -53,6 +53,7 @@ pub async fn run(r: &mut Reach) {
             status_code: 201,
             headers: HashMap::from([("content-type".to_string(), "application/json".to_string())]),
             body: Bytes::from_static(b"{\"ok\":true}"),
+            header_values: HashMap::new(),
         }),
     );
     let request = http::Request::post("/com.example.other/api/sync?full=1")
@@ -73,6 +74,13 @@ pub async fn run(r: &mut Reach) {
                     ("content-type".to_string(), "application/json".to_string()),
                 ]),
                 body: Bytes::from_static(b"{\"since\":5}"),
+                header_values: HashMap::from([
+                    ("x-one".to_string(), wire::StringList { values: vec!["a".into(), "b".into()] }),
+                    (
+                        "content-type".to_string(),
+                        wire::StringList { values: vec!["application/json".into()] },
+                    ),
+                ]),
             },
         )
         .await;

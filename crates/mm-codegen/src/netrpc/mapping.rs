@@ -58,7 +58,7 @@ pub(crate) struct TypeOverride {
     /// Proto fields the Go type has no place for: never sent, left empty when received.
     #[serde(default)]
     pub(crate) proto_only: Vec<String>,
-    /// Go field -> the name of a conversion the runtime implements (`nonzero`, `string_set`...).
+    /// Go field -> the name of a conversion the runtime implements (`int_text`, `string_set`...).
     #[serde(default)]
     pub(crate) convert: BTreeMap<String, String>,
 }

@@ -58,13 +58,14 @@ impl Types {
             }
             TypeRef::Inline(id) => {
                 let fields = self.inline_fields.get(id).cloned().unwrap_or_default();
+                let go_type = id.split_once('@').map_or(id.as_str(), |(go, _)| go);
                 let parts: Vec<String> = fields
                     .iter()
                     .map(|(n, t)| {
                         format!("::mm_gob::Field {{ name: {n:?}, ty: || {} }}", self.expr(surface, t, views))
                     })
                     .collect();
-                (String::new(), format!("::mm_gob::Kind::Struct(&[{}])", parts.join(", ")))
+                (short_go_name(go_type), format!("::mm_gob::Kind::Struct(&[{}])", parts.join(", ")))
             }
             TypeRef::Slice(elem) => {
                 (String::new(), format!("::mm_gob::Kind::Slice(|| {})", self.expr(surface, elem, views)))
@@ -90,12 +91,28 @@ impl Types {
         self.inline_fields.insert(id.to_string(), fields);
     }
 
+    /// Registers the fields of `field`'s inline view (and of the inline views inside it), if
+    /// it is one.
+    fn register_inline(&mut self, field: &ViewField) {
+        let Source::Inline(view) = &field.source else { return };
+        let id = inline_id(&view.key.go_type, &view.key.message);
+        if self.inline_fields.contains_key(&id) {
+            return;
+        }
+        view.fields.iter().for_each(|f| self.register_inline(f));
+        let fields = view.fields.iter().map(|f| (f.go_name.clone(), field_type(f))).collect();
+        self.inline(&id, fields);
+    }
+
     fn struct_kind(
         &mut self,
         surface: &Surface,
         fields: &[ViewField],
         views: &BTreeMap<ViewKey, View>,
     ) -> String {
+        // An inline struct's fields must be known before its static is first written, which
+        // can happen here, before the emitter reaches the inline view itself.
+        fields.iter().for_each(|f| self.register_inline(f));
         let parts: Vec<String> = fields
             .iter()
             .map(|f| {

@@ -17,6 +17,7 @@ fn answer(status: u16, body: &str) -> wire::PluginHttpResponse {
         status_code: i32::from(status),
         headers: Default::default(),
         body: Bytes::copy_from_slice(body.as_bytes()),
+        header_values: Default::default(),
     }
 }
 
@@ -35,8 +36,16 @@ pub(crate) async fn forward(
     let mut builder = http::Request::builder()
         .method(request.method.as_str())
         .uri(format!("/plugins/{destination}/{rest}"));
-    for (name, value) in &request.headers {
-        builder = builder.header(name.as_str(), value.as_str());
+    if request.header_values.is_empty() {
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+    } else {
+        for (name, values) in &request.header_values {
+            for value in &values.values {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+        }
     }
     let http_request =
         match builder.header(PLUGIN_ID_HEADER, source).body(http_body_util::Full::new(request.body)) {
@@ -52,9 +61,18 @@ pub(crate) async fn forward(
         Err(e) => return answer(502, &format!("the plugin's answer broke off: {e}")),
     };
     let mut headers = std::collections::HashMap::new();
+    let mut header_values = std::collections::HashMap::new();
     for name in parts.headers.keys() {
-        let values: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let values: Vec<String> =
+            parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
         headers.insert(name.as_str().to_string(), values.join(", "));
+        header_values.insert(name.as_str().to_string(), wire::StringList { values });
     }
-    wire::PluginHttpResponse { error: None, status_code: i32::from(parts.status.as_u16()), headers, body }
+    wire::PluginHttpResponse {
+        error: None,
+        status_code: i32::from(parts.status.as_u16()),
+        headers,
+        body,
+        header_values,
+    }
 }

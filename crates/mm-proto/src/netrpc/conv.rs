@@ -136,14 +136,6 @@ conversion! {
 }
 
 conversion! {
-    /// A flag as a Go `int64` that is 0 when the flag is off.
-    nonzero: bool,
-    zero: |b| !*b,
-    encode: |b, w| { w.int(i64::from(*b)); Ok(()) },
-    decode: |r| Ok(r.int()? != 0)
-}
-
-conversion! {
     /// A sidebar category's sorting as a number (0 default, 1 manual, 2 recent, 3 alpha) as
     /// Go's `SidebarCategorySorting` string.
     sorting_index: i32,

@@ -64,6 +64,22 @@ pub(super) fn entries() -> Vec<Entry> {
             let id: ChannelId = v.id(0);
             unit(args![id], c.channels().delete(&id))
         }),
+        e("RestoreChannel", |c, v| {
+            let id: ChannelId = v.id(0);
+            unit(args![id], c.channels().restore(&id))
+        }),
+        e("GetChannelOfType", |c, v| {
+            let id: ChannelId = v.id(0);
+            one(args![id, ChannelType::Private], c.channels().get_of_type(&id, ChannelType::Private))
+        }),
+        e("RegisterChannelGuard", |c, v| {
+            let id: ChannelId = v.id(0);
+            unit(args![id], c.channels().register_guard(&id))
+        }),
+        e("UnregisterChannelGuard", |c, v| {
+            let id: ChannelId = v.id(0);
+            unit(args![id], c.channels().unregister_guard(&id))
+        }),
         e("GetPublicChannelsForTeam", |c, v| {
             let team: TeamId = v.id(0);
             one(args![team, 2, 20], c.channels().public_for_team(&team, 2, 20))

@@ -144,6 +144,12 @@ pub(super) fn entries() -> Vec<Entry> {
             let call = c.realtime().publish_websocket_event(&event, payload.clone(), broadcast);
             unit(vec![j(&event), j(&payload), reported], call)
         }),
+        e("SendToastMessage", |c, v| {
+            let user: UserId = v.id(0);
+            let (connection, message, position) = (v.raw_id(1), v.text("message"), v.text("position"));
+            let call = c.realtime().send_toast(&user, &connection, &message, &position);
+            unit(vec![j(&user), j(&connection), j(&message), json!({"position": position})], call)
+        }),
         e("PublishPluginClusterEvent", |c, v| {
             let event = PluginClusterEvent { id: v.text("event"), data: v.text("data").into_bytes().into() };
             let options = PluginClusterEventSendOptions {

@@ -25,6 +25,7 @@ macro_rules! args {
     };
 }
 
+mod access_control;
 mod bots;
 mod channels;
 mod commands;
@@ -89,6 +90,7 @@ pub(crate) fn all() -> Vec<Entry> {
         shared_channels::entries(),
         properties::entries(),
         misc::entries(),
+        access_control::entries(),
     ]
     .into_iter()
     .flatten()
@@ -169,6 +171,12 @@ pub(crate) fn with<T: Send + 'static>(
             Err(error) => Outcome { args, result: Vec::new(), error: Some(error_form(&error)) },
         }
     })
+}
+
+/// An entry that could not build its arguments: a probe failure in the report, no call.
+pub(crate) fn failed(args: Vec<Value>, why: impl std::fmt::Display) -> Pending {
+    let error = mattermost_plugin::serde_json::json!({ "kind": "probe_failure", "message": why.to_string() });
+    Box::pin(std::future::ready(Outcome { args, result: Vec::new(), error: Some(error) }))
 }
 
 #[cfg(test)]

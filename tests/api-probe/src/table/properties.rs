@@ -2,8 +2,8 @@
 
 use mattermost_plugin::serde_json::json;
 use mattermost_plugin::types::{
-    PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId, PropertyValue, PropertyValueId,
-    Timestamp,
+    PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId, PropertyRequestOptions,
+    PropertyValue, PropertyValueId, Timestamp,
 };
 
 use super::{Entry, Vals, e, one, unit};
@@ -132,6 +132,40 @@ pub(super) fn entries() -> Vec<Entry> {
                 .per_page(30)
                 .send();
             one(vec![j(&group), options], call)
+        }),
+        e("UpsertPropertyValueWithOptions", |c, v| {
+            let options = PropertyRequestOptions::acting_as(v.text("scope"));
+            one(args![value(v, 0), options], c.properties().upsert_value_with_options(value(v, 0), options))
+        }),
+        e("UpsertPropertyValuesWithOptions", |c, v| {
+            let options = PropertyRequestOptions::acting_as(v.text("scope"));
+            let values = vec![value(v, 0), value(v, 5)];
+            let reported = args![values, options];
+            one(reported, c.properties().upsert_values_with_options(values, options))
+        }),
+        e("DeletePropertyValueWithOptions", |c, v| {
+            let (group, id): (PropertyGroupId, PropertyValueId) = (v.id(0), v.id(1));
+            let options = PropertyRequestOptions::acting_as(v.text("scope"));
+            unit(args![group, id, options], c.properties().delete_value_with_options(&group, &id, options))
+        }),
+        e("DeletePropertyValuesForTargetWithOptions", |c, v| {
+            let group: PropertyGroupId = v.id(0);
+            let options = PropertyRequestOptions::acting_as(v.text("scope"));
+            let call = c.properties().delete_values_for_target_with_options(
+                &group,
+                "post",
+                &v.raw_id(1),
+                options.clone(),
+            );
+            unit(args![group, "post", v.raw_id(1), options], call)
+        }),
+        e("DeletePropertyValuesForFieldWithOptions", |c, v| {
+            let (group, field): (PropertyGroupId, PropertyFieldId) = (v.id(0), v.id(1));
+            let options = PropertyRequestOptions::acting_as(v.text("scope"));
+            unit(
+                args![group, field, options],
+                c.properties().delete_values_for_field_with_options(&group, &field, options),
+            )
         }),
     ]
 }

@@ -2,12 +2,13 @@
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ChannelId, ChannelType, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId, SharedChannel,
-    Timestamp, UserId,
+    ChannelId, ChannelType, FileInfo, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId,
+    SharedChannel, SyncMsg, Timestamp, UserId,
 };
 
 use super::{Entry, Vals, e, one, unit, with};
-use crate::report::j;
+use crate::report::{base64, digest, j};
+use crate::table::plugins::stream;
 
 fn shared(v: Vals) -> SharedChannel {
     SharedChannel {
@@ -91,6 +92,47 @@ pub(super) fn entries() -> Vec<Entry> {
         e("UninviteRemoteFromChannel", |c, v| {
             let (channel, remote): (ChannelId, RemoteId) = (v.id(0), v.id(1));
             unit(args![channel, remote], c.shared_channels().uninvite_remote(&channel, &remote))
+        }),
+        e("UnregisterPluginRemoteForSharedChannels", |c, v| {
+            let remote: RemoteId = v.id(0);
+            unit(args![remote], c.shared_channels().unregister_plugin_remote(&remote))
+        }),
+        e("ReceiveSharedChannelSyncMsg", |c, v| {
+            let remote: RemoteId = v.id(0);
+            let msg = json!({
+                "id": v.raw_id(1),
+                "channel_id": v.raw_id(2),
+                "posts": [{"id": v.raw_id(3), "channel_id": v.raw_id(2), "message": v.text("post")}],
+                "mention_transforms": {"probe": v.text("mention")},
+            });
+            let call = match SyncMsg::from_value(&msg) {
+                Ok(sync) => c.shared_channels().receive_sync_msg(&remote, sync),
+                Err(e) => return super::failed(vec![j(&remote), msg], e),
+            };
+            one(vec![j(&remote), msg], call)
+        }),
+        e("ReceiveSharedChannelAttachmentSyncMsg", |c, v| {
+            let (remote, channel): (RemoteId, ChannelId) = (v.id(0), v.id(1));
+            let info = FileInfo {
+                id: v.id(2),
+                user_id: v.id(3),
+                channel_id: Some(channel.clone()),
+                name: v.text("name"),
+                extension: "bin".into(),
+                size: 64 * 1024 + 123,
+                mime_type: "application/octet-stream".into(),
+                create_at: Timestamp::from_millis(1_700_000_000_000),
+                ..Default::default()
+            };
+            let data = stream();
+            let reported = vec![j(&remote), j(&channel), j(&info), digest(&data)];
+            one(reported, c.shared_channels().receive_attachment(&remote, &channel, info, data))
+        }),
+        e("ReceiveSharedChannelProfileImageSyncMsg", |c, v| {
+            let (remote, user): (RemoteId, UserId) = (v.id(0), v.id(1));
+            let image = v.text("image").into_bytes();
+            let reported = vec![j(&remote), j(&user), base64(&image)];
+            unit(reported, c.shared_channels().receive_profile_image(&remote, &user, image))
         }),
     ]
 }

@@ -203,6 +203,11 @@ async fn the_probe_reaches_every_grpc_method_with_its_arguments() {
         panic!("{} methods failed:\n{}\nlog: {}", problems.len(), text.join("\n"), plugin.stderr());
     }
     assert_eq!(reached, grpc.len(), "every gRPC method is reached");
+    assert!(missing.is_empty(), "stock plugin.API methods not in the probe's table: {missing:?}");
+    // Every stock method the gRPC contract lacks is in the table and answered Unsupported.
+    let want_stock_only: Vec<&String> = go.keys().filter(|n| !grpc.contains_key(*n)).collect();
+    assert_eq!(stock_only, want_stock_only, "the stock-only methods answered Unsupported");
+    assert_eq!(stock_only.len(), 22, "server/public v0.4.4 has 22 methods the gRPC contract lacks");
 }
 
 fn is_zero(value: &Json) -> bool {
