@@ -48,9 +48,7 @@ impl<P: Plugin> Service for HookServer<P> {
                 let hook = if method == "ServeHTTP" { Hook::ServeHttp } else { Hook::ServeMetrics };
                 let call: ServeHttpArgs = args.decode()?;
                 let (dispatcher, broker) = (self.dispatcher.clone(), self.broker.clone());
-                Ok(Call::new(
-                    async move { super::http::serve(dispatcher, broker, hook, call).await.map(|()| ()) },
-                ))
+                Ok(Call::new(async move { super::http::serve(dispatcher, broker, hook, call).await }))
             }
             "FileWillBeUploaded" => {
                 let call: FileWillBeUploadedArgs = args.decode()?;

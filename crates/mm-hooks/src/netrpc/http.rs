@@ -192,18 +192,18 @@ impl ResponseWriter {
                     break;
                 }
             };
-            if let Some(init) = part.init {
-                if let Err(e) = self.write_head(init).await {
-                    tracing::debug!("the HTTP client went away: {e}");
-                    return;
-                }
+            if let Some(init) = part.init
+                && let Err(e) = self.write_head(init).await
+            {
+                tracing::debug!("the HTTP client went away: {e}");
+                return;
             }
             pending.extend_from_slice(&part.body_chunk);
-            if pending.len() >= WRITE_CHUNK || (part.flush && !pending.is_empty()) {
-                if let Err(e) = self.write(pending.split().freeze()).await {
-                    tracing::debug!("the HTTP client went away: {e}");
-                    return;
-                }
+            if (pending.len() >= WRITE_CHUNK || (part.flush && !pending.is_empty()))
+                && let Err(e) = self.write(pending.split().freeze()).await
+            {
+                tracing::debug!("the HTTP client went away: {e}");
+                return;
             }
             if part.flush {
                 self.flush().await;
