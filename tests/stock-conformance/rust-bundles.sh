@@ -19,7 +19,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
 cargo build --quiet --release --locked --manifest-path "$root/Cargo.toml" \
-    -p mm-hooks --bin all_hooks \
+    --bins -p mm-hooks \
     -p mm-example-hello -p mm-example-http-stream -p mm-example-blocking >&2
 target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"

@@ -270,7 +270,7 @@ async fn plugin_http(
         proto: "HTTP/1.1".into(),
         proto_major: 1,
         proto_minor: 1,
-        header: request.headers.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect(),
+        header: request.headers.iter().map(|(k, v)| (go_header_key(k), vec![v.clone()])).collect(),
         request_uri: request.url.clone(),
         ..Default::default()
     };
@@ -333,6 +333,40 @@ async fn plugin_http(
 
 /// Repeated header values joined as HTTP allows (`a, b`): the contract's header map has one
 /// value per name.
+/// Go's canonical form of a header name (`x-inter` → `X-Inter`), the form the keys of a Go
+/// `http.Header` have: `http::HeaderMap` names are lower-case, and a Go handler's
+/// `Header.Get("X-Inter")` does not find the key `x-inter`. A name with a byte outside
+/// HTTP's token set stays as it is, as in Go.
+fn go_header_key(name: &str) -> String {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if !name.bytes().all(token) {
+        return name.to_owned();
+    }
+    let mut upper = true;
+    name.chars()
+        .map(|c| {
+            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            upper = c == '-';
+            out
+        })
+        .collect()
+}
+
 fn join_headers(header: &mm_proto::netrpc::special::Header) -> std::collections::HashMap<String, String> {
     header.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_header_key;
+
+    #[test]
+    fn header_names_cross_in_go_canonical_form() {
+        assert_eq!(go_header_key("x-inter"), "X-Inter");
+        assert_eq!(go_header_key("mattermost-plugin-id"), "Mattermost-Plugin-Id");
+        assert_eq!(go_header_key("CONTENT-TYPE"), "Content-Type");
+        assert_eq!(go_header_key("x-a_b"), "X-A_b");
+        // Not a token: left alone, as Go's CanonicalMIMEHeaderKey does.
+        assert_eq!(go_header_key("bad name"), "bad name");
+    }
 }
