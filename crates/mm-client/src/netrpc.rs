@@ -351,10 +351,12 @@ fn request_header(request: &wire::PluginHttpRequest) -> mm_proto::netrpc::specia
 }
 
 /// Go's `textproto.CanonicalMIMEHeaderKey`: the first letter and each letter after a hyphen
-/// upper case, the rest lower case (names with other characters than letters, digits and
-/// hyphens are left as they are, as Go does).
+/// upper case, the rest lower case (`http::HeaderMap` names are lower case, and a Go handler's
+/// `Header.Get("X-Inter")` does not find `x-inter`). A name with a byte outside HTTP's token
+/// set stays as it is, as in Go.
 fn canonical_header_name(name: &str) -> String {
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if !name.bytes().all(token) {
         return name.to_owned();
     }
     let mut upper = true;
@@ -388,6 +390,7 @@ mod tests {
         assert_eq!(canonical_header_name("x-probe"), "X-Probe");
         assert_eq!(canonical_header_name("content-TYPE"), "Content-Type");
         assert_eq!(canonical_header_name("mattermost-plugin-id"), "Mattermost-Plugin-Id");
+        assert_eq!(canonical_header_name("x-a_b"), "X-A_b");
         assert_eq!(canonical_header_name("x_odd name"), "x_odd name");
     }
 

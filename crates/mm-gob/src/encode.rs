@@ -124,7 +124,18 @@ impl Encoder {
             added_shapes: Vec::new(),
             max_depth: self.max_depth,
         };
-        let result = st.top_level(value).and_then(|()| st.finish(out));
+        // An `Encode` impl that panics fails this value only: the stream's type table is
+        // restored below as for an error, so the next value still encodes.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| st.top_level(value)))
+            .unwrap_or_else(|panic| {
+                let text = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a non-text panic".into());
+                Err(Error::new(ErrorKind::InvalidValue, format!("encoding the value panicked: {text}")))
+            })
+            .and_then(|()| st.finish(out));
         match result {
             Ok(()) => self.next_id = st.next_id,
             Err(_) => {
@@ -808,6 +819,39 @@ mod tests {
             p: Option<i64> = "P",
             q: Option<Three> = "Q",
         }
+    }
+
+    /// Claims `Three`'s type, then panics half-way through its value.
+    struct PanicsMidValue;
+
+    impl Encode for PanicsMidValue {
+        fn go_type(&self) -> TypeRef {
+            Three::default().go_type()
+        }
+
+        fn is_zero(&self) -> bool {
+            false
+        }
+
+        fn encode(&self, w: &mut ValueWriter<'_>) -> Result<()> {
+            let _ = w;
+            panic!("a broken Encode impl");
+        }
+    }
+
+    #[test]
+    fn a_panicking_value_fails_alone_and_the_stream_goes_on() {
+        let mut encoder = Encoder::new();
+        let mut out = Vec::new();
+        let error = encoder.encode(&PanicsMidValue, &mut out).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidValue);
+        assert!(error.to_string().contains("a broken Encode impl"), "{error}");
+        // The type `Three` was not defined on the stream: the next value defines it, as on a
+        // fresh stream.
+        let three = Three { a: 1, b: "x".into(), c: true };
+        let mut next = Vec::new();
+        encoder.encode(&three, &mut next).unwrap();
+        assert_eq!(next, encode(&three));
     }
 
     #[test]

@@ -57,6 +57,26 @@ fn plugin_context() -> wire::PluginContext {
     }
 }
 
+/// A JSON object as the `google.protobuf.Struct` the wire carries.
+fn json_struct(value: &Value) -> prost_types::Struct {
+    fn kind(value: &Value) -> prost_types::Value {
+        use prost_types::value::Kind;
+        let kind = match value {
+            Value::Null => Kind::NullValue(0),
+            Value::Bool(b) => Kind::BoolValue(*b),
+            Value::Number(n) => Kind::NumberValue(n.as_f64().unwrap()),
+            Value::String(s) => Kind::StringValue(s.clone()),
+            Value::Array(items) => {
+                Kind::ListValue(prost_types::ListValue { values: items.iter().map(kind).collect() })
+            }
+            Value::Object(_) => Kind::StructValue(json_struct(value)),
+        };
+        prost_types::Value { kind: Some(kind) }
+    }
+    let Value::Object(map) = value else { panic!("not an object: {value}") };
+    prost_types::Struct { fields: map.iter().map(|(k, v)| (k.clone(), kind(v))).collect() }
+}
+
 fn json_bytes(value: Value) -> Bytes {
     Bytes::from(serde_json::to_vec(&value).unwrap())
 }
@@ -178,7 +198,7 @@ async fn every_hook_end_to_end() {
         .into_inner();
     assert_eq!(r.error, None);
     let saved: Value = serde_json::from_slice(&r.modified_config.unwrap().config_json).unwrap();
-    assert_eq!(saved["PluginSettings"]["FixtureTouched"], json!(true));
+    assert_eq!(saved["PluginSettings"]["Plugins"]["fixture"], json!({"touched": true}));
     assert_eq!(saved["ServiceSettings"]["SiteURL"], json!("https://chat.example.com"));
     let r = hooks
         .configuration_will_be_saved(req(wire::ConfigurationWillBeSavedRequest {
@@ -236,6 +256,30 @@ async fn every_hook_end_to_end() {
     let r = hooks.message_will_be_posted(req(will_be_posted("dismiss"))).await.unwrap().into_inner();
     assert_eq!((r.modified_post, r.rejection_reason.as_str()), (None, DISMISS_POST_REASON));
     assert_eq!(DISMISS_POST_REASON, "plugin.message_will_be_posted.dismiss_post");
+    // `props` echoes the props it got; `clear` empties the message and drops `keep_me`, which
+    // gRPC carries (a stock server merges the reply into its post and keeps both).
+    let with_props = |message: &str| {
+        let mut request = will_be_posted(message);
+        let props = json!({"keep_me": "still here", "n": 1, "nested": {"k": [true, "x"]}});
+        request.post.as_mut().unwrap().props = Some(json_struct(&props));
+        request
+    };
+    let r = hooks.message_will_be_posted(req(with_props("props"))).await.unwrap().into_inner();
+    let props = r.modified_post.expect("replaced").props.expect("props");
+    assert_eq!(
+        props.fields["echo"],
+        prost_types::Value {
+            kind: Some(prost_types::value::Kind::StructValue(json_struct(
+                &json!({"keep_me": "still here", "n": 1, "nested": {"k": [true, "x"]}})
+            )))
+        }
+    );
+    let r = hooks.message_will_be_posted(req(with_props("clear"))).await.unwrap().into_inner();
+    let cleared = r.modified_post.expect("replaced");
+    let props = cleared.props.expect("props");
+    assert_eq!(cleared.message, "");
+    assert!(!props.fields.contains_key("keep_me"));
+    assert_eq!(props.fields["cleared"].kind, Some(prost_types::value::Kind::BoolValue(true)));
     cover(Hook::MessageWillBePosted);
 
     let r = hooks
@@ -415,6 +459,17 @@ async fn every_hook_end_to_end() {
         .into_inner();
     let content = r.modified_content.expect("replaced");
     assert_eq!((content.subject.as_str(), content.title.as_str()), ("[fixture] New message", "Hi"));
+    let r = hooks
+        .email_notification_will_be_sent(req(wire::EmailNotificationWillBeSentRequest {
+            context: None,
+            email_notification: Some(wire::EmailNotificationJson {
+                notification_json: json_bytes(json!({"subject": "your secret", "recipient_id": id('u')})),
+            }),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.modified_content, r.rejection_reason.as_str()), (None, "no secrets in email subjects"));
     cover(Hook::EmailNotificationWillBeSent);
 
     hooks
@@ -491,16 +546,16 @@ async fn every_hook_end_to_end() {
         assert!(journal.contains(entry), "{entry} missing from {journal}");
     }
 
-    let saml = |allowed: bool| wire::OnSamlLoginRequest {
+    let saml = |name_id: &str| wire::OnSamlLoginRequest {
         context: None,
         plugin_context: None,
         user: Some(user("carol")),
         assertion: Some(wire::SamlAssertionInfoJson {
-            assertion_json: json_bytes(json!({"allowed": allowed})),
+            assertion_json: json_bytes(json!({"NameID": name_id, "SessionIndex": "idx-1"})),
         }),
     };
-    assert_eq!(hooks.on_saml_login(req(saml(true))).await.unwrap().into_inner().error, None);
-    let error = hooks.on_saml_login(req(saml(false))).await.unwrap().into_inner().error.expect("denied");
+    assert_eq!(hooks.on_saml_login(req(saml("carol@example.com"))).await.unwrap().into_inner().error, None);
+    let error = hooks.on_saml_login(req(saml("denied"))).await.unwrap().into_inner().error.expect("denied");
     assert_eq!(
         (error.id.as_str(), error.message.as_str(), error.status_code),
         ("plugin.fixture.saml_denied", "SAML login denied.", 403)

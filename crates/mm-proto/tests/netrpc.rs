@@ -184,6 +184,11 @@ fn the_captured_message_will_be_posted_decodes_and_its_props_keep_their_go_types
     changed.message.push_str(" [seen by rust]");
     let mut props = props;
     props.fields.insert("rust".into(), prost_types::Value { kind: Some(Kind::BoolValue(true)) });
+    // A copy of the received props one level deeper keeps their Go types too; a new value
+    // equal to nothing received stays a float64.
+    let mut echo = post.props.clone().expect("props");
+    echo.fields.insert("fresh".into(), prost_types::Value { kind: Some(Kind::NumberValue(2.0)) });
+    props.fields.insert("echo".into(), prost_types::Value { kind: Some(Kind::StructValue(echo)) });
     changed.props = Some(props);
     let response =
         v1::MessageWillBePostedResponse { modified_post: Some(changed), rejection_reason: String::new() };
@@ -205,6 +210,10 @@ fn the_captured_message_will_be_posted_decodes_and_its_props_keep_their_go_types
     assert_eq!(k.name(), "[]interface {}");
     let second = k.value().as_slice().and_then(|items| items[1].as_interface()).expect("k[1]");
     assert_eq!((second.name(), second.value()), ("float64", &Value::Float(1.5)));
+    let echo = iface("echo");
+    let echoed = |key: &str| echo.value().get(key).and_then(Value::as_interface).cloned().expect(key);
+    assert_eq!((echoed("count").name(), echoed("count").value()), ("int", &Value::Int(2)));
+    assert_eq!((echoed("fresh").name(), echoed("fresh").value()), ("float64", &Value::Float(2.0)));
     let message = value.field("A").and_then(|post| post.field("Message")).and_then(Value::as_str);
     assert_eq!(message, Some("hello from the host [seen by rust]"));
 }

@@ -3,9 +3,10 @@
 //! Many plugins wrap a synchronous library. Calling it from a hook would stall the async
 //! runtime that serves every other hook, so this plugin runs it on a worker thread of its own:
 //!
-//! - `OnActivate` starts the worker thread; the thread connects a
-//!   [`client::blocking::Client`](mattermost_plugin::client::blocking::Client) (from the same
-//!   `MATTERMOST_PLUGIN_API_TARGET` the async client uses) and registers `/wordcount`;
+//! - `OnActivate` starts the worker thread with a
+//!   [`client::blocking::Client`](mattermost_plugin::client::blocking::Client) (`cx.blocking_client()`:
+//!   the hook's own connection, so it works on a gRPC and on a stock server) and the thread
+//!   registers `/wordcount`;
 //! - `MessageHasBeenPosted` hands the message to the worker and returns at once;
 //! - the worker counts the words ([`count_words`], plain sync code) and keeps the totals in the
 //!   KV store with blocking calls (`kv().json().modify(..)`);
@@ -60,12 +61,13 @@ impl WordCounter {
 
 #[mattermost_plugin::plugin]
 impl Plugin for WordCounter {
-    async fn on_activate(&self, _cx: &Context) -> Result<(), HookError> {
+    async fn on_activate(&self, cx: &Context) -> Result<(), HookError> {
+        let client = cx.blocking_client()?;
         let (jobs, inbox) = mpsc::channel();
         let (ready_tx, ready_rx) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("word-counter".to_owned())
-            .spawn(move || worker_main(inbox, ready_tx))
+            .spawn(move || worker_main(client, inbox, ready_tx))
             .map_err(|e| HookError::msg(format!("cannot start the worker thread: {e}")))?;
         // The thread connects and registers the command; wait for that without blocking.
         match ready_rx.await {
@@ -105,19 +107,18 @@ impl Plugin for WordCounter {
 }
 
 /// The worker thread: plain synchronous code with the blocking client.
-fn worker_main(inbox: mpsc::Receiver<Job>, ready: oneshot::Sender<Result<(), String>>) {
+fn worker_main(
+    client: blocking::Client,
+    inbox: mpsc::Receiver<Job>,
+    ready: oneshot::Sender<Result<(), String>>,
+) {
     // A plain thread has no async runtime, so blocking calls are allowed here; the client
-    // drives its connection on a small runtime of its own.
-    let client = match blocking::Client::from_env().and_then(|client| {
-        let command = Command::new("wordcount").with_auto_complete("Words counted so far", "");
-        client.commands().register(command).map(|()| client)
-    }) {
-        Ok(client) => client,
-        Err(error) => {
-            let _ = ready.send(Err(error.to_string()));
-            return;
-        }
-    };
+    // runs each call on the plugin's runtime and waits for it.
+    let command = Command::new("wordcount").with_auto_complete("Words counted so far", "");
+    if let Err(error) = client.commands().register(command) {
+        let _ = ready.send(Err(error.to_string()));
+        return;
+    }
     let _ = ready.send(Ok(()));
     for job in inbox {
         match job {

@@ -107,17 +107,33 @@ impl Path {
     }
 
     /// The remembered Go value for this place, if it converts to `value`.
+    ///
+    /// This place first; then the same path with its leading segments dropped, so that a value
+    /// the plugin copied deeper (`props["echo"] = props.clone()` puts `n` at `echo/n`) keeps
+    /// the Go type it arrived with, as it would in a Go plugin.
     pub(crate) fn remembered(&self, value: &prost_types::Value) -> Option<Interface> {
-        let original = STATE.with(|s| {
+        // The candidates are taken out first: projecting one converts a Go value, which
+        // borrows the state again.
+        let candidates: Vec<Interface> = STATE.with(|s| {
             let state = s.borrow();
-            let map = state.as_ref()?.applying.as_ref()?;
-            map.get(&self.key()).cloned()
-        })?;
-        let projected = super::values::value_from_go(
-            &mm_gob::Value::Interface(Some(Box::new(original.clone()))),
-            &mut scratch(),
-        );
-        (projected == *value).then_some(original)
+            let Some(map) = state.as_ref().and_then(|state| state.applying.as_ref()) else {
+                return Vec::new();
+            };
+            let last = self.segments.len().saturating_sub(1);
+            (0..=last)
+                .filter_map(|start| {
+                    let key = (self.occurrence, self.segments.get(start..).unwrap_or_default().join("/"));
+                    map.get(&key).cloned()
+                })
+                .collect()
+        });
+        candidates.into_iter().find(|original| {
+            let projected = super::values::value_from_go(
+                &mm_gob::Value::Interface(Some(Box::new(original.clone()))),
+                &mut scratch(),
+            );
+            projected == *value
+        })
     }
 }
 
