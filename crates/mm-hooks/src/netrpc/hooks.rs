@@ -74,7 +74,12 @@ impl<P: Plugin> Service for HookServer<P> {
                         .call_message(hook, request, CallOptions::new().panic_fails_call())
                         .await
                         .map_err(|f| f.to_string())?;
-                    Ok(Reply::new(ErasedReply { message: response, view: codec.response, memory }))
+                    Ok(Reply::new(ErasedReply {
+                        message: response,
+                        view: codec.response,
+                        memory,
+                        plain_error_id: hook.error_id(),
+                    }))
                 }))
             }
         }
@@ -87,6 +92,9 @@ struct ErasedReply {
     message: Arc<dyn RpcMessage>,
     view: fn(&dyn std::any::Any) -> Option<&(dyn Encode + Sync)>,
     memory: PropsMemory,
+    /// The id a failure that is not an `AppError` gets: it crosses as Go's plain error
+    /// (`*plugin.ErrorString`), as a Go plugin's `errors.New` does.
+    plain_error_id: String,
 }
 
 impl ErasedReply {
@@ -114,7 +122,7 @@ impl Encode for ErasedReply {
 
     fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
         let inner = self.inner()?;
-        self.memory.apply(|| inner.encode(w))
+        mm_proto::netrpc::plain_errors_as(&self.plain_error_id, || self.memory.apply(|| inner.encode(w)))
     }
 }
 
@@ -147,7 +155,15 @@ async fn activate<P: Plugin>(
         .call(wire::OnActivateRequest::default(), CallOptions::new().panic_fails_call())
         .await
         .map_err(|failure| failure.to_string())?;
-    Ok(ErrorReturns { a: response.error })
+    // A failure that is not an AppError crosses as Go's plain error, as for every other hook.
+    let plain = Hook::OnActivate.error_id();
+    let error = response.error.map(|mut e| {
+        if e.id == plain {
+            e.id = mm_proto::protocol::PLAIN_ERROR_ID.to_owned();
+        }
+        e
+    });
+    Ok(ErrorReturns { a: error })
 }
 
 /// `FileWillBeUploaded`: read the upload from the server's reader, run the hook, write a

@@ -48,11 +48,17 @@ macro_rules! conversion {
 
 conversion! {
     /// `error` (an interface holding `*model.AppError` or `*plugin.ErrorString`) as the
-    /// response's `AppError`.
+    /// response's `AppError`; plain errors go out as `*plugin.ErrorString` (see `plain_error`).
     error_interface: Option<crate::v1::AppError>,
     zero: |e| e.is_none(),
     encode: |e, w| match e {
-        Some(app_error) => w.interface("*model.AppError", Some(app_error as &dyn Encode)),
+        Some(app_error) => match crate::netrpc::plain_error::plain_code(app_error) {
+            Some(code) => {
+                let plain = crate::netrpc::plain_error::ErrorString { code, err: app_error.message.clone() };
+                w.interface("*plugin.ErrorString", Some(&plain as &dyn Encode))
+            }
+            None => w.interface("*model.AppError", Some(app_error as &dyn Encode)),
+        },
         None => w.interface("", None),
     },
     decode: |r| {

@@ -23,6 +23,7 @@
 
 pub(crate) mod conv;
 mod json;
+mod plain_error;
 mod props;
 pub mod special;
 mod table;
@@ -38,6 +39,7 @@ pub(crate) mod rt {
     pub(crate) use super::values::{Interface, InterfaceMap, JsonValue, StringListMap, StructAsInterface};
 }
 
+pub use plain_error::plain_errors_as;
 pub use props::{PropsMemory, remember_props};
 pub use table::{Codec, Method, api_method, hook};
 
