@@ -340,33 +340,17 @@ fn request_header(request: &wire::PluginHttpRequest) -> mm_proto::netrpc::specia
     let mut header = mm_proto::netrpc::special::Header::new();
     if request.header_values.is_empty() {
         for (name, value) in &request.headers {
-            header.entry(canonical_header_name(name)).or_default().push(value.clone());
+            header.entry(mm_proto::protocol::canonical_header_key(name)).or_default().push(value.clone());
         }
     } else {
         for (name, values) in &request.header_values {
-            header.entry(canonical_header_name(name)).or_default().extend(values.values.iter().cloned());
+            header
+                .entry(mm_proto::protocol::canonical_header_key(name))
+                .or_default()
+                .extend(values.values.iter().cloned());
         }
     }
     header
-}
-
-/// Go's `textproto.CanonicalMIMEHeaderKey`: the first letter and each letter after a hyphen
-/// upper case, the rest lower case (`http::HeaderMap` names are lower case, and a Go handler's
-/// `Header.Get("X-Inter")` does not find `x-inter`). A name with a byte outside HTTP's token
-/// set stays as it is, as in Go.
-fn canonical_header_name(name: &str) -> String {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if !name.bytes().all(token) {
-        return name.to_owned();
-    }
-    let mut upper = true;
-    name.chars()
-        .map(|c| {
-            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
-            upper = c == '-';
-            out
-        })
-        .collect()
 }
 
 /// Repeated header values joined as HTTP allows (`a, b`): the contract's one-value form.
@@ -384,15 +368,6 @@ fn header_values(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_names_are_canonical_as_in_go() {
-        assert_eq!(canonical_header_name("x-probe"), "X-Probe");
-        assert_eq!(canonical_header_name("content-TYPE"), "Content-Type");
-        assert_eq!(canonical_header_name("mattermost-plugin-id"), "Mattermost-Plugin-Id");
-        assert_eq!(canonical_header_name("x-a_b"), "X-A_b");
-        assert_eq!(canonical_header_name("x_odd name"), "x_odd name");
-    }
 
     #[test]
     fn repeated_request_headers_stay_apart() {

@@ -18,19 +18,6 @@ pub struct InvalidHeader {
     pub reason: &'static str,
 }
 
-/// Writes `name` in Go's canonical MIME form: the first letter and every letter after a `-`
-/// upper case, the rest lower case (`content-type` -> `Content-Type`).
-pub(crate) fn canonical_key(name: &str) -> String {
-    let mut upper = true;
-    name.chars()
-        .map(|c| {
-            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
-            upper = c == '-';
-            out
-        })
-        .collect()
-}
-
 /// Groups a header map into wire headers: one entry per name, values in order, keys
 /// canonical. Values that are not UTF-8 (legal in HTTP, impossible in a protobuf string) are
 /// converted lossily.
@@ -48,7 +35,10 @@ pub fn to_wire(headers: &HeaderMap) -> Vec<HttpHeader> {
         };
         match out.last_mut() {
             Some(last) if last.key.eq_ignore_ascii_case(name.as_str()) => last.values.push(value),
-            _ => out.push(HttpHeader { key: canonical_key(name.as_str()), values: vec![value] }),
+            _ => out.push(HttpHeader {
+                key: mm_proto::protocol::canonical_header_key(name.as_str()),
+                values: vec![value],
+            }),
         }
     }
     out
@@ -83,11 +73,11 @@ mod tests {
 
     #[test]
     fn keys_take_the_canonical_mime_form() {
-        assert_eq!(canonical_key("content-type"), "Content-Type");
-        assert_eq!(canonical_key("x-forwarded-for"), "X-Forwarded-For");
-        assert_eq!(canonical_key("WWW-AUTHENTICATE"), "Www-Authenticate");
-        assert_eq!(canonical_key("mattermost-user-id"), MATTERMOST_USER_ID);
-        assert_eq!(canonical_key("etag"), "Etag");
+        assert_eq!(mm_proto::protocol::canonical_header_key("content-type"), "Content-Type");
+        assert_eq!(mm_proto::protocol::canonical_header_key("x-forwarded-for"), "X-Forwarded-For");
+        assert_eq!(mm_proto::protocol::canonical_header_key("WWW-AUTHENTICATE"), "Www-Authenticate");
+        assert_eq!(mm_proto::protocol::canonical_header_key("mattermost-user-id"), MATTERMOST_USER_ID);
+        assert_eq!(mm_proto::protocol::canonical_header_key("etag"), "Etag");
     }
 
     #[test]

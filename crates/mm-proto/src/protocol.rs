@@ -112,3 +112,37 @@ mod tests {
         assert_eq!(Protocol::ALL.map(Protocol::as_str), ["grpc", "netrpc"]);
     }
 }
+
+/// A header name in Go's canonical form (`textproto.CanonicalMIMEHeaderKey`), the form the
+/// keys of a Go `http.Header` have: the first letter and each letter after a `-` upper case,
+/// the rest lower case (`content-type` -> `Content-Type`). A name with a byte outside HTTP's
+/// token characters stays as it is, as in Go.
+pub fn canonical_header_key(name: &str) -> String {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if !name.bytes().all(token) {
+        return name.to_owned();
+    }
+    let mut upper = true;
+    name.chars()
+        .map(|c| {
+            let out = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            upper = c == '-';
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod header_key_tests {
+    use super::canonical_header_key;
+
+    #[test]
+    fn header_keys_take_go_canonical_form() {
+        assert_eq!(canonical_header_key("content-TYPE"), "Content-Type");
+        assert_eq!(canonical_header_key("x-forwarded-for"), "X-Forwarded-For");
+        assert_eq!(canonical_header_key("mattermost-plugin-id"), "Mattermost-Plugin-Id");
+        assert_eq!(canonical_header_key("etag"), "Etag");
+        assert_eq!(canonical_header_key("x-a_b"), "X-A_b");
+        assert_eq!(canonical_header_key("x_odd name"), "x_odd name");
+    }
+}
