@@ -606,25 +606,8 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
 /// net/rpc handshake on a unix socket (the stock conformance test in Go runs such bundles on
 /// the real server code; this checks the bundle's side of it).
 async fn launch_like_a_stock_server(plugin_dir: &Path, manifest: &Manifest) {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
     let executable = manifest.server_executable_for("linux-amd64").unwrap();
-    let mut child = tokio::process::Command::new(plugin_dir.join(executable))
-        .current_dir(plugin_dir)
-        .env_remove(API_TARGET_ENV)
-        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .env("PLUGIN_PROTOCOL_VERSIONS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the bundled binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line =
-        tokio::time::timeout(PATIENCE, lines.next_line()).await.expect("a handshake line").unwrap().unwrap();
+    let (mut child, line, _lines) = start_with_handshake(plugin_dir, executable, None, None).await;
     let socket = line
         .strip_prefix("1|1|unix|")
         .and_then(|rest| rest.strip_suffix("|netrpc|"))
@@ -633,16 +616,27 @@ async fn launch_like_a_stock_server(plugin_dir: &Path, manifest: &Manifest) {
     child.kill().await.unwrap();
 }
 
-/// `venv/bin/python server/plugin.py` in the plugin folder with the server's environment:
-/// the handshake line, the health service, then `GRPCController/Shutdown` and a clean exit.
-async fn launch_like_the_server(host: &TestHost, plugin_dir: &Path) {
+/// Output lines of a plugin process after its handshake line.
+type StdoutLines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// Starts `program` (relative to `plugin_dir`, with `argument` if any) in the plugin folder
+/// with go-plugin's environment, plus `MATTERMOST_PLUGIN_API_TARGET` when `api_target` is
+/// given (the fork sets it, a stock server does not), and reads its handshake line.
+async fn start_with_handshake(
+    plugin_dir: &Path,
+    program: &str,
+    argument: Option<&str>,
+    api_target: Option<String>,
+) -> (tokio::process::Child, String, StdoutLines) {
     use tokio::io::{AsyncBufReadExt, BufReader};
 
-    let api_target = host.host().api_target(HELLO_ID).await.unwrap();
-    let mut child = tokio::process::Command::new(plugin_dir.join("venv/bin/python"))
-        .arg("server/plugin.py")
-        .current_dir(plugin_dir)
-        .env(API_TARGET_ENV, api_target.to_string())
+    let mut command = tokio::process::Command::new(plugin_dir.join(program));
+    command.args(argument).current_dir(plugin_dir);
+    match api_target {
+        Some(target) => command.env(API_TARGET_ENV, target),
+        None => command.env_remove(API_TARGET_ENV),
+    };
+    let mut child = command
         .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_MIN_PORT", "10000")
         .env("PLUGIN_MAX_PORT", "25000")
@@ -657,6 +651,20 @@ async fn launch_like_the_server(host: &TestHost, plugin_dir: &Path) {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line =
         tokio::time::timeout(PATIENCE, lines.next_line()).await.expect("a handshake line").unwrap().unwrap();
+    (child, line, lines)
+}
+
+/// `venv/bin/python server/plugin.py` in the plugin folder with the server's environment:
+/// the handshake line, the health service, then `GRPCController/Shutdown` and a clean exit.
+async fn launch_like_the_server(host: &TestHost, plugin_dir: &Path) {
+    let api_target = host.host().api_target(HELLO_ID).await.unwrap();
+    let (mut child, line, mut lines) = start_with_handshake(
+        plugin_dir,
+        "venv/bin/python",
+        Some("server/plugin.py"),
+        Some(api_target.to_string()),
+    )
+    .await;
     // Later stdout lines are log lines; keep the pipe drained.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
