@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use mm_host::Host;
 use mm_host::supervisor::{PluginConnection, PluginSpec, Supervisor, SupervisorEvent};
+use mm_proto::protocol::Protocol;
 
 use crate::error::BenchError;
 use crate::python::Python;
@@ -76,15 +77,16 @@ impl Plugins {
     }
 }
 
-/// The spec of the Rust plugin.
+/// The spec of the Rust plugin, on the gRPC protocol (the side compared with Python).
 pub fn rust_spec(binary: &Path) -> Result<PluginSpec, BenchError> {
-    Ok(PluginSpec::from_binary(binary)?.with_plugin_id(RUST_PLUGIN_ID)?)
+    Ok(PluginSpec::from_binary(binary)?.with_plugin_id(RUST_PLUGIN_ID)?.with_protocol(Protocol::Grpc))
 }
 
-/// The spec of the Python plugin.
+/// The spec of the Python plugin (gRPC only).
 pub fn python_spec(python: &Python) -> Result<PluginSpec, BenchError> {
     Ok(PluginSpec::from_binary(python.plugin_path())?
         .with_plugin_id(PYTHON_PLUGIN_ID)?
+        .with_protocol(Protocol::Grpc)
         .env("PYTHONPATH", python.stubs_dir()))
 }
 

@@ -148,7 +148,7 @@ async fn the_rust_plugin_answers_the_bench_commands() {
         .await
         .expect("the plugin starts");
     let seed = host.seed().clone();
-    let mut hooks = running.rust.connection.hooks();
+    let mut hooks = running.rust.connection.hooks().expect("the bench runs the Rust plugin on gRPC");
     let mut run = async |command: &str| {
         let args = wire::CommandArgs {
             user_id: seed.alice.id.to_string(),

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::error::HostError;
-use crate::events::{GrpcHooks, HookCaller, Tracker};
+use crate::events::{HookCaller, Tracker};
 use crate::store::Store;
 
 /// The token of the seeded admin user, accepted by the REST API as `Authorization: Bearer <token>`
@@ -424,7 +424,7 @@ impl From<&crate::supervisor::PluginConnection> for HookCaller {
         // The connection keeps the names the server knows (see `known_hooks`), so every one is a Hook.
         let implemented =
             connection.implemented().iter().filter_map(|name| mm_hooks::Hook::from_rpc_name(name));
-        HookCaller::new(connection.id(), GrpcHooks::new(connection.channel()), implemented)
+        HookCaller::new(connection.id(), connection.link().clone(), implemented)
     }
 }
 
@@ -441,6 +441,14 @@ impl crate::supervisor::PluginRegistry for Host {
                 .map(|addr| addr.to_string())
                 .map_err(std::io::Error::other)
         })
+    }
+
+    fn net_rpc_api(
+        &self,
+        plugin_id: &str,
+        broker: &mm_netrpc::broker::Broker,
+    ) -> Option<std::sync::Arc<dyn mm_netrpc::rpc::Service>> {
+        Some(crate::api::net_rpc_service(self.clone(), plugin_id, broker.clone()))
     }
 
     fn register(&self, connection: crate::supervisor::PluginConnection) {

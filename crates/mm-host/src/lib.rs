@@ -34,7 +34,7 @@ pub mod testkit;
 
 pub use api::unimplemented_rpcs;
 pub use error::HostError;
-pub use events::{GrpcHooks, HookCaller, HookTransport};
+pub use events::{GrpcHooks, HookCaller, HookLink, HookTransport, NetRpcHooks};
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
 pub use store::Store;
 

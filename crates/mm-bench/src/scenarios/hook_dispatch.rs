@@ -71,7 +71,12 @@ pub async fn run(
             let order = if round % 2 == 0 { [Side::Rust, Side::Python] } else { [Side::Python, Side::Rust] };
             for side in order {
                 let Some(plugin) = plugins.get(side) else { continue };
-                let call = hook_call(hook, plugin.connection.hooks(), &seed);
+                let client = plugin.connection.hooks().ok_or_else(|| {
+                    BenchError::Call(format!(
+                        "{side:?} plugin does not run on gRPC; the comparison measures gRPC"
+                    ))
+                })?;
+                let call = hook_call(hook, client, &seed);
                 let measured = run_concurrent(concurrency, settings.budget, call).await?;
                 samples[side as usize].merge(measured);
             }

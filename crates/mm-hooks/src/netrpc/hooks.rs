@@ -1,16 +1,13 @@
 //! The `Plugin` object a stock server calls: `Plugin.Implemented`, `Plugin.<Hook>`.
 
-use std::sync::Arc;
-
 use mm_gob::{Encode, TypeRef, ValueWriter};
 use mm_netrpc::broker::Broker;
 use mm_netrpc::rpc::{Args, Call, Refusal, Reply, Service};
-use mm_proto::netrpc::PropsMemory;
 use mm_proto::netrpc::special::{
     ErrorReturns, FileWillBeUploadedArgs, FileWillBeUploadedReturns, OnActivateArgs, ServeHttpArgs,
 };
+use mm_proto::netrpc::{ErasedMessage, PropsMemory};
 use mm_proto::protocol::Protocol;
-use mm_proto::rpc::RpcMessage;
 use mm_proto::v1 as wire;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -74,12 +71,10 @@ impl<P: Plugin> Service for HookServer<P> {
                         .call_message(hook, request, CallOptions::new().panic_fails_call())
                         .await
                         .map_err(|f| f.to_string())?;
-                    Ok(Reply::new(ErasedReply {
-                        message: response,
-                        view: codec.response,
-                        memory,
-                        plain_error_id: hook.error_id(),
-                    }))
+                    let message = ErasedMessage::new(response, codec.response).ok_or_else(|| {
+                        format!("the hook {} answered another message type", hook.rpc_name())
+                    })?;
+                    Ok(Reply::new(ErasedReply { message, memory, plain_error_id: hook.error_id() }))
                 }))
             }
         }
@@ -89,31 +84,16 @@ impl<P: Plugin> Service for HookServer<P> {
 /// A typed response message, encoded through the method table's view of it, with the Go types
 /// the call's arguments came with.
 struct ErasedReply {
-    message: Arc<dyn RpcMessage>,
-    view: fn(&dyn std::any::Any) -> Option<&(dyn Encode + Sync)>,
+    message: ErasedMessage,
     memory: PropsMemory,
     /// The id a failure that is not an `AppError` gets: it crosses as Go's plain error
     /// (`*plugin.ErrorString`), as a Go plugin's `errors.New` does.
     plain_error_id: String,
 }
 
-impl ErasedReply {
-    fn inner(&self) -> mm_gob::Result<&(dyn Encode + Sync)> {
-        (self.view)(self.message.as_any()).ok_or_else(|| {
-            mm_gob::Error::new(
-                mm_gob::ErrorKind::InvalidValue,
-                format!("the hook answered a {:?}", self.message),
-            )
-        })
-    }
-}
-
 impl Encode for ErasedReply {
     fn go_type(&self) -> TypeRef {
-        match self.inner() {
-            Ok(inner) => inner.go_type(),
-            Err(_) => TypeRef::from(&mm_gob::builtin::EMPTY_STRUCT),
-        }
+        self.message.go_type()
     }
 
     fn is_zero(&self) -> bool {
@@ -121,8 +101,9 @@ impl Encode for ErasedReply {
     }
 
     fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
-        let inner = self.inner()?;
-        mm_proto::netrpc::plain_errors_as(&self.plain_error_id, || self.memory.apply(|| inner.encode(w)))
+        mm_proto::netrpc::plain_errors_as(&self.plain_error_id, || {
+            self.memory.apply(|| self.message.encode(w))
+        })
     }
 }
 

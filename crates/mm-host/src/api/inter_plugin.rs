@@ -1,7 +1,7 @@
 //! `PluginHTTP`: one plugin calling another's HTTP routes (`/<plugin id>/path`), through the
 //! destination's ServeHTTP, with `Mattermost-Plugin-ID` naming the caller as the server does.
 
-use crate::plugin_http::{Caller, PluginHttp};
+use crate::plugin_http::Caller;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use mm_proto::v1 as wire;
@@ -52,9 +52,7 @@ pub(crate) async fn forward(
             Ok(r) => r,
             Err(e) => return answer(400, &format!("invalid request: {e}")),
         };
-    let bridge =
-        PluginHttp::new(plugin.client(), destination).with_implemented_hooks(plugin.implemented().iter());
-    let response = bridge.forward(http_request, Caller::anonymous()).await;
+    let response = plugin.http().forward(http_request, Caller::anonymous()).await;
     let (parts, body) = response.into_parts();
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),

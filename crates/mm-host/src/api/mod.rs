@@ -6,10 +6,12 @@
 //! `posts.proto`, `kv.proto` and `files.proto` answer gRPC OK with the `AppError` in the
 //! response's `error` field; every other RPC answers a gRPC status `"<id>: <message>"` whose
 //! code comes from the HTTP status. RPCs the host does not implement answer UNIMPLEMENTED with
-//! `mm-host does not implement PluginAPI/<Method>`.
+//! `mm-host does not implement PluginAPI/<Method>`. Plugins on a stock server's protocol get
+//! the same handlers over net/rpc ([`netrpc`]), on their own connection.
 
 mod handlers;
 mod inter_plugin;
+mod netrpc;
 mod router;
 
 use std::net::SocketAddr;
@@ -42,6 +44,18 @@ pub fn unimplemented_rpcs() -> Vec<&'static str> {
     let router = router();
     RpcMethod::all().iter().filter(|m| m.grpc && !router.handles(m)).map(|m| m.name).collect()
 }
+
+/// The PluginAPI of `plugin_id` as a net/rpc `Plugin` object (what a stock server serves on the
+/// broker id of `OnActivate`); `broker` is the host's broker of the plugin's session.
+pub(crate) fn net_rpc_service(
+    host: Host,
+    plugin_id: &str,
+    broker: mm_netrpc::broker::Broker,
+) -> Arc<dyn mm_netrpc::rpc::Service> {
+    Arc::new(netrpc::NetRpcApi::new(router(), router::Api::new(host, plugin_id), broker))
+}
+
+pub(crate) use netrpc::NoDatabaseDriver;
 
 /// Starts a PluginAPI listener for `plugin_id` on a free loopback port.
 pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, HostError> {

@@ -174,6 +174,25 @@ impl ApiRouter {
         }
     }
 
+    /// [`call`](Self::call), answering an `AppError` inside the response (net/rpc replies carry
+    /// every error in their `Z_<Method>Returns`).
+    pub(crate) fn call_in_body(
+        &self,
+        api: Api,
+        method: &'static RpcMethod,
+        request: Arc<dyn RpcMessage>,
+    ) -> BoxFuture<HandlerResult<Arc<dyn RpcMessage>>> {
+        let Some(route) = self.routes.get(method.path).cloned() else {
+            return Box::pin(std::future::ready(Err(ApiFailure::Unimplemented(not_implemented(method)))));
+        };
+        Box::pin(async move {
+            match route.call(api, request).await {
+                Err(ApiFailure::App(error)) => Ok(route.error_response(error.into())),
+                other => other,
+            }
+        })
+    }
+
     /// [`call`](Self::call) with the request's type and its response type.
     #[cfg(test)]
     pub(crate) async fn call_typed<R: Rpc>(&self, api: Api, request: R) -> HandlerResult<R::Response> {

@@ -2,7 +2,8 @@
 //! (the default answer otherwise, without an RPC), with a 30 s deadline, failing open for the
 //! "will be" hooks when the call fails. The calls are typed by their request message
 //! (`mm_hooks::HookRequest`, from the hook table) and go over a [`HookTransport`]: gRPC
-//! ([`GrpcHooks`]) today.
+//! ([`GrpcHooks`]) or a stock server's net/rpc ([`NetRpcHooks`]), whichever the plugin runs on
+//! ([`HookLink`]).
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -15,6 +16,9 @@ use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_hooks_client::PluginHooksClient;
 use mm_types::AppError;
 use mm_types::convert::FromWire;
+
+pub use super::netrpc_hooks::NetRpcHooks;
+use crate::plugin_http::PluginHttp;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::transport::Channel;
 
@@ -100,6 +104,11 @@ impl GrpcHooks {
         GrpcHooks { channel }
     }
 
+    /// The channel to the plugin (clones share the connection).
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
+    }
+
     /// A `PluginHooks` client sharing the connection (for ServeHTTP streams), with unlimited
     /// message sizes as go-plugin dials plugins.
     pub fn client(&self) -> PluginHooksClient<Channel> {
@@ -137,6 +146,54 @@ impl HookTransport for GrpcHooks {
     }
 }
 
+/// The hooks of a plugin over the protocol it runs on: what the host keeps per running plugin.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum HookLink {
+    /// The multi-language fork's gRPC `PluginHooks`.
+    Grpc(GrpcHooks),
+    /// A stock server's go-plugin net/rpc.
+    NetRpc(NetRpcHooks),
+}
+
+impl HookLink {
+    /// The protocol the plugin runs on.
+    pub fn protocol(&self) -> mm_hooks::Protocol {
+        match self {
+            HookLink::Grpc(_) => mm_hooks::Protocol::Grpc,
+            HookLink::NetRpc(_) => mm_hooks::Protocol::NetRpc,
+        }
+    }
+}
+
+impl From<GrpcHooks> for HookLink {
+    fn from(hooks: GrpcHooks) -> Self {
+        HookLink::Grpc(hooks)
+    }
+}
+
+impl From<NetRpcHooks> for HookLink {
+    fn from(hooks: NetRpcHooks) -> Self {
+        HookLink::NetRpc(hooks)
+    }
+}
+
+impl HookTransport for HookLink {
+    fn call<R: HookRequest>(
+        &self,
+        request: R,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<R::Response, HookCallError>> + Send {
+        let link = self.clone();
+        async move {
+            match link {
+                HookLink::Grpc(grpc) => grpc.call(request, timeout).await,
+                HookLink::NetRpc(netrpc) => netrpc.call(request, timeout).await,
+            }
+        }
+    }
+}
+
 /// What a "will be" hook decided about a value.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Verdict<T> {
@@ -152,7 +209,7 @@ pub(crate) enum Verdict<T> {
 /// `Implemented` (the supervisor's `PluginConnection` and the test kit provide all three).
 /// Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct HookCaller<T = GrpcHooks> {
+pub struct HookCaller<T = HookLink> {
     plugin_id: Arc<str>,
     transport: T,
     implemented: Arc<BTreeSet<Hook>>,
@@ -270,10 +327,15 @@ impl<T: HookTransport> HookCaller<T> {
     }
 }
 
-impl HookCaller<GrpcHooks> {
-    /// A client for the plugin's `PluginHooks` service (for ServeHTTP streams).
-    pub fn client(&self) -> PluginHooksClient<Channel> {
-        self.transport.client()
+impl HookCaller<HookLink> {
+    /// Forwards HTTP requests to the plugin's ServeHTTP over its protocol, under
+    /// `/plugins/<plugin id>` (answering 404 without a call when it did not list ServeHTTP).
+    pub fn http(&self) -> PluginHttp {
+        let http = match &self.transport {
+            HookLink::Grpc(grpc) => PluginHttp::new(grpc.client(), &self.plugin_id),
+            HookLink::NetRpc(netrpc) => PluginHttp::net_rpc(netrpc.clone(), &self.plugin_id),
+        };
+        http.with_serve_http_implemented(self.implements(Hook::ServeHttp))
     }
 }
 

@@ -11,13 +11,17 @@ mod config;
 mod files;
 mod hook_caller;
 mod membership;
+mod netrpc_hooks;
 mod posts;
 mod shared_channels;
 mod tracker;
 
 use std::future::Future;
 
-pub use hook_caller::{GrpcHooks, HOOK_TIMEOUT, HookCallError, HookCallErrorKind, HookCaller, HookTransport};
+pub use hook_caller::{
+    GrpcHooks, HOOK_TIMEOUT, HookCallError, HookCallErrorKind, HookCaller, HookLink, HookTransport,
+    NetRpcHooks,
+};
 pub(crate) use hook_caller::{Verdict, app_error, failed_call};
 use mm_hooks::HookRequest;
 /// The reason `MessageWillBePosted` answers to drop a post silently.

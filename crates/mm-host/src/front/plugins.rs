@@ -8,7 +8,7 @@
 
 use std::net::SocketAddr;
 
-use crate::plugin_http::{Caller, PluginHttp};
+use crate::plugin_http::Caller;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
@@ -64,7 +64,6 @@ async fn forward(host: &Host, plugin_id: &str, remote: SocketAddr, request: Requ
         None => Caller::anonymous(),
     };
     let caller = caller.with_plugin_context(prepared.context).with_remote_addr(remote.to_string());
-    let bridge =
-        PluginHttp::new(plugin.client(), plugin_id).with_implemented_hooks(plugin.implemented().iter());
+    let bridge = plugin.http();
     bridge.forward(prepared.request, caller).await.map(Body::new)
 }

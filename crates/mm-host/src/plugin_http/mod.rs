@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod netrpc;
 mod request_stream;
 mod response_body;
 
@@ -57,6 +58,8 @@ use mm_types::convert::IntoWire;
 use mm_types::{PluginContext, RequestId, UserId};
 use tokio::sync::oneshot;
 use tonic::client::GrpcService;
+
+use crate::events::NetRpcHooks;
 
 pub use response_body::ResponseBody;
 
@@ -104,19 +107,45 @@ impl Caller {
     }
 }
 
-/// Forwards HTTP requests to one plugin's ServeHTTP hook over its `PluginHooks` client.
+/// Forwards HTTP requests to one plugin's ServeHTTP hook: over its gRPC `PluginHooks` client
+/// ([`new`](PluginHttp::new)) or a stock server's net/rpc ([`net_rpc`](PluginHttp::net_rpc)).
 ///
-/// Cheap to clone (it clones the gRPC client). Also a tower [`Service`](tower::Service) that
-/// never fails, reading the [`Caller`] from the request's extensions (anonymous when absent).
-pub struct PluginHttp<T> {
-    client: PluginHooksClient<T>,
+/// Cheap to clone (it clones the client). Also a tower [`Service`](tower::Service) that never
+/// fails, reading the [`Caller`] from the request's extensions (anonymous when absent).
+pub struct PluginHttp<T = tonic::transport::Channel> {
+    target: Target<T>,
     prefix: String,
     implemented: bool,
 }
 
+/// Where the requests go.
+enum Target<T> {
+    Grpc(PluginHooksClient<T>),
+    NetRpc(NetRpcHooks),
+}
+
 impl<T: Clone> Clone for PluginHttp<T> {
     fn clone(&self) -> Self {
-        PluginHttp { client: self.client.clone(), prefix: self.prefix.clone(), implemented: self.implemented }
+        let target = match &self.target {
+            Target::Grpc(client) => Target::Grpc(client.clone()),
+            Target::NetRpc(hooks) => Target::NetRpc(hooks.clone()),
+        };
+        PluginHttp { target, prefix: self.prefix.clone(), implemented: self.implemented }
+    }
+}
+
+impl PluginHttp {
+    /// Forwards requests under `/plugins/<plugin_id>` to the plugin behind `hooks` over
+    /// net/rpc, assuming it implements ServeHTTP. As a stock server does: the response writer
+    /// is served on the session's broker and each `Write` waits until the HTTP client took the
+    /// previous chunk; a failed call before the head answers 500 (not 502); hijacking the
+    /// connection is refused.
+    pub fn net_rpc(hooks: NetRpcHooks, plugin_id: &str) -> Self {
+        PluginHttp {
+            target: Target::NetRpc(hooks),
+            prefix: format!("/plugins/{plugin_id}"),
+            implemented: true,
+        }
     }
 }
 
@@ -140,7 +169,11 @@ where
     /// Forwards requests under `/plugins/<plugin_id>` to the plugin behind `client`, assuming
     /// it implements ServeHTTP (see [`with_implemented_hooks`](Self::with_implemented_hooks)).
     pub fn new(client: PluginHooksClient<T>, plugin_id: &str) -> Self {
-        PluginHttp { client, prefix: format!("/plugins/{plugin_id}"), implemented: true }
+        PluginHttp {
+            target: Target::Grpc(client),
+            prefix: format!("/plugins/{plugin_id}"),
+            implemented: true,
+        }
     }
 
     /// Uses another path prefix than `/plugins/<plugin_id>` (a server under a subpath, for
@@ -185,12 +218,16 @@ where
         };
         let content_length = content_length(&parts.headers, &body);
         let init = request_head(parts, url, content_length, caller);
+        let client = match &self.target {
+            Target::Grpc(client) => client,
+            Target::NetRpc(hooks) => return netrpc::forward(hooks, init, body).await,
+        };
 
         // Dropping `stop` (with the response body, or with this future) ends the request stream,
         // which lets the transport reset the call once the response side is gone too.
         let (stop, stop_rx) = oneshot::channel();
         let messages = RequestMessages::new(init, body, stop_rx);
-        let mut client = self.client.clone();
+        let mut client = client.clone();
         let mut replies = match client.serve_http(tonic::Request::new(messages)).await {
             Ok(response) => response.into_inner(),
             Err(status) => {
@@ -226,20 +263,30 @@ where
         };
         let mut response = http::Response::new(ResponseBody::plugin(first, replies, stop));
         *response.status_mut() = status;
-        for header in header_list {
-            let header = mm_types::HttpHeader { key: header.key, values: header.values };
-            match headers::parse_header(&header) {
-                Ok((name, values)) => {
-                    for value in values {
-                        response.headers_mut().append(name.clone(), value);
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(header = %e.key, reason = e.reason, "dropping an invalid response header")
+        apply_headers(
+            &mut response,
+            header_list.into_iter().map(|h| mm_types::HttpHeader { key: h.key, values: h.values }),
+        );
+        response
+    }
+}
+
+/// Adds the plugin's response headers; invalid ones are dropped with a warning.
+fn apply_headers(
+    response: &mut http::Response<ResponseBody>,
+    header_list: impl IntoIterator<Item = mm_types::HttpHeader>,
+) {
+    for header in header_list {
+        match headers::parse_header(&header) {
+            Ok((name, values)) => {
+                for value in values {
+                    response.headers_mut().append(name.clone(), value);
                 }
             }
+            Err(e) => {
+                tracing::warn!(header = %e.key, reason = e.reason, "dropping an invalid response header")
+            }
         }
-        response
     }
 }
 

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use http_body::{Frame, SizeHint};
 use mm_proto::v1 as wire;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tonic::codec::Streaming;
 
 use mm_http::{Error, ErrorKind};
@@ -34,6 +34,12 @@ enum Inner {
     /// A response made by the bridge itself (404, 500, 502).
     Local(Option<Bytes>),
     Plugin(Box<PluginStream>),
+    /// A response written over net/rpc: chunks as the plugin's `Write` calls hand them over;
+    /// the channel closes when its ServeHTTP call returns.
+    Channel {
+        chunks: mpsc::Receiver<Result<Bytes, Error>>,
+        done: bool,
+    },
 }
 
 struct PluginStream {
@@ -66,6 +72,12 @@ impl ResponseBody {
             stream.complete();
         }
         ResponseBody { inner: Inner::Plugin(Box::new(stream)) }
+    }
+}
+
+impl ResponseBody {
+    pub(super) fn channel(chunks: mpsc::Receiver<Result<Bytes, Error>>) -> Self {
+        ResponseBody { inner: Inner::Channel { chunks, done: false } }
     }
 }
 
@@ -136,6 +148,19 @@ impl http_body::Body for ResponseBody {
         match &mut self.get_mut().inner {
             Inner::Local(text) => Poll::Ready(text.take().map(|t| Ok(Frame::data(t)))),
             Inner::Plugin(stream) => stream.poll_frame(cx),
+            Inner::Channel { chunks, done } => {
+                if *done {
+                    return Poll::Ready(None);
+                }
+                match chunks.poll_recv(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(Some(chunk)) => Poll::Ready(Some(chunk.map(Frame::data))),
+                    Poll::Ready(None) => {
+                        *done = true;
+                        Poll::Ready(None)
+                    }
+                }
+            }
         }
     }
 
@@ -143,6 +168,7 @@ impl http_body::Body for ResponseBody {
         match &self.inner {
             Inner::Local(text) => text.is_none(),
             Inner::Plugin(stream) => stream.complete && stream.pending.is_empty(),
+            Inner::Channel { done, .. } => *done,
         }
     }
 
@@ -155,6 +181,7 @@ impl http_body::Body for ResponseBody {
                 hint.set_lower(stream.pending.len() as u64);
                 hint
             }
+            Inner::Channel { .. } => SizeHint::new(),
         }
     }
 }
@@ -169,6 +196,7 @@ impl fmt::Debug for ResponseBody {
             Inner::Plugin(stream) => {
                 f.debug_struct("ResponseBody").field("complete", &stream.complete).finish()
             }
+            Inner::Channel { done, .. } => f.debug_struct("ResponseBody").field("complete", done).finish(),
         }
     }
 }

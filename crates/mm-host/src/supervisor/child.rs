@@ -69,19 +69,26 @@ pub(crate) struct ChildProcess {
 }
 
 impl ChildProcess {
-    /// Starts the plugin with the server's environment plus the protocol variables, its one
-    /// argument and its folder as working directory. Returns the process and its stdout (the
-    /// handshake is read from it); stderr is logged from here on.
+    /// Starts the plugin with the server's environment plus the protocol variables. The fork
+    /// (`api_target` given: its PluginAPI listener) runs it with its one argument in its
+    /// folder; a stock server runs the bare executable in the server's own working directory,
+    /// without an API address (the API comes over the plugin's connection). Returns the process
+    /// and its stdout (the handshake is read from it); stderr is logged from here on.
     pub(crate) fn spawn(
         spec: &PluginSpec,
-        api_target: &str,
+        api_target: Option<&str>,
     ) -> Result<(ChildProcess, ChildStdout), SupervisorError> {
         let id = spec.plugin_id();
         let mut command = Command::new(spec.program());
+        match api_target {
+            Some(target) => {
+                command.arg(spec.argument()).current_dir(spec.dir()).env(API_TARGET_ENV, target);
+            }
+            None => {
+                command.env_remove(API_TARGET_ENV);
+            }
+        }
         command
-            .arg(spec.argument())
-            .current_dir(spec.dir())
-            .env(API_TARGET_ENV, api_target)
             .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
             .env(MIN_PORT_ENV, "10000")
             .env(MAX_PORT_ENV, "25000")

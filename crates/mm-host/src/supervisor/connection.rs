@@ -17,25 +17,27 @@ use tonic_health::pb::health_client::HealthClient;
 
 use super::error::{SupervisorError, SupervisorErrorKind};
 use super::handshake::PluginAddress;
+use crate::events::{GrpcHooks, HookLink, HookTransport};
+use mm_proto::protocol::Protocol;
 
 /// The health service name go-plugin checks.
 pub(crate) const HEALTH_SERVICE: &str = "plugin";
 
-/// A running plugin as the host sees it: its id, a connected `PluginHooks` client and the hooks
-/// it listed in `Implemented`.
+/// A running plugin as the host sees it: its id, a connected hooks client over the protocol
+/// it runs on, and the hooks it listed in `Implemented`.
 ///
-/// Cheap to clone (the gRPC channel is shared). The host calls only the hooks in
+/// Cheap to clone (the connection is shared). The host calls only the hooks in
 /// [`implemented`](Self::implemented), like the server.
 #[derive(Debug, Clone)]
 pub struct PluginConnection {
     id: Arc<str>,
-    channel: Channel,
+    link: HookLink,
     implemented: Arc<BTreeSet<String>>,
     address: Option<PluginAddress>,
 }
 
 impl PluginConnection {
-    /// A connection from parts: for plugins served in-process (the test kit) or reached
+    /// A gRPC connection from parts: for plugins served in-process (the test kit) or reached
     /// another way. `channel` reaches the plugin's gRPC services; `implemented` holds exact
     /// hook RPC names.
     pub fn new(
@@ -43,16 +45,26 @@ impl PluginConnection {
         channel: Channel,
         implemented: impl IntoIterator<Item = String>,
     ) -> Self {
+        Self::over(id, HookLink::Grpc(GrpcHooks::new(channel)), implemented)
+    }
+
+    /// A connection over `link` (gRPC or net/rpc); `implemented` holds exact hook names.
+    pub fn over(
+        id: impl Into<String>,
+        link: HookLink,
+        implemented: impl IntoIterator<Item = String>,
+    ) -> Self {
         PluginConnection {
             id: Arc::from(id.into()),
-            channel,
+            link,
             implemented: Arc::new(implemented.into_iter().collect()),
             address: None,
         }
     }
 
-    /// Connects to a plugin serving at `address`, checks its health and asks `Implemented`
-    /// (as the server does right after the handshake), with the server's limits.
+    /// Connects to a plugin serving gRPC at `address`, checks its health and asks
+    /// `Implemented` (as the fork's server does right after the handshake), with the server's
+    /// limits.
     pub async fn connect(id: impl Into<String>, address: PluginAddress) -> Result<Self, SupervisorError> {
         let id = id.into();
         let channel = open_channel(&id, &address, CONNECT_TIMEOUT).await?;
@@ -68,15 +80,29 @@ impl PluginConnection {
         &self.id
     }
 
-    /// A `PluginHooks` client for this plugin (a cheap clone sharing the connection), with
-    /// unlimited message sizes as go-plugin dials plugins.
-    pub fn hooks(&self) -> PluginHooksClient<Channel> {
-        hooks_client(self.channel.clone())
+    /// The plugin's hooks over the protocol it runs on.
+    pub fn link(&self) -> &HookLink {
+        &self.link
     }
 
-    /// The gRPC channel to the plugin (cheap to clone; clones share the connection).
-    pub fn channel(&self) -> Channel {
-        self.channel.clone()
+    /// The protocol the plugin runs on.
+    pub fn protocol(&self) -> Protocol {
+        self.link.protocol()
+    }
+
+    /// A `PluginHooks` client for a plugin running on gRPC (a cheap clone sharing the
+    /// connection), with unlimited message sizes as go-plugin dials plugins; `None` over net/rpc.
+    pub fn hooks(&self) -> Option<PluginHooksClient<Channel>> {
+        self.channel().map(hooks_client)
+    }
+
+    /// The gRPC channel to a plugin running on gRPC (clones share the connection); `None`
+    /// over net/rpc.
+    pub fn channel(&self) -> Option<Channel> {
+        match &self.link {
+            HookLink::Grpc(grpc) => Some(grpc.channel()),
+            _ => None,
+        }
     }
 
     /// The hook names the plugin listed in `Implemented` (exact RPC names).
@@ -222,34 +248,29 @@ pub(crate) async fn call_implemented(
     Ok(response.hooks)
 }
 
-/// Calls `OnActivate`; an `AppError` answer means activation failed.
+/// Calls `OnActivate` over the plugin's hooks; an `AppError` answer means activation failed.
 pub(crate) async fn call_on_activate(
     connection: &PluginConnection,
     timeout: Duration,
 ) -> Result<(), SupervisorError> {
-    let id = connection.id();
-    let mut request = tonic::Request::new(OnActivateRequest::default());
-    request.set_timeout(timeout);
-    let answer =
-        tokio::time::timeout(timeout, connection.hooks().on_activate(request)).await.map_err(|_| {
-            SupervisorError::new(
-                SupervisorErrorKind::ActivationFailed,
-                id,
-                format!("OnActivate did not answer within {}", secs(timeout)),
-            )
-        })?;
-    let response = answer
-        .map_err(|status| {
-            SupervisorError::new(
-                SupervisorErrorKind::ActivationFailed,
-                id,
-                format!("OnActivate failed: {} ({:?})", status.message(), status.code()),
-            )
-        })?
-        .into_inner();
-    match response.error {
-        None => Ok(()),
-        Some(error) => {
+    let call = connection.link().call(OnActivateRequest::default(), timeout);
+    let answer = match tokio::time::timeout(timeout, call).await {
+        Err(_) => Err(format!("OnActivate did not answer within {}", secs(timeout))),
+        Ok(Err(error)) => Err(format!("OnActivate failed: {error}")),
+        Ok(Ok(response)) => Ok(response.error),
+    };
+    activation_outcome(connection.id(), answer)
+}
+
+/// What an `OnActivate` answer (or why there is none) means for the start.
+pub(crate) fn activation_outcome(
+    id: &str,
+    answer: Result<Option<mm_proto::v1::AppError>, String>,
+) -> Result<(), SupervisorError> {
+    match answer {
+        Ok(None) => Ok(()),
+        Err(message) => Err(SupervisorError::new(SupervisorErrorKind::ActivationFailed, id, message)),
+        Ok(Some(error)) => {
             let app_error = app_error_from_wire(error);
             Err(SupervisorError::new(
                 SupervisorErrorKind::ActivationFailed,
@@ -266,12 +287,11 @@ pub(crate) async fn call_on_deactivate(
     connection: &PluginConnection,
     timeout: Duration,
 ) -> Result<(), String> {
-    let mut request = tonic::Request::new(OnDeactivateRequest::default());
-    request.set_timeout(timeout);
-    match tokio::time::timeout(timeout, connection.hooks().on_deactivate(request)).await {
+    let call = connection.link().call(OnDeactivateRequest::default(), timeout);
+    match tokio::time::timeout(timeout, call).await {
         Err(_) => Err(format!("OnDeactivate did not answer within {}", secs(timeout))),
-        Ok(Err(status)) => Err(format!("OnDeactivate failed: {} ({:?})", status.message(), status.code())),
-        Ok(Ok(response)) => match response.into_inner().error {
+        Ok(Err(error)) => Err(format!("OnDeactivate failed: {error}")),
+        Ok(Ok(response)) => match response.error {
             None => Ok(()),
             Some(error) => Err(format!("OnDeactivate answered {}", app_error_from_wire(error))),
         },

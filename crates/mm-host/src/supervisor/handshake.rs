@@ -32,10 +32,11 @@ pub(crate) struct Handshake {
     pub(crate) address: PluginAddress,
 }
 
-/// Parses a handshake line, accepting what Mattermost accepts: core version 1, app version 1,
-/// `tcp` or `unix`, protocol `grpc`. A sixth field (go-plugin's TLS certificate) is refused:
-/// the server runs plugins without TLS.
-pub(crate) fn parse_handshake(line: &str) -> Result<Handshake, String> {
+/// Parses a handshake line, accepting what the server running `expected` accepts: core
+/// version 1, app version 1, `tcp` or `unix`, and the protocol (`grpc` on the fork; `netrpc`
+/// or none on a stock server, whose go-plugin reads a missing protocol as net/rpc). A sixth
+/// field (go-plugin's TLS certificate) is refused: the server runs plugins without TLS.
+pub(crate) fn parse_handshake(line: &str, expected: Protocol) -> Result<Handshake, String> {
     let line = line.trim_end_matches(['\r', '\n']).trim();
     let parts: Vec<&str> = line.split('|').collect();
     if parts.len() < 4 {
@@ -64,14 +65,32 @@ pub(crate) fn parse_handshake(line: &str) -> Result<Handshake, String> {
         "unix" if !parts[3].is_empty() => PluginAddress::Unix(PathBuf::from(parts[3])),
         other => return Err(format!("network {other:?} with address {:?} is not supported", parts[3])),
     };
-    // go-plugin treats a missing protocol as its old net/rpc protocol, which Mattermost's gRPC
-    // path does not speak.
-    match parts.get(4).copied() {
-        Some(protocol) if protocol == Protocol::Grpc.as_str() => {}
-        Some(other) => return Err(format!("protocol {other:?} is not supported (expected \"grpc\")")),
+    // go-plugin treats a missing protocol as its old net/rpc protocol.
+    let announced = match parts.get(4).copied() {
+        None | Some("") if expected == Protocol::NetRpc => Protocol::NetRpc,
         None => {
-            return Err("protocol is missing (expected \"grpc\"; net/rpc plugins are not supported)".into());
+            return Err("protocol is missing (expected \"grpc\"; a plugin without it speaks net/rpc, \
+                        which the fork's gRPC path does not run)"
+                .into());
         }
+        Some(protocol) if protocol == Protocol::Grpc.as_str() => Protocol::Grpc,
+        Some(protocol) if protocol == Protocol::NetRpc.as_str() => Protocol::NetRpc,
+        Some(other) => {
+            return Err(format!("protocol {other:?} is not supported (expected {:?})", expected.as_str()));
+        }
+    };
+    if announced != expected {
+        return Err(match expected {
+            Protocol::Grpc => format!(
+                "protocol \"{}\" is not supported (expected \"grpc\": the manifest selects the fork's gRPC runtime)",
+                announced.as_str()
+            ),
+            _ => format!(
+                "unsupported plugin protocol \"{}\": a stock server runs plugins over net/rpc (the plugin \
+                 speaks only the fork's gRPC; run it with `--protocol grpc`)",
+                announced.as_str()
+            ),
+        });
     }
     if parts.get(5).is_some_and(|cert| !cert.is_empty()) {
         return Err("the handshake carries a TLS certificate, but the server runs plugins without TLS".into());
@@ -88,12 +107,16 @@ mod tests {
 
     #[test]
     fn parses_tcp_and_unix() {
-        let hs = parse_handshake("1|1|tcp|127.0.0.1:10001|grpc\n").unwrap();
+        let hs = parse_handshake("1|1|tcp|127.0.0.1:10001|grpc\n", Protocol::Grpc).unwrap();
         assert_eq!(hs.address, PluginAddress::Tcp("127.0.0.1:10001".parse().unwrap()));
-        let hs = parse_handshake("1|1|unix|/tmp/plugin123/sock|grpc\r\n").unwrap();
+        let hs = parse_handshake("1|1|unix|/tmp/plugin123/sock|grpc\r\n", Protocol::Grpc).unwrap();
         assert_eq!(hs.address, PluginAddress::Unix("/tmp/plugin123/sock".into()));
         // An empty sixth field (no certificate) is what go-plugin writes without TLS.
-        assert!(parse_handshake("1|1|tcp|127.0.0.1:1|grpc|").is_ok());
+        assert!(parse_handshake("1|1|tcp|127.0.0.1:1|grpc|", Protocol::Grpc).is_ok());
+        // A stock plugin's line, and an old one without the protocol.
+        let hs = parse_handshake("1|1|unix|/tmp/plugin252686117|netrpc|\n", Protocol::NetRpc).unwrap();
+        assert_eq!(hs.address, PluginAddress::Unix("/tmp/plugin252686117".into()));
+        assert!(parse_handshake("1|1|unix|/tmp/p", Protocol::NetRpc).is_ok());
     }
 
     #[test]
@@ -110,8 +133,10 @@ mod tests {
             ("1|1|tcp|127.0.0.1:1|grpc|Q0VSVA==", "TLS"),
             ("1|1|unix||grpc", "not supported"),
         ] {
-            let err = parse_handshake(line).unwrap_err();
+            let err = parse_handshake(line, Protocol::Grpc).unwrap_err();
             assert!(err.contains(needle), "{line}: {err}");
         }
+        let err = parse_handshake("1|1|tcp|127.0.0.1:1|grpc", Protocol::NetRpc).unwrap_err();
+        assert!(err.contains("unsupported plugin protocol \"grpc\""), "{err}");
     }
 }

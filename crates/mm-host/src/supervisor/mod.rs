@@ -44,6 +44,7 @@ mod handshake;
 mod instance;
 mod known_hooks;
 mod monitor;
+mod netrpc;
 mod plugin_log;
 mod registry;
 mod restart;
@@ -75,13 +76,16 @@ use monitor::{Monitor, StopRequest};
 /// of the supported API).
 #[doc(hidden)]
 pub fn __parse_handshake_line(line: &str) -> Result<PluginAddress, String> {
-    handshake::parse_handshake(line).map(|handshake| handshake.address)
+    handshake::parse_handshake(line, mm_proto::protocol::Protocol::Grpc)
+        .or_else(|_| handshake::parse_handshake(line, mm_proto::protocol::Protocol::NetRpc))
+        .map(|handshake| handshake.address)
 }
 
 /// The supervisor's limits and intervals; the defaults are the server's.
 #[derive(Debug, Clone)]
 pub(crate) struct SupervisorConfig {
     pub(crate) handshake_timeout: Duration,
+    pub(crate) stock_start_timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) implemented_timeout: Duration,
     pub(crate) hook_timeout: Duration,
@@ -96,6 +100,7 @@ impl Default for SupervisorConfig {
     fn default() -> Self {
         SupervisorConfig {
             handshake_timeout: Duration::from_secs(10),
+            stock_start_timeout: mm_netrpc::host::START_TIMEOUT,
             connect_timeout: connection::CONNECT_TIMEOUT,
             implemented_timeout: connection::IMPLEMENTED_TIMEOUT,
             hook_timeout: Duration::from_secs(30),
@@ -119,6 +124,13 @@ impl SupervisorBuilder {
     /// How long a plugin has to print its handshake line (10 s).
     pub fn handshake_timeout(mut self, limit: Duration) -> Self {
         self.config.handshake_timeout = limit;
+        self
+    }
+
+    /// How long a plugin run over net/rpc has to print its handshake line (3 s, a stock
+    /// server's `StartTimeout`).
+    pub fn stock_start_timeout(mut self, limit: Duration) -> Self {
+        self.config.stock_start_timeout = limit;
         self
     }
 

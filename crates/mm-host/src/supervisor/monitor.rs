@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, MissedTickBehavior};
 
-use super::connection::{self, PluginConnection};
+use super::connection::PluginConnection;
 use super::error::{SupervisorError, SupervisorErrorKind};
 use super::event::{StopOutcome, SupervisorEvent};
 use super::instance::Instance;
@@ -15,6 +15,7 @@ use super::registry::PluginRegistry;
 use super::restart::{Decision, FailureHistory};
 use super::spec::PluginSpec;
 use super::{Slot, SupervisorConfig};
+use mm_proto::protocol::Protocol;
 
 /// A stop request; the outcome goes back through the sender.
 pub(crate) type StopRequest = oneshot::Sender<StopOutcome>;
@@ -48,20 +49,24 @@ impl Monitor {
         emit(&self.events, event);
     }
 
-    /// Asks the host for the PluginAPI address and launches one instance.
+    /// Asks the host for the PluginAPI address (gRPC; over net/rpc the API is served on the
+    /// plugin's own connection) and launches one instance.
     pub(crate) async fn launch(&self) -> Result<Instance, SupervisorError> {
         let id = self.id();
-        let target = self.registry.api_target(id).await.map_err(|e| {
-            SupervisorError::new(
-                SupervisorErrorKind::ApiTarget,
-                id,
-                "the host has no PluginAPI listener for it",
-            )
-            .with_source(e)
-        })?;
+        let target = match self.spec.protocol() {
+            Protocol::Grpc => Some(self.registry.api_target(id).await.map_err(|e| {
+                SupervisorError::new(
+                    SupervisorErrorKind::ApiTarget,
+                    id,
+                    "the host has no PluginAPI listener for it",
+                )
+                .with_source(e)
+            })?),
+            _ => None,
+        };
         let events = self.events.clone();
         let sink = move |event: SupervisorEvent| emit(&events, event);
-        Instance::launch(&self.spec, &self.config, &target, &sink).await
+        Instance::launch(&self.spec, &self.config, target.as_deref(), &*self.registry, &sink).await
     }
 
     /// The plugin is up: tell the host and the supervisor's readers.
@@ -166,7 +171,7 @@ impl Monitor {
     async fn health_check(&self, instance: &Instance) -> Result<(), String> {
         let mut last = String::new();
         for attempt in 1..=self.config.ping_failures {
-            match connection::check_health(self.id(), &instance.channel, self.config.ping_timeout).await {
+            match instance.ping(self.config.ping_timeout).await {
                 Ok(()) => return Ok(()),
                 Err(error) => {
                     last = error.message().to_owned();

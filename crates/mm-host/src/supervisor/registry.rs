@@ -20,6 +20,18 @@ pub trait PluginRegistry: Send + Sync + fmt::Debug + 'static {
     /// `MATTERMOST_PLUGIN_API_TARGET`.
     fn api_target<'a>(&'a self, plugin_id: &'a str) -> BoxFuture<'a, std::io::Result<String>>;
 
+    /// The PluginAPI a plugin running on net/rpc gets, served as `Plugin` on the broker id its
+    /// `OnActivate` names; `broker` is the host's broker of the plugin's session (for the byte
+    /// streams some methods read). `None` (the default): every call is refused, saying so.
+    fn net_rpc_api(
+        &self,
+        plugin_id: &str,
+        broker: &mm_netrpc::broker::Broker,
+    ) -> Option<std::sync::Arc<dyn mm_netrpc::rpc::Service>> {
+        let _ = (plugin_id, broker);
+        None
+    }
+
     /// The plugin is activated; hooks may be called through `connection`.
     fn register(&self, connection: PluginConnection);
 

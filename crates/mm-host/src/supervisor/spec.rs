@@ -3,6 +3,8 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
+use mm_proto::protocol::Protocol;
+
 use crate::manifest::{MANIFEST_FILE_NAME, Manifest, validate_plugin_id};
 
 use super::error::{SupervisorError, SupervisorErrorKind};
@@ -15,6 +17,10 @@ use super::error::{SupervisorError, SupervisorErrorKind};
 /// (`server.runtime: "python"`, or an executable ending in `.py`) runs the plugin folder's
 /// interpreter, `venv/bin/python` first, with the executable as its argument, as the server
 /// does: that is where a bundle made by `mm-host bundle` keeps the plugin binary.
+///
+/// The protocol follows the server's rule too: a manifest on the gRPC path runs over the
+/// fork's gRPC, any other plugin (a bare binary included) over go-plugin net/rpc, as every
+/// stock server runs it; [`with_protocol`](Self::with_protocol) overrides it.
 ///
 /// ```no_run
 /// use mm_host::supervisor::PluginSpec;
@@ -33,6 +39,7 @@ pub struct PluginSpec {
     dir: PathBuf,
     env: Vec<(OsString, OsString)>,
     manifest: Option<Manifest>,
+    protocol: Protocol,
 }
 
 impl PluginSpec {
@@ -71,6 +78,7 @@ impl PluginSpec {
             dir,
             env: Vec::new(),
             manifest: None,
+            protocol: Protocol::NetRpc,
         })
     }
 
@@ -110,7 +118,8 @@ impl PluginSpec {
         let program =
             if manifest.uses_grpc_runtime() { interpreter(&dir, &id)? } else { dir.join(&executable) };
         check_executable(&program, &id)?;
-        Ok(PluginSpec { id, program, argument, dir, env: Vec::new(), manifest: Some(manifest) })
+        let protocol = protocol_of(&manifest);
+        Ok(PluginSpec { id, program, argument, dir, env: Vec::new(), manifest: Some(manifest), protocol })
     }
 
     /// Sets the plugin id (checked like the server checks ids).
@@ -127,8 +136,21 @@ impl PluginSpec {
     pub fn with_manifest(mut self, manifest: Manifest) -> Result<PluginSpec, SupervisorError> {
         manifest.validate_runnable().map_err(|e| SupervisorError::manifest(&manifest.id, e))?;
         self.id = manifest.id.clone();
+        self.protocol = protocol_of(&manifest);
         self.manifest = Some(manifest);
         Ok(self)
+    }
+
+    /// Runs the plugin over `protocol` whatever its manifest says (to test a plugin on the
+    /// other kind of server).
+    pub fn with_protocol(mut self, protocol: Protocol) -> PluginSpec {
+        self.protocol = protocol;
+        self
+    }
+
+    /// The protocol the plugin is run with.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
     }
 
     /// Adds an environment variable for the plugin process (after the server's own and the
@@ -167,6 +189,12 @@ impl PluginSpec {
     pub fn manifest(&self) -> Option<&Manifest> {
         self.manifest.as_ref()
     }
+}
+
+/// The server's choice: the gRPC path for `runtime: "python"` (or a `.py` executable), net/rpc
+/// for everything else.
+fn protocol_of(manifest: &Manifest) -> Protocol {
+    if manifest.uses_grpc_runtime() { Protocol::Grpc } else { Protocol::NetRpc }
 }
 
 /// Where the server looks for the interpreter of a gRPC-path plugin, in order, inside the
@@ -266,6 +294,7 @@ mod tests {
         assert_eq!(spec.argument(), bin.as_os_str());
         assert_eq!(spec.dir(), dir.path());
         assert!(spec.manifest().is_none());
+        assert_eq!(spec.protocol(), Protocol::NetRpc, "like a stock server");
         let spec = spec.with_plugin_id("com.example.x").unwrap().env("A", "1");
         assert_eq!(spec.plugin_id(), "com.example.x");
         let manifest = Manifest::from_json(r#"{"id":"com.example.meta","name":"Meta"}"#).unwrap();
@@ -294,6 +323,8 @@ mod tests {
             assert_eq!(spec.program(), dir.path().join("server/dist/plugin-native"));
             assert_eq!(spec.dir(), dir.path());
             assert_eq!(spec.manifest().unwrap().id, "com.example.folder");
+            assert_eq!(spec.protocol(), Protocol::NetRpc);
+            assert_eq!(spec.with_protocol(Protocol::Grpc).protocol(), Protocol::Grpc);
         }
     }
 
@@ -315,6 +346,7 @@ mod tests {
         assert_eq!(spec.program(), dir.path().join("venv/bin/python"), "venv/bin/python comes first");
         assert_eq!(spec.argument(), "server/plugin.py");
         assert_eq!(spec.dir(), dir.path());
+        assert_eq!(spec.protocol(), Protocol::Grpc);
     }
 
     #[test]

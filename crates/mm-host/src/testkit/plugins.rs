@@ -146,23 +146,20 @@ impl Started {
 /// Calls `OnActivate` (`activate`) or `OnDeactivate` with the server's deadline; an `AppError`
 /// answer or a failed call is an error.
 async fn lifecycle(connection: &PluginConnection, activate: bool) -> Result<(), String> {
+    use crate::HookTransport;
     use mm_proto::v1 as wire;
-    let mut hooks = connection.hooks();
+    let link = connection.link();
     let call = async {
         if activate {
-            let mut request = tonic::Request::new(wire::OnActivateRequest::default());
-            request.set_timeout(LIFECYCLE_TIMEOUT);
-            hooks.on_activate(request).await.map(|r| r.into_inner().error)
+            link.call(wire::OnActivateRequest::default(), LIFECYCLE_TIMEOUT).await.map(|r| r.error)
         } else {
-            let mut request = tonic::Request::new(wire::OnDeactivateRequest::default());
-            request.set_timeout(LIFECYCLE_TIMEOUT);
-            hooks.on_deactivate(request).await.map(|r| r.into_inner().error)
+            link.call(wire::OnDeactivateRequest::default(), LIFECYCLE_TIMEOUT).await.map(|r| r.error)
         }
     };
     let hook = if activate { "OnActivate" } else { "OnDeactivate" };
     match tokio::time::timeout(LIFECYCLE_TIMEOUT, call).await {
         Err(_) => Err(format!("{hook} did not answer within {LIFECYCLE_TIMEOUT:?}")),
-        Ok(Err(status)) => Err(format!("{hook} failed: {} ({:?})", status.message(), status.code())),
+        Ok(Err(error)) => Err(format!("{hook} failed: {error}")),
         Ok(Ok(Some(error))) => Err(format!("{hook} answered {}: {}", error.id, error.message)),
         Ok(Ok(None)) => Ok(()),
     }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use mm_hooks::Hook;
-use mm_host::{GrpcHooks, HookCaller, Host};
+use mm_host::{GrpcHooks, HookCaller, HookLink, Host};
 use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_api_client::PluginApiClient;
 use mm_proto::v1::plugin_hooks_server::{PluginHooks, PluginHooksServer};
@@ -89,7 +89,7 @@ pub async fn start(host: &Host, id: &str, hooks: &[&str], bot_id: Option<&str>) 
             .serve_with_incoming(TcpListenerStream::new(listener)),
     );
     let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    let caller = HookCaller::new(id, GrpcHooks::new(channel), hook_list(hooks));
+    let caller = HookCaller::new(id, HookLink::from(GrpcHooks::new(channel)), hook_list(hooks));
     host.register_plugin(caller.clone());
     FakePlugin { id: id.to_string(), calls, caller, addr }
 }
@@ -99,7 +99,7 @@ pub async fn start(host: &Host, id: &str, hooks: &[&str], bot_id: Option<&str>) 
 pub fn register_unreachable(host: &Host, id: &str, hooks: &[&str]) {
     // Port 9 (discard) on loopback: nothing listens there in the test environment.
     let channel = Channel::from_static("http://127.0.0.1:9").connect_lazy();
-    let caller = HookCaller::new(id, GrpcHooks::new(channel), hook_list(hooks))
+    let caller = HookCaller::new(id, HookLink::from(GrpcHooks::new(channel)), hook_list(hooks))
         .with_timeout(std::time::Duration::from_secs(5));
     host.register_plugin(caller);
 }

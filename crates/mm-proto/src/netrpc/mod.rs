@@ -41,7 +41,7 @@ pub(crate) mod rt {
 
 pub use plain_error::plain_errors_as;
 pub use props::{PropsMemory, remember_props};
-pub use table::{Codec, Method, api_method, hook};
+pub use table::{Codec, ErasedMessage, Method, View, api_method, hook};
 
 // Generated code: its items are documented by the module above.
 #[allow(missing_docs, unreachable_pub, clippy::all, non_snake_case, unused_parens, unused_braces)]

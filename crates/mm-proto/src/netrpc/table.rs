@@ -5,7 +5,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
-use mm_gob::{Decoder, Encode, MessageQueue};
+use mm_gob::{Decoder, Encode, MessageQueue, TypeRef, ValueWriter};
 
 use crate::rpc::RpcMessage;
 
@@ -28,9 +28,9 @@ pub struct Method {
 #[derive(Clone, Copy)]
 pub struct Codec {
     /// The request as an encodable value, if `message` is this method's request type.
-    pub request: fn(&dyn Any) -> Option<&(dyn Encode + Sync)>,
+    pub request: View,
     /// The response as an encodable value, if `message` is this method's response type.
-    pub response: fn(&dyn Any) -> Option<&(dyn Encode + Sync)>,
+    pub response: View,
     /// Decodes a request (what the side serving the method receives).
     pub decode_request: fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<Arc<dyn RpcMessage>>,
     /// Decodes a response (what the calling side receives).
@@ -62,6 +62,64 @@ impl fmt::Debug for Method {
 impl fmt::Debug for Codec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Codec")
+    }
+}
+
+/// How a codec sees a message: as the encodable Go struct, if it is the codec's type.
+pub type View = fn(&dyn Any) -> Option<&(dyn Encode + Sync)>;
+
+/// A typed message encoded through a codec's [`View`] of it: what a transport hands to net/rpc
+/// to send a request or answer with a response it only holds as `Arc<dyn RpcMessage>`.
+///
+/// Made only when the view accepts the message, so encoding cannot meet a wrong type.
+pub struct ErasedMessage {
+    value: Arc<dyn Any + Send + Sync>,
+    view: View,
+}
+
+impl ErasedMessage {
+    /// `message` seen through `view`; `None` when it is not the view's type.
+    pub fn new(message: Arc<dyn RpcMessage>, view: View) -> Option<ErasedMessage> {
+        Self::from_any(message.into_any(), view)
+    }
+
+    /// A message of a static type seen through `view`; `None` when it is not the view's type.
+    pub fn of<T: Any + Send + Sync>(message: T, view: View) -> Option<ErasedMessage> {
+        Self::from_any(Arc::new(message), view)
+    }
+
+    fn from_any(value: Arc<dyn Any + Send + Sync>, view: View) -> Option<ErasedMessage> {
+        view(&*value)?;
+        Some(ErasedMessage { value, view })
+    }
+
+    fn inner(&self) -> mm_gob::Result<&(dyn Encode + Sync)> {
+        (self.view)(&*self.value).ok_or_else(|| {
+            mm_gob::Error::new(mm_gob::ErrorKind::InvalidValue, "the message is not of its codec's type")
+        })
+    }
+}
+
+impl fmt::Debug for ErasedMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ErasedMessage")
+    }
+}
+
+impl Encode for ErasedMessage {
+    fn go_type(&self) -> TypeRef {
+        match self.inner() {
+            Ok(inner) => inner.go_type(),
+            Err(_) => TypeRef::from(&mm_gob::builtin::EMPTY_STRUCT),
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        false
+    }
+
+    fn encode(&self, w: &mut ValueWriter<'_>) -> mm_gob::Result<()> {
+        self.inner()?.encode(w)
     }
 }
 
