@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mm_host::supervisor::{
-    BoxFuture, PluginAddress, PluginConnection, PluginRegistry, PluginSpec, RestartPolicy, StopOutcome,
-    Supervisor, SupervisorErrorKind, SupervisorEvent,
+    BoxFuture, PluginAddress, PluginConnection, PluginRegistry, PluginSpec, Protocol, RestartPolicy,
+    StopOutcome, Supervisor, SupervisorErrorKind, SupervisorEvent,
 };
 use tokio::sync::broadcast;
 
@@ -63,10 +63,12 @@ fn setup(
 }
 
 fn fixture(id: &str, mode: &str, record: &Path) -> PluginSpec {
+    // The fixture is a bare go-plugin gRPC server (the fork's protocol).
     PluginSpec::from_path(FIXTURE)
         .unwrap()
         .with_plugin_id(id)
         .unwrap()
+        .with_protocol(Protocol::Grpc)
         .env("MM_HOST_FIXTURE_MODE", mode)
         .env("MM_HOST_FIXTURE_RECORD", record)
 }
@@ -395,7 +397,10 @@ async fn a_plugin_folder_runs_with_the_manifest_executable_as_argument() {
         r#"{"id":"com.example.folder","name":"Folder","version":"0.1.0","server":{"executable":"server/dist/plugin"}}"#,
     )
     .unwrap();
-    let spec = PluginSpec::from_path(&folder).unwrap().env("MM_HOST_FIXTURE_RECORD", &s.record);
+    let spec = PluginSpec::from_path(&folder)
+        .unwrap()
+        .with_protocol(Protocol::Grpc)
+        .env("MM_HOST_FIXTURE_RECORD", &s.record);
     assert_eq!(spec.manifest().unwrap().name, "Folder");
     let connection = s.supervisor.start(spec).await.unwrap();
     assert_eq!(connection.id(), "com.example.folder");

@@ -166,6 +166,7 @@ async fn a_plugin_binary_runs_under_the_supervisor_against_the_host() {
     let record = dir.path().join("record.txt");
     let spec = mm_host::supervisor::PluginSpec::from_binary(env!("CARGO_BIN_EXE_mm-host-fixture-plugin"))
         .unwrap()
+        .with_protocol(mm_host::supervisor::Protocol::Grpc)
         .env("MM_HOST_FIXTURE_RECORD", record.as_os_str());
     let id = spec.plugin_id().to_string();
     let connection = host.start_plugin_spec(spec).await.unwrap();

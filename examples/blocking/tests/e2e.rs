@@ -2,15 +2,25 @@
 //! blocking client, and `/wordcount` reports through the async hook.
 
 use mm_example_blocking::{PLUGIN_ID, TOTALS_KEY};
-use mm_host::supervisor::PluginSpec;
+use mm_host::supervisor::{PluginSpec, Protocol};
 use mm_host::testkit::TestHost;
 
 #[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
-async fn posts_are_counted_by_the_blocking_worker() {
+async fn counted_over_net_rpc_as_on_a_stock_server() {
+    posts_are_counted_by_the_blocking_worker(Protocol::NetRpc).await;
+}
+
+#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+async fn counted_over_grpc_as_on_the_fork() {
+    posts_are_counted_by_the_blocking_worker(Protocol::Grpc).await;
+}
+
+async fn posts_are_counted_by_the_blocking_worker(protocol: Protocol) {
     let host = TestHost::start().await.expect("host");
     let spec = PluginSpec::from_path(env!("CARGO_BIN_EXE_mm-example-blocking"))
         .and_then(|spec| spec.with_plugin_id(PLUGIN_ID))
-        .expect("plugin binary");
+        .expect("plugin binary")
+        .with_protocol(protocol);
     host.start_plugin_spec(spec).await.expect("the plugin starts (its worker registered /wordcount)");
 
     let alice = host.alice().id.clone();

@@ -4,16 +4,19 @@
 
 use mattermost_plugin::serde_json::Value;
 use mm_example_hello::{COUNTER_KEY, Hello, PLUGIN_ID};
-use mm_host::supervisor::PluginSpec;
+use mm_host::supervisor::{PluginSpec, Protocol};
 use mm_host::testkit::TestHost;
 
-/// The plugin's binary under the supervisor (handshake, health, Implemented, OnActivate).
-async fn start_binary() -> TestHost {
+/// The plugin's binary under the supervisor (handshake, health, Implemented, OnActivate),
+/// over `protocol`.
+async fn start_binary(protocol: Protocol) -> TestHost {
     let host = TestHost::start().await.expect("host");
     let spec = PluginSpec::from_path(env!("CARGO_BIN_EXE_mm-example-hello"))
         .and_then(|spec| spec.with_plugin_id(PLUGIN_ID))
-        .expect("plugin binary");
+        .expect("plugin binary")
+        .with_protocol(protocol);
     let connection = host.start_plugin_spec(spec).await.expect("the plugin starts");
+    assert_eq!(connection.protocol(), protocol);
     for hook in ["OnActivate", "MessageWillBePosted", "ExecuteCommand", "ServeHTTP"] {
         assert!(connection.implements(hook), "{hook} in {:?}", connection.implemented());
     }
@@ -21,8 +24,17 @@ async fn start_binary() -> TestHost {
 }
 
 #[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
-async fn hello_filters_greets_counts_and_serves_http() {
-    let host = start_binary().await;
+async fn hello_over_net_rpc_as_on_a_stock_server() {
+    hello_filters_greets_counts_and_serves_http(Protocol::NetRpc).await;
+}
+
+#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+async fn hello_over_grpc_as_on_the_fork() {
+    hello_filters_greets_counts_and_serves_http(Protocol::Grpc).await;
+}
+
+async fn hello_filters_greets_counts_and_serves_http(protocol: Protocol) {
+    let host = start_binary(protocol).await;
     let alice = host.alice().id.clone();
     let town_square = host.town_square().id.clone();
 

@@ -3,16 +3,27 @@
 
 use mattermost_plugin::serde_json::{Value, json};
 use mm_example_http_stream::PLUGIN_ID;
-use mm_host::supervisor::PluginSpec;
+use mm_host::supervisor::{PluginSpec, Protocol};
 use mm_host::testkit::TestHost;
 
 #[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
-async fn json_routes_user_identity_and_server_sent_events() {
+async fn http_over_net_rpc_as_on_a_stock_server() {
+    json_routes_user_identity_and_server_sent_events(Protocol::NetRpc).await;
+}
+
+#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+async fn http_over_grpc_as_on_the_fork() {
+    json_routes_user_identity_and_server_sent_events(Protocol::Grpc).await;
+}
+
+async fn json_routes_user_identity_and_server_sent_events(protocol: Protocol) {
     let host = TestHost::start().await.expect("host");
     let spec = PluginSpec::from_path(env!("CARGO_BIN_EXE_mm-example-http-stream"))
         .and_then(|spec| spec.with_plugin_id(PLUGIN_ID))
-        .expect("plugin binary");
+        .expect("plugin binary")
+        .with_protocol(protocol);
     let connection = host.start_plugin_spec(spec).await.expect("the plugin starts");
+    assert_eq!(connection.protocol(), protocol);
     assert_eq!(connection.implemented().iter().collect::<Vec<_>>(), ["ServeHTTP"]);
     let base = format!("/plugins/{PLUGIN_ID}");
 

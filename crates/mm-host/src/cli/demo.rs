@@ -32,9 +32,12 @@ pub(super) async fn demo(args: DemoArgs, printer: Printer) -> Result<(), CliErro
 
     let manifest = Manifest::from_file(root.join(EXAMPLE_DIR).join("plugin.json"))
         .map_err(|e| CliError(e.to_string()))?;
-    let spec = PluginSpec::from_binary(&binary)
+    let mut spec = PluginSpec::from_binary(&binary)
         .and_then(|spec| spec.with_manifest(manifest))
         .map_err(|e| CliError(e.to_string()))?;
+    if let Some(protocol) = args.protocol {
+        spec = spec.with_protocol(protocol.into());
+    }
     let mut session = Session::start(spec, args.port, printer).await?;
     session.print_summary();
 

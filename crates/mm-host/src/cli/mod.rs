@@ -123,6 +123,28 @@ struct RunArgs {
     /// The plugin id (default: the manifest's id, or the binary's file name).
     #[arg(long)]
     plugin_id: Option<String>,
+    /// The protocol to run the plugin with. Default: as the server chooses it, the fork's
+    /// gRPC for a manifest with `server.runtime: "python"`, a stock server's net/rpc otherwise.
+    #[arg(long, value_enum)]
+    protocol: Option<ProtocolArg>,
+}
+
+/// `--protocol`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProtocolArg {
+    /// The multi-language fork's gRPC.
+    Grpc,
+    /// go-plugin net/rpc, as every stock server (v9, v10, v11) runs plugins.
+    Netrpc,
+}
+
+impl From<ProtocolArg> for mm_proto::protocol::Protocol {
+    fn from(arg: ProtocolArg) -> Self {
+        match arg {
+            ProtocolArg::Grpc => mm_proto::protocol::Protocol::Grpc,
+            ProtocolArg::Netrpc => mm_proto::protocol::Protocol::NetRpc,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -134,4 +156,7 @@ struct DemoArgs {
     /// Stop after the scenario instead of serving until Ctrl-C (for tests and CI).
     #[arg(long)]
     exit_after_scenario: bool,
+    /// The protocol to run the example with (default: net/rpc, as a stock server).
+    #[arg(long, value_enum)]
+    protocol: Option<ProtocolArg>,
 }

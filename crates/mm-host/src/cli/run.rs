@@ -11,6 +11,9 @@ pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError>
     if let Some(id) = args.plugin_id {
         spec = spec.with_plugin_id(id).map_err(|e| CliError(e.to_string()))?;
     }
+    if let Some(protocol) = args.protocol {
+        spec = spec.with_protocol(protocol.into());
+    }
     if let Some(manifest) = spec.manifest() {
         printer.step(&format!("Plugin {manifest}"));
     }

@@ -86,7 +86,11 @@ impl Session {
             printer,
         };
 
-        printer.step(&format!("Starting plugin {}", session.plugin_id));
+        printer.step(&format!(
+            "Starting plugin {} over {}",
+            session.plugin_id,
+            protocol_name(spec.protocol())
+        ));
         let supervisor = session.supervisor.clone();
         if let Err(error) = session.while_printing(supervisor.start(spec)).await {
             session.host.shutdown();
@@ -195,6 +199,14 @@ impl Session {
             self.printer.problem(&error.to_string());
         }
         self.host.shutdown();
+    }
+}
+
+/// How the CLI names a protocol.
+fn protocol_name(protocol: mm_proto::protocol::Protocol) -> &'static str {
+    match protocol {
+        mm_proto::protocol::Protocol::Grpc => "gRPC (the multi-language fork's protocol)",
+        _ => "net/rpc (the protocol of stock servers)",
     }
 }
 

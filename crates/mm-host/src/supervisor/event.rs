@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::child::ProcessExit;
 use super::handshake::PluginAddress;
+use mm_proto::protocol::Protocol;
 
 /// How a stopped plugin process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +51,18 @@ pub enum SupervisorEvent {
     Handshake {
         /// The plugin id.
         plugin_id: String,
-        /// Where the plugin serves gRPC.
+        /// Where the plugin serves.
         address: PluginAddress,
+        /// The protocol it is run with.
+        protocol: Protocol,
     },
-    /// The gRPC health service reported `plugin` SERVING.
+    /// The plugin answered its first health check: the gRPC health service reported `plugin`
+    /// SERVING, or `Control.Ping` answered (net/rpc).
     Healthy {
         /// The plugin id.
         plugin_id: String,
+        /// The protocol it is run with.
+        protocol: Protocol,
     },
     /// `Implemented` answered.
     Implemented {
@@ -132,7 +138,7 @@ impl SupervisorEvent {
             SupervisorEvent::Launching { plugin_id, .. }
             | SupervisorEvent::Launched { plugin_id, .. }
             | SupervisorEvent::Handshake { plugin_id, .. }
-            | SupervisorEvent::Healthy { plugin_id }
+            | SupervisorEvent::Healthy { plugin_id, .. }
             | SupervisorEvent::Implemented { plugin_id, .. }
             | SupervisorEvent::Activated { plugin_id }
             | SupervisorEvent::HealthCheckFailed { plugin_id, .. }
@@ -165,8 +171,14 @@ impl fmt::Display for SupervisorEvent {
             SupervisorEvent::Launching { program, .. } => write!(f, "launching {}", program.display()),
             SupervisorEvent::Launched { pid: Some(pid), .. } => write!(f, "process started (pid {pid})"),
             SupervisorEvent::Launched { pid: None, .. } => f.write_str("process started"),
-            SupervisorEvent::Handshake { address, .. } => write!(f, "handshake: gRPC on {address}"),
-            SupervisorEvent::Healthy { .. } => f.write_str("health: \"plugin\" is SERVING"),
+            SupervisorEvent::Handshake { address, protocol: Protocol::Grpc, .. } => {
+                write!(f, "handshake: gRPC on {address}")
+            }
+            SupervisorEvent::Handshake { address, .. } => write!(f, "handshake: net/rpc on {address}"),
+            SupervisorEvent::Healthy { protocol: Protocol::Grpc, .. } => {
+                f.write_str("health: \"plugin\" is SERVING")
+            }
+            SupervisorEvent::Healthy { .. } => f.write_str("health: Control.Ping answered"),
             SupervisorEvent::Implemented { hooks, unknown, .. } => {
                 if hooks.is_empty() {
                     f.write_str("Implemented: no hooks")?;

@@ -125,7 +125,11 @@ impl Instance {
                 format!("bad handshake: {reason}"),
             )
         })?;
-        emit(SupervisorEvent::Handshake { plugin_id: id.to_owned(), address: handshake.address.clone() });
+        emit(SupervisorEvent::Handshake {
+            plugin_id: id.to_owned(),
+            address: handshake.address.clone(),
+            protocol,
+        });
         tokio::spawn(child::log_stdout(id.to_owned(), lines));
 
         let (connection, session) = match protocol {
@@ -133,7 +137,7 @@ impl Instance {
                 let channel =
                     connection::open_channel(id, &handshake.address, config.connect_timeout).await?;
                 connection::check_health(id, &channel, config.ping_timeout).await?;
-                emit(SupervisorEvent::Healthy { plugin_id: id.to_owned() });
+                emit(SupervisorEvent::Healthy { plugin_id: id.to_owned(), protocol });
                 let names = connection::call_implemented(id, &channel, config.implemented_timeout).await?;
                 let hooks = known_hooks(id, names, protocol, emit);
                 let connection =
@@ -147,7 +151,7 @@ impl Instance {
             _ => {
                 let client = netrpc::connect(id, &handshake.address, config.connect_timeout).await?;
                 netrpc::ping(id, &client, config.ping_timeout).await?;
-                emit(SupervisorEvent::Healthy { plugin_id: id.to_owned() });
+                emit(SupervisorEvent::Healthy { plugin_id: id.to_owned(), protocol });
                 let hooks = netrpc::dispense_hooks(id, &client, config.implemented_timeout).await?;
                 let names = netrpc::call_implemented(id, &hooks, config.implemented_timeout).await?;
                 let names = known_hooks(id, names, protocol, emit);

@@ -63,6 +63,8 @@ pub use connection::PluginConnection;
 pub use error::{SupervisorError, SupervisorErrorKind};
 pub use event::{StopOutcome, SupervisorEvent};
 pub use handshake::PluginAddress;
+/// The two protocols a plugin can be run with ([`PluginSpec::with_protocol`]).
+pub use mm_proto::protocol::Protocol;
 /// The launch variables the server sets (see `mm_proto::protocol`).
 pub use mm_proto::protocol::{API_TARGET_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 pub use plugin_log::PLUGIN_LOG_TARGET;
