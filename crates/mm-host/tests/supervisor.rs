@@ -409,3 +409,123 @@ async fn a_plugin_folder_runs_with_the_manifest_executable_as_argument() {
     assert!(lines.contains(&format!("cwd={}", folder.display())), "{lines:?}");
     s.supervisor.stop("com.example.folder").await.unwrap();
 }
+
+// --- net/rpc: the same supervision for plugins run as a stock server runs them ---
+
+const SDK_FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-sdk-fixture");
+
+/// The SDK fixture on net/rpc (the default for a bare binary, as on a stock server).
+fn net_rpc_fixture(id: &str, mode: &str) -> PluginSpec {
+    PluginSpec::from_path(SDK_FIXTURE)
+        .unwrap()
+        .with_plugin_id(id)
+        .unwrap()
+        .env("MM_HOST_SDK_FIXTURE_MODE", mode)
+}
+
+fn crash_post() -> mm_proto::v1::MessageHasBeenPostedRequest {
+    mm_proto::v1::MessageHasBeenPostedRequest {
+        post: Some(mm_proto::v1::Post { message: "crash".into(), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_net_rpc_plugin_starts_and_stops_like_on_a_stock_server() {
+    let mut s = setup(|b| b);
+    let spec = net_rpc_fixture("com.example.netrpc", "normal");
+    assert_eq!(spec.protocol(), Protocol::NetRpc);
+    let connection = s.supervisor.start(spec).await.unwrap();
+    assert_eq!(connection.protocol(), Protocol::NetRpc);
+    assert!(connection.implements("OnActivate") && connection.implements("MessageHasBeenPosted"));
+    assert!(connection.channel().is_none(), "no gRPC channel over net/rpc");
+
+    let outcome = s.supervisor.stop("com.example.netrpc").await.unwrap();
+    assert!(matches!(outcome, StopOutcome::Exited(exit) if exit.success()), "{outcome}");
+    let all = events_until(&mut s.events, |e| matches!(e, SupervisorEvent::Stopped { .. })).await;
+    assert_eq!(
+        names(&all),
+        ["Launching", "Launched", "Handshake", "Healthy", "Implemented", "Activated", "Stopping", "Stopped"]
+    );
+    let handshake = all.iter().find(|e| matches!(e, SupervisorEvent::Handshake { .. })).unwrap().to_string();
+    assert!(handshake.contains("handshake: net/rpc on unix "), "{handshake}");
+    // No PluginAPI listener: over net/rpc the API travels on the plugin's own connection.
+    let calls = s.registry.calls();
+    assert_eq!(calls, ["register com.example.netrpc", "unregister com.example.netrpc"], "{calls:?}");
+    assert_process_gone(launched_pid(&all));
+}
+
+#[tokio::test]
+async fn bad_net_rpc_plugins_get_clear_errors() {
+    let s = setup(|b| b.stock_start_timeout(Duration::from_millis(700)).hook_timeout(Duration::from_secs(1)));
+    let cases = [
+        ("no-handshake", SupervisorErrorKind::HandshakeTimeout, "no handshake line within 0.7 s"),
+        ("grpc-handshake", SupervisorErrorKind::HandshakeInvalid, "unsupported plugin protocol \"grpc\""),
+        ("hang-activate", SupervisorErrorKind::ActivationFailed, "OnActivate did not answer within 1 s"),
+    ];
+    for (mode, kind, needle) in cases {
+        let err =
+            s.supervisor.start(net_rpc_fixture(&format!("com.example.{mode}"), mode)).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{mode}: {err}");
+        assert!(err.to_string().contains(needle), "{mode}: {err}");
+    }
+    // Garbage on the socket: the session cannot be used; the start fails at the first call.
+    let err = s.supervisor.start(net_rpc_fixture("com.example.garbage", "garbage")).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), SupervisorErrorKind::Connect | SupervisorErrorKind::Health),
+        "garbage: {err}"
+    );
+    assert!(s.supervisor.plugin_ids().is_empty());
+    assert!(!s.registry.calls().iter().any(|c| c.starts_with("register")));
+}
+
+#[tokio::test]
+async fn a_net_rpc_plugin_that_crashes_in_a_hook_is_restarted_then_given_up() {
+    use mm_host::HookTransport;
+    let mut s = setup(|b| b.restart_policy(RestartPolicy::new(3, Duration::from_secs(3600))));
+    s.supervisor.start(net_rpc_fixture("com.example.netrpc-crash", "normal")).await.unwrap();
+    for _ in 0..3 {
+        let connection = s.supervisor.wait_connection("com.example.netrpc-crash").await.expect("running");
+        let answer = connection.link().call(crash_post(), Duration::from_secs(10)).await;
+        assert!(answer.is_err(), "the process ended during the call: {answer:?}");
+        events_until(&mut s.events, |e| matches!(e, SupervisorEvent::Failed { .. })).await;
+    }
+    let rest = events_until(&mut s.events, |e| matches!(e, SupervisorEvent::GaveUp { .. })).await;
+    match rest.last() {
+        Some(SupervisorEvent::GaveUp { failures, reason, .. }) => {
+            assert_eq!(*failures, 3);
+            assert!(reason.contains("exit code 3"), "{reason}");
+        }
+        other => panic!("last event {other:?}"),
+    }
+    let calls = s.registry.calls();
+    assert_eq!(calls.iter().filter(|c| c.starts_with("register")).count(), 3, "{calls:?}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_frozen_net_rpc_plugin_fails_its_control_pings_and_is_restarted() {
+    let mut s = setup(|b| {
+        b.health_interval(Duration::from_millis(300))
+            .ping_timeout(Duration::from_millis(300))
+            .ping_failures(2)
+    });
+    s.supervisor.start(net_rpc_fixture("com.example.frozen", "normal")).await.unwrap();
+    let started = events_until(&mut s.events, |e| matches!(e, SupervisorEvent::Activated { .. })).await;
+    let pid = launched_pid(&started);
+    // SIGSTOP: the process lives on but answers nothing, like a plugin stuck in a loop.
+    let stopped = std::process::Command::new("kill").args(["-STOP", &pid.to_string()]).status().unwrap();
+    assert!(stopped.success());
+    let all = events_until(&mut s.events, |e| matches!(e, SupervisorEvent::Activated { .. })).await;
+    let failed = all.iter().find_map(|e| match e {
+        SupervisorEvent::Failed { reason, .. } => Some(reason.clone()),
+        _ => None,
+    });
+    let failed = failed.expect("a Failed event");
+    assert!(failed.contains("did not answer 2 health checks in a row"), "{failed}");
+    assert!(failed.contains("Control.Ping"), "{failed}");
+    assert!(names(&all).contains(&"Restarting"), "{:?}", names(&all));
+    assert_ne!(launched_pid(&all), pid, "a new process");
+    s.supervisor.stop("com.example.frozen").await.unwrap();
+    assert_process_gone(pid);
+}
