@@ -144,7 +144,10 @@ pub(super) fn routes(router: &mut ApiRouter) {
         answer(response, |res| wire::ExecuteSlashCommandResponse { error: None, response: Some(res.into()) })
     });
     router.route(|api, r: wire::CreateCommandRequest| {
-        let command: Command = domain(required(r.cmd, "cmd")?)?;
+        let mut command: Command = domain(required(r.cmd, "cmd")?)?;
+        // The server's CreateCommand (plugin_api.go): no creator, the calling plugin owns it.
+        command.creator_id = None;
+        command.plugin_id = api.plugin_id.clone();
         let created = api.with(|s| s.create_custom_command(command));
         answer(created, |c| wire::CreateCommandResponse { error: None, command: Some(c.into()) })
     });
@@ -152,9 +155,10 @@ pub(super) fn routes(router: &mut ApiRouter) {
         let team = id(r.team_id);
         let commands = api.with(|s| {
             s.team(&team)?;
-            let mut all = s.built_in_commands();
+            // The server's order (plugin_api.go ListCommands): plugin, built-in, custom.
+            let mut all = s.plugin_commands_for_team(&team);
+            all.extend(s.built_in_commands());
             all.extend(s.custom_commands_for_team(&team));
-            all.extend(s.plugin_commands_for_team(&team));
             AppResult::Ok(all)
         });
         answer(commands, |c| wire::ListCommandsResponse { error: None, commands: wires(c) })
@@ -179,11 +183,11 @@ pub(super) fn routes(router: &mut ApiRouter) {
     });
     router.route(|api, r: wire::UpdateCommandRequest| {
         let update: Command = domain(required(r.updated_cmd, "updated_cmd")?)?;
-        let command = api.with(|s| s.update_custom_command(&id(r.command_id), update));
+        let command = api.with(|s| s.update_custom_command(&api.plugin_id, &id(r.command_id), update));
         answer(command, |c| wire::UpdateCommandResponse { error: None, command: Some(c.into()) })
     });
     router.route(|api, r: wire::DeleteCommandRequest| {
-        let result = api.with(|s| s.delete_custom_command(&id(r.command_id)));
-        answer(result, |()| wire::DeleteCommandResponse { error: None })
+        api.with(|s| s.delete_custom_command(&id(r.command_id)));
+        Ok(wire::DeleteCommandResponse { error: None })
     });
 }
