@@ -84,6 +84,17 @@ async fn create_command_belongs_to_the_calling_plugin_and_lists_in_the_servers_o
     assert_eq!(triggers.first(), Some(&"registered"));
     assert_eq!(triggers.get(1), Some(&"echo"), "built-in commands come second: {triggers:?}");
     assert_eq!(triggers.last(), Some(&"deploy"));
+    // No team check: an unknown team lists the plugin commands of every team, nothing else.
+    let elsewhere = api
+        .list_commands(wire::ListCommandsRequest { team_id: "u".repeat(26) })
+        .await
+        .unwrap()
+        .into_inner()
+        .commands;
+    assert!(
+        elsewhere.iter().any(|c| c.trigger == "registered")
+            && !elsewhere.iter().any(|c| c.trigger == "deploy")
+    );
     let custom = api
         .list_custom_commands(wire::ListCustomCommandsRequest { team_id: team.clone() })
         .await
