@@ -5,8 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use mm_types::{
-    Channel, Manifest, PluginContext, PluginState, PluginStatus, RequestId, Team, TeamType, Timestamp, User,
-    UserAccessToken,
+    Channel, Manifest, PluginContext, RequestId, Team, TeamType, Timestamp, User, UserAccessToken,
 };
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -129,6 +128,7 @@ impl HostBuilder {
                 diagnostic_id: mm_types::UserId::generate().into_string(),
                 plugins: RwLock::new(Vec::new()),
                 manifests: RwLock::new(HashMap::new()),
+                known_plugins: RwLock::new(HashMap::new()),
                 api_listeners: tokio::sync::Mutex::new(HashMap::new()),
                 tracker: Tracker::default(),
                 shutdown,
@@ -207,8 +207,11 @@ fn seed(store: &Store, admin_token: &str) -> Result<Seed, HostError> {
 /// carry no plugin id, so the listener is how the host knows who calls (KV store, bot owner,
 /// registered commands). A running plugin is [registered](Host::register_plugin) with a
 /// [`HookCaller`]; the supervisor does both through [`PluginRegistry`](crate::supervisor::PluginRegistry),
-/// and the [test kit](crate::testkit) for in-process plugins. Of the 236 PluginAPI RPCs, those
-/// in [`unimplemented_rpcs`](crate::unimplemented_rpcs) answer UNIMPLEMENTED naming themselves.
+/// and the [test kit](crate::testkit) for in-process plugins. Every PluginAPI RPC is answered
+/// ([`unimplemented_rpcs`](crate::unimplemented_rpcs) is empty); where the server's answer
+/// depends on the plugin (`GetBundlePath`: [`bundle_path`](Host::bundle_path)) or on features
+/// a local host lacks (LDAP, plugin uploads, the license server), it answers as the server
+/// does, as the crate README lists.
 ///
 /// # HTTP front
 ///
@@ -267,6 +270,8 @@ pub(crate) struct Inner {
     /// Running plugins, in registration order (the order hooks run in).
     pub(crate) plugins: RwLock<Vec<HookCaller>>,
     pub(crate) manifests: RwLock<HashMap<String, Manifest>>,
+    /// Folders and launches of the plugins the host knows (see `installed_plugins`).
+    pub(crate) known_plugins: RwLock<HashMap<String, crate::installed_plugins::KnownPlugin>>,
     pub(crate) api_listeners: tokio::sync::Mutex<HashMap<String, SocketAddr>>,
     pub(crate) tracker: Tracker,
     pub(crate) shutdown: watch::Sender<bool>,
@@ -379,24 +384,6 @@ impl Host {
         all
     }
 
-    /// The status of a plugin: running when registered, else the server's 404.
-    pub(crate) fn plugin_status(&self, plugin_id: &str) -> Result<PluginStatus, mm_types::AppError> {
-        let manifest = self.manifests().into_iter().find(|m| m.id == plugin_id).ok_or_else(|| {
-            crate::store::errors::not_found(
-                "app.plugin.not_installed.app_error",
-                format!("The plugin {plugin_id:?} is not installed or not running."),
-            )
-        })?;
-        Ok(PluginStatus {
-            plugin_id: manifest.id.clone(),
-            plugin_path: String::new(),
-            state: PluginState::Running,
-            name: manifest.name,
-            description: manifest.description,
-            version: manifest.version,
-        })
-    }
-
     /// Waits until every hook the host runs in the background ("has been" hooks, and whatever
     /// the plugins do from them through the PluginAPI) has finished.
     pub async fn settle(&self) {
@@ -449,6 +436,10 @@ impl crate::supervisor::PluginRegistry for Host {
         broker: &mm_netrpc::broker::Broker,
     ) -> Option<std::sync::Arc<dyn mm_netrpc::rpc::Service>> {
         Some(crate::api::net_rpc_service(self.clone(), plugin_id, broker.clone()))
+    }
+
+    fn launching(&self, spec: &crate::supervisor::PluginSpec, supervisor: crate::supervisor::WeakSupervisor) {
+        self.record_launch(spec, supervisor);
     }
 
     fn register(&self, connection: crate::supervisor::PluginConnection) {

@@ -28,6 +28,7 @@ mod error;
 pub mod events;
 mod front;
 mod host;
+mod installed_plugins;
 pub mod plugin_http;
 pub mod store;
 pub mod testkit;
@@ -36,6 +37,7 @@ pub use api::unimplemented_rpcs;
 pub use error::HostError;
 pub use events::{GrpcHooks, HookCaller, HookLink, HookTransport, NetRpcHooks};
 pub use host::{DEFAULT_ADMIN_TOKEN, DEFAULT_SERVER_VERSION, Host, HostBuilder, Seed};
+pub use installed_plugins::NOT_SUPERVISED_ERROR_ID;
 pub use store::Store;
 
 // --- Plugin processes: supervisor, manifest, bundles, CLI. ---

@@ -2,6 +2,9 @@
 
 mod support;
 
+#[path = "api_domains/server_parity.rs"]
+mod server_parity;
+
 use bytes::Bytes;
 use mm_proto::v1 as wire;
 use mm_proto::v1::plugin_api_client::PluginApiClient;
@@ -797,7 +800,11 @@ async fn files_uploads_and_sessions() {
     assert_eq!(missing.error.unwrap().status_code, 404, "file errors come in the response");
     let link =
         api.get_file_link(wire::GetFileLinkRequest { file_id: info.id.clone() }).await.unwrap().into_inner();
-    assert_eq!(link.error.unwrap().id, "api.file.get_public_link.disabled.app_error");
+    let disabled = link.error.unwrap();
+    assert_eq!(
+        (disabled.id.as_str(), disabled.status_code),
+        ("plugin_api.get_file_link.disabled.app_error", 501)
+    );
 
     let alice = host.seed().alice.id.to_string();
     let session = api

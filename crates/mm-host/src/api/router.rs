@@ -306,9 +306,10 @@ mod tests {
             Err(ApiFailure::App(error)) => assert_eq!(error.status_code, 404),
             other => panic!("expected the store's AppError, got {other:?}"),
         }
+        // Every RPC has a handler; a router without one answers UNIMPLEMENTED naming it.
         let install = RpcMethod::by_name("InstallPlugin").unwrap();
         let request = Arc::new(wire::InstallPluginRequest::default());
-        match router.call(api.clone(), install, request).await {
+        match ApiRouter::default().call(api.clone(), install, request).await {
             Err(ApiFailure::Unimplemented(message)) => {
                 assert_eq!(message, "mm-host does not implement PluginAPI/InstallPlugin")
             }

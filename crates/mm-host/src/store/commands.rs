@@ -5,6 +5,7 @@ use mm_types::{Command, CommandId, CommandMethod, TeamId};
 
 use super::errors::{bad_request, not_found};
 use super::{AppResult, State, Store};
+use crate::manifest::validate_plugin_id;
 
 /// A command registered by a plugin with `RegisterCommand`.
 #[derive(Debug, Clone)]
@@ -38,6 +39,45 @@ fn validate_trigger(trigger: &str) -> AppResult<String> {
             format!("Invalid trigger {trigger:?}: 1 to 128 characters, no spaces, without the leading '/'."),
         ))
     }
+}
+
+/// The server's `Command.IsValid` (model/command.go) for a command about to be stored, in
+/// its order: who made it (a user or a plugin, not both), the team, trigger, URL, method and
+/// the lengths of the names.
+fn validate_command(command: &Command) -> AppResult<()> {
+    let invalid = |field: &str, message: &str| {
+        bad_request(&format!("model.command.is_valid.{field}.app_error"), message.to_string())
+    };
+    if command.creator_id.is_none() && validate_plugin_id(&command.plugin_id).is_err() {
+        return Err(invalid("plugin_id", "Invalid plugin id."));
+    }
+    if command.creator_id.is_some() && !command.plugin_id.is_empty() {
+        return Err(invalid("plugin_id", "Invalid plugin id.")
+            .with_detail("command cannot have both a CreatorId and a PluginId"));
+    }
+    if command.team_id.is_none() {
+        return Err(invalid("team_id", "Invalid team ID."));
+    }
+    validate_trigger(&command.trigger)?;
+    if command.url.is_empty() || command.url.len() > 1024 {
+        return Err(invalid("url", "Invalid URL."));
+    }
+    if !(command.url.starts_with("http://") || command.url.starts_with("https://")) {
+        return Err(invalid(
+            "url_http",
+            "Invalid URL. Must be a valid URL and start with http:// or https://.",
+        ));
+    }
+    if !matches!(command.method, CommandMethod::Post | CommandMethod::Get) {
+        return Err(invalid("method", "Invalid Method."));
+    }
+    if command.display_name.chars().count() > 64 {
+        return Err(invalid("display_name", "Invalid title."));
+    }
+    if command.description.chars().count() > 128 {
+        return Err(invalid("description", "Invalid description."));
+    }
+    Ok(())
 }
 
 fn missing_command(id: &str) -> mm_types::AppError {
@@ -88,10 +128,14 @@ impl State {
             .cloned()
     }
 
+    /// The plugin commands available in a team, the first of each trigger only (the server's
+    /// `ListPluginCommands`, plugin_api.go).
     pub(crate) fn plugin_commands_for_team(&self, team: &TeamId) -> Vec<Command> {
+        let mut seen = std::collections::HashSet::new();
         self.plugin_commands
             .iter()
             .filter(|pc| pc.command.team_id.as_ref().is_none_or(|t| t == team))
+            .filter(|pc| seen.insert(pc.command.trigger.clone()))
             .map(|pc| pc.command.clone())
             .collect()
     }
@@ -100,24 +144,16 @@ impl State {
         BUILT_IN_COMMANDS.iter().map(|(t, h, d)| built_in(t, h, d)).collect()
     }
 
-    /// Creates a custom command (one whose URL the server would call).
+    /// Creates a custom command (one whose URL the server would call), as the server's
+    /// `createCommand` (app/command.go) does: the trigger lowercased, refused when the team
+    /// has it or a built-in command uses it, then the store's `Command.IsValid` checks.
     pub(crate) fn create_custom_command(&mut self, mut command: Command) -> AppResult<Command> {
-        command.trigger = validate_trigger(&command.trigger)?;
-        let team = command.team_id.clone().ok_or_else(|| {
-            bad_request("model.command.is_valid.team_id.app_error", "A custom command needs a team.")
-        })?;
-        self.team(&team)?;
-        if command.url.is_empty() {
-            return Err(bad_request("model.command.is_valid.url.app_error", "A custom command needs a URL."));
-        }
-        if !matches!(command.method, CommandMethod::Post | CommandMethod::Get) {
-            return Err(bad_request("model.command.is_valid.method.app_error", "The method must be P or G."));
-        }
-        if self
-            .custom_commands
-            .values()
-            .any(|c| c.trigger == command.trigger && c.team_id == command.team_id && c.delete_at.is_none())
-        {
+        command.trigger = command.trigger.to_lowercase();
+        let taken =
+            self.custom_commands.values().any(|c| {
+                c.trigger == command.trigger && c.team_id == command.team_id && c.delete_at.is_none()
+            }) || BUILT_IN_COMMANDS.iter().any(|(trigger, _, _)| *trigger == command.trigger);
+        if taken {
             return Err(bad_request(
                 "api.command.duplicate_trigger.app_error",
                 "This trigger word is already in use. Please choose another word.",
@@ -129,7 +165,7 @@ impl State {
         command.create_at = now;
         command.update_at = now;
         command.delete_at = None;
-        command.plugin_id = String::new();
+        validate_command(&command)?;
         self.custom_commands.insert(command.id.clone(), command.clone());
         Ok(command)
     }
@@ -153,31 +189,40 @@ impl State {
         commands
     }
 
+    /// Updates a custom command as the server's `UpdateCommand` (plugin_api.go) does: id,
+    /// token and creation time stay, the calling plugin becomes its `plugin_id`, the team stays
+    /// unless the update names one, and the result must pass `Command.IsValid` (a command
+    /// with a creator cannot also have a plugin). Nothing checks who owns the command.
     pub(crate) fn update_custom_command(
         &mut self,
+        plugin: &str,
         id: &CommandId,
         mut update: Command,
     ) -> AppResult<Command> {
         let existing = self.custom_command(id)?;
-        update.trigger = validate_trigger(&update.trigger)?;
+        update.trigger = update.trigger.to_lowercase();
         update.id = existing.id;
         update.token = existing.token;
         update.create_at = existing.create_at;
-        update.creator_id = existing.creator_id;
-        update.team_id = existing.team_id;
-        update.delete_at = None;
+        update.delete_at = existing.delete_at;
+        update.plugin_id = plugin.to_string();
+        if update.team_id.is_none() {
+            update.team_id = existing.team_id;
+        }
         update.update_at = self.tick();
+        validate_command(&update)?;
         self.custom_commands.insert(id.clone(), update.clone());
         Ok(update)
     }
 
-    pub(crate) fn delete_custom_command(&mut self, id: &CommandId) -> AppResult<()> {
-        self.custom_command(id)?;
+    /// Deletes a custom command (soft). Like the server's store, an unknown id is not an
+    /// error: `DeleteCommand` (plugin_api.go) answers nothing either way.
+    pub(crate) fn delete_custom_command(&mut self, id: &CommandId) {
         let now = self.tick();
-        if let Some(c) = self.custom_commands.get_mut(id) {
+        if let Some(c) = self.custom_commands.get_mut(id).filter(|c| c.delete_at.is_none()) {
             c.delete_at = Some(now);
+            c.update_at = now;
         }
-        Ok(())
     }
 
     /// The custom command a trigger runs in a team.

@@ -159,13 +159,15 @@ impl State {
         page(infos, page_no, per_page)
     }
 
-    /// A public link to a file attached to a post, when public links are enabled.
+    /// A public link to a file attached to a post, when public links are enabled, with the
+    /// errors the server's `GetFileLink` answers (plugin_api.go: 501 when
+    /// `FileSettings.EnablePublicLink` is off, the file's own 404, 400 without a post).
     pub(crate) fn file_link(&self, id: &FileId) -> AppResult<String> {
         let enabled =
             self.config.pointer("/FileSettings/EnablePublicLink").and_then(Value::as_bool).unwrap_or(false);
         if !enabled {
             return Err(app_error(
-                "api.file.get_public_link.disabled.app_error",
+                "plugin_api.get_file_link.disabled.app_error",
                 "Public links have been disabled.",
                 501,
             ));
@@ -173,9 +175,10 @@ impl State {
         let file = self.file(id)?;
         if file.info.post_id.is_none() {
             return Err(bad_request(
-                "api.file.get_file_link.no_post.app_error",
-                "Unable to get a public link for a file that is not attached to a post.",
-            ));
+                "plugin_api.get_file_link.no_post.app_error",
+                "Unable to get public link for file. File must be attached to a post that can be read.",
+            )
+            .with_detail(format!("file_id={id}")));
         }
         let salt =
             self.config.pointer("/FileSettings/PublicLinkSalt").and_then(Value::as_str).unwrap_or_default();

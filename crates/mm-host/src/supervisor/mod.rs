@@ -53,7 +53,7 @@ mod spec;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -211,6 +211,25 @@ struct Shared {
     generation: AtomicU64,
 }
 
+/// A handle to a [`Supervisor`] that does not keep it alive: what a [`PluginRegistry`] keeps
+/// to start and stop again the plugins the supervisor launched (the host's `EnablePlugin` and
+/// `DisablePlugin`).
+#[derive(Clone)]
+pub struct WeakSupervisor(Weak<Shared>);
+
+impl WeakSupervisor {
+    /// The supervisor, unless every clone of it was dropped.
+    pub fn upgrade(&self) -> Option<Supervisor> {
+        self.0.upgrade().map(|shared| Supervisor { shared })
+    }
+}
+
+impl fmt::Debug for WeakSupervisor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakSupervisor").field("alive", &(self.0.strong_count() > 0)).finish()
+    }
+}
+
 /// A plugin under supervision.
 #[derive(Debug)]
 pub(crate) struct Slot {
@@ -241,6 +260,11 @@ impl Supervisor {
         Supervisor::builder(Arc::new(FixedApiTarget::new(target))).build()
     }
 
+    /// A handle that does not keep the supervisor alive.
+    pub fn downgrade(&self) -> WeakSupervisor {
+        WeakSupervisor(Arc::downgrade(&self.shared))
+    }
+
     /// Receives every [`SupervisorEvent`] from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<SupervisorEvent> {
         self.shared.events.subscribe()
@@ -267,6 +291,7 @@ impl Supervisor {
         }
         // Frees the id if the launch fails or this future is dropped.
         let reservation = Reservation { plugins: &self.shared.plugins, id: &id, generation, armed: true };
+        self.shared.registry.launching(&spec, self.downgrade());
 
         let monitor = Monitor {
             spec,

@@ -5,7 +5,9 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use super::WeakSupervisor;
 use super::connection::PluginConnection;
+use super::spec::PluginSpec;
 
 /// A boxed future, for the object-safe [`PluginRegistry`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -16,6 +18,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// plugin its own listener, so the host knows who calls), registers the plugin once it is
 /// activated and unregisters it when it stops or fails.
 pub trait PluginRegistry: Send + Sync + fmt::Debug + 'static {
+    /// `supervisor` is about to launch the plugin `spec` describes (before asking for its
+    /// PluginAPI address, so the plugin's first calls already see it): the host records its
+    /// folder and manifest (`GetBundlePath`, `GetPlugins`, `GetPluginStatus`) and how to start
+    /// and stop it again (`EnablePlugin`, `DisablePlugin`). Does nothing by default.
+    fn launching(&self, spec: &PluginSpec, supervisor: WeakSupervisor) {
+        let _ = (spec, supervisor);
+    }
+
     /// The `host:port` of the PluginAPI listener for `plugin_id`, passed to the plugin as
     /// `MATTERMOST_PLUGIN_API_TARGET`.
     fn api_target<'a>(&'a self, plugin_id: &'a str) -> BoxFuture<'a, std::io::Result<String>>;

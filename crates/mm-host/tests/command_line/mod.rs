@@ -14,6 +14,7 @@ pub(crate) fn mm_host_command(args: &[&str]) -> Command {
 }
 
 /// Runs `mm-host args...` to the end with `env` added; returns (success, stdout then stderr).
+#[allow(dead_code)]
 pub(crate) fn mm_host(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     let output = mm_host_command(args).envs(env.iter().copied()).output().expect("mm-host runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -7,11 +7,17 @@ use super::{id, wires};
 use crate::api::router::{ApiFailure, ApiRouter, answer, domain, required};
 use crate::store::{PostsPage, errors};
 
+/// The prop the server sets on posts created through the PluginAPI (`model.PostPropsFromPlugin`).
+const FROM_PLUGIN_PROP: &str = "from_plugin";
+
 /// Registers the handlers of this domain.
 pub(super) fn routes(router: &mut ApiRouter) {
     // posts (errors in the response)
     router.route_async(|api, r: wire::CreatePostRequest| async move {
-        let post: Post = domain(required(r.post, "post")?)?;
+        let mut post: Post = domain(required(r.post, "post")?)?;
+        // The server marks every post a plugin creates (plugin_api.go CreatePost:
+        // `post.AddProp("from_plugin", "true")`); UpdatePost and SendEphemeralPost do not.
+        post.set_prop(FROM_PLUGIN_PROP, "true");
         let created = api.host.create_post(post).await;
         answer(created, |p| wire::CreatePostResponse { error: None, post: Some(p.into()) })
     });

@@ -2,12 +2,12 @@
 
 use bytes::Bytes;
 use mm_proto::v1 as wire;
-use mm_types::{Command, CommandArgs, JsonMap, ServerConfig};
+use mm_types::{AppError, Command, CommandArgs, JsonMap, ServerConfig};
 use serde_json::Value;
 
 use super::{id, json_error, opt_id, wires};
 use crate::api::router::{ApiFailure, ApiRouter, answer, domain, required};
-use crate::store::{AppResult, LogLevel, OutboundKind};
+use crate::store::{LogLevel, OutboundKind, errors};
 
 /// Registers the handlers of this domain.
 pub(super) fn routes(router: &mut ApiRouter) {
@@ -47,8 +47,44 @@ pub(super) fn routes(router: &mut ApiRouter) {
 
     // plugins
     router.route(|api, _r: wire::GetPluginsRequest| {
-        let manifests = api.host.manifests();
+        let manifests = api.host.plugin_manifests();
         Ok(wire::GetPluginsResponse { error: None, manifests: wires(manifests) })
+    });
+    router.route(|api, _r: wire::GetBundlePathRequest| {
+        // The server answers `<PluginSettings.Directory>/<id>` made absolute, where it unpacked
+        // the plugin; mm-host answers the folder it launched the plugin from.
+        let path = api.host.bundle_path(&api.plugin_id).display().to_string();
+        Ok(wire::GetBundlePathResponse { error: None, path })
+    });
+    router.route_async(|api, r: wire::EnablePluginRequest| async move {
+        answer(api.host.enable_plugin(&r.id).await, |()| wire::EnablePluginResponse { error: None })
+    });
+    router.route_async(|api, r: wire::DisablePluginRequest| async move {
+        answer(api.host.disable_plugin(&r.id).await, |()| wire::DisablePluginResponse { error: None })
+    });
+    router.route_async(|api, r: wire::RemovePluginRequest| async move {
+        answer(api.host.remove_plugin(&r.id).await, |()| wire::RemovePluginResponse { error: None })
+    });
+    router.route(|api, _r: wire::InstallPluginRequest| {
+        // plugin_api.go InstallPlugin: 501 unless PluginSettings.Enable and EnableUploads
+        // (off by default); mm-host does not unpack bundles, so it answers 501 either way.
+        let config = api.host.store().config();
+        let on = |pointer: &str| config.pointer(pointer).and_then(Value::as_bool).unwrap_or(false);
+        let error = if on("/PluginSettings/Enable") && on("/PluginSettings/EnableUploads") {
+            errors::app_error(
+                "app.plugin.install.app_error",
+                "mm-host does not install plugin bundles through the PluginAPI: unpack the bundle and run \
+                 its folder with `mm-host run <folder>`.",
+                501,
+            )
+        } else {
+            errors::app_error(
+                "app.plugin.upload_disabled.app_error",
+                "Plugins and/or plugin uploads have been disabled.",
+                501,
+            )
+        };
+        Err(ApiFailure::from(error))
     });
     router.route(|api, r: wire::GetPluginStatusRequest| {
         let status = api.host.plugin_status(&r.id);
@@ -122,6 +158,9 @@ pub(super) fn routes(router: &mut ApiRouter) {
         let telemetry_id = api.host.inner.diagnostic_id.clone();
         Ok(wire::GetTelemetryIdResponse { error: None, telemetry_id })
     });
+    router.route(|api, r: wire::RequestTrialLicenseRequest| {
+        Err(ApiFailure::from(trial_license_refusal(api, &r)))
+    });
     router.route(|_api, _r: wire::GetCloudLimitsRequest| {
         // Not a cloud server: no limits, as the server answers outside the cloud.
         Ok(wire::GetCloudLimitsResponse { error: None, limits_json: Bytes::from_static(b"{}") })
@@ -144,30 +183,35 @@ pub(super) fn routes(router: &mut ApiRouter) {
         answer(response, |res| wire::ExecuteSlashCommandResponse { error: None, response: Some(res.into()) })
     });
     router.route(|api, r: wire::CreateCommandRequest| {
-        let command: Command = domain(required(r.cmd, "cmd")?)?;
+        let mut command: Command = domain(required(r.cmd, "cmd")?)?;
+        // The server's CreateCommand (plugin_api.go): no creator, the calling plugin owns it.
+        command.creator_id = None;
+        command.plugin_id = api.plugin_id.clone();
         let created = api.with(|s| s.create_custom_command(command));
         answer(created, |c| wire::CreateCommandResponse { error: None, command: Some(c.into()) })
     });
+    // The server's List*Commands never check the team (plugin_api.go): an unknown team has
+    // no custom commands, and the plugin commands registered for every team.
     router.route(|api, r: wire::ListCommandsRequest| {
         let team = id(r.team_id);
         let commands = api.with(|s| {
-            s.team(&team)?;
-            let mut all = s.built_in_commands();
+            // The server's order (plugin_api.go ListCommands): plugin, built-in, custom.
+            let mut all = s.plugin_commands_for_team(&team);
+            all.extend(s.built_in_commands());
             all.extend(s.custom_commands_for_team(&team));
-            all.extend(s.plugin_commands_for_team(&team));
-            AppResult::Ok(all)
+            all
         });
-        answer(commands, |c| wire::ListCommandsResponse { error: None, commands: wires(c) })
+        Ok(wire::ListCommandsResponse { error: None, commands: wires(commands) })
     });
     router.route(|api, r: wire::ListCustomCommandsRequest| {
         let team = id(r.team_id);
-        let commands = api.with(|s| s.team(&team).map(|_| s.custom_commands_for_team(&team)));
-        answer(commands, |c| wire::ListCustomCommandsResponse { error: None, commands: wires(c) })
+        let commands = api.with(|s| s.custom_commands_for_team(&team));
+        Ok(wire::ListCustomCommandsResponse { error: None, commands: wires(commands) })
     });
     router.route(|api, r: wire::ListPluginCommandsRequest| {
         let team = id(r.team_id);
-        let commands = api.with(|s| s.team(&team).map(|_| s.plugin_commands_for_team(&team)));
-        answer(commands, |c| wire::ListPluginCommandsResponse { error: None, commands: wires(c) })
+        let commands = api.with(|s| s.plugin_commands_for_team(&team));
+        Ok(wire::ListPluginCommandsResponse { error: None, commands: wires(commands) })
     });
     router.route(|api, _r: wire::ListBuiltInCommandsRequest| {
         let commands = api.with(|s| s.built_in_commands());
@@ -179,11 +223,47 @@ pub(super) fn routes(router: &mut ApiRouter) {
     });
     router.route(|api, r: wire::UpdateCommandRequest| {
         let update: Command = domain(required(r.updated_cmd, "updated_cmd")?)?;
-        let command = api.with(|s| s.update_custom_command(&id(r.command_id), update));
+        let command = api.with(|s| s.update_custom_command(&api.plugin_id, &id(r.command_id), update));
         answer(command, |c| wire::UpdateCommandResponse { error: None, command: Some(c.into()) })
     });
     router.route(|api, r: wire::DeleteCommandRequest| {
-        let result = api.with(|s| s.delete_custom_command(&id(r.command_id)));
-        answer(result, |()| wire::DeleteCommandResponse { error: None })
+        api.with(|s| s.delete_custom_command(&id(r.command_id)));
+        Ok(wire::DeleteCommandResponse { error: None })
     });
+}
+
+/// Why `RequestTrialLicense` fails on mm-host, in the server's order (plugin_api.go and
+/// app/license.go): a restricted system admin (403), terms not accepted or no users (400), an
+/// unknown requester (404), and then the request to the license server, which mm-host never
+/// makes: the server's answer when that request fails (400), as on a server without network.
+fn trial_license_refusal(api: &crate::api::router::Api, r: &wire::RequestTrialLicenseRequest) -> AppError {
+    let config = api.host.store().config();
+    let restricted =
+        config.pointer("/ExperimentalSettings/RestrictSystemAdmin").and_then(Value::as_bool).unwrap_or(false);
+    if restricted {
+        return errors::forbidden(
+            "api.restricted_system_admin",
+            "This action is forbidden to a restricted system admin.",
+        );
+    }
+    if !r.terms_accepted {
+        return errors::bad_request(
+            "api.license.request-trial.bad-request.terms-not-accepted",
+            "You must accept the Mattermost Software Evaluation Agreement and Privacy Policy to request a license.",
+        );
+    }
+    if r.users == 0 {
+        return errors::bad_request(
+            "api.license.request-trial.bad-request",
+            "The number of users requested is not correct.",
+        );
+    }
+    if api.with(|s| s.user(&id(r.requester_id.clone())).is_err()) {
+        return errors::not_found("app.user.missing_account.const", "Unable to find the user.");
+    }
+    errors::bad_request(
+        "api.license.request_trial_license.app_error",
+        "Unable to get a trial license, please try again or contact with support@mattermost.com.",
+    )
+    .with_detail("mm-host does not contact the Mattermost license server")
 }

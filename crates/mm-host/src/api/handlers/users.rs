@@ -10,6 +10,14 @@ use crate::store::{OutboundKind, UserQuery};
 
 /// Registers the handlers of this domain.
 pub(super) fn routes(router: &mut ApiRouter) {
+    router.route(|_api, _r: wire::GetLdapUserAttributesRequest| {
+        // plugin_api.go: a server without LDAP (Team Edition, as mm-host) answers 501.
+        Err(crate::api::router::ApiFailure::from(crate::store::errors::app_error(
+            "ent.ldap.disabled.app_error",
+            "AD/LDAP disabled or licence does not support AD/LDAP.",
+            501,
+        )))
+    });
     // users
     router.route_async(|api, r: wire::CreateUserRequest| async move {
         let user: User = domain(required(r.user, "user")?)?;
