@@ -2,7 +2,7 @@
 //! (ids, statuses and values read from server/channels/app/plugin_api.go and what it calls).
 
 use bytes::Bytes;
-use mm_host::supervisor::{PluginSpec, Supervisor, SupervisorEvent};
+use mm_host::supervisor::{PluginSpec, Protocol, Supervisor, SupervisorEvent};
 use mm_proto::v1 as wire;
 use tokio::sync::broadcast;
 use tonic::Code;
@@ -238,8 +238,9 @@ fn supervisor(host: &mm_host::Host) -> Supervisor {
     Supervisor::builder(std::sync::Arc::new(host.clone())).build()
 }
 
+/// The fixture is a bare go-plugin gRPC server (the fork's protocol).
 fn fixture(id: &str) -> PluginSpec {
-    PluginSpec::from_binary(FIXTURE).unwrap().with_plugin_id(id).unwrap()
+    PluginSpec::from_binary(FIXTURE).unwrap().with_plugin_id(id).unwrap().with_protocol(Protocol::Grpc)
 }
 
 /// Waits for the supervisor's event about `plugin_id` that `matches` picks.
@@ -275,7 +276,10 @@ async fn get_bundle_path_is_the_folder_the_plugin_was_launched_from() {
         "server": {"executable": "plugin-bin"},
     });
     std::fs::write(folder.path().join("plugin.json"), manifest.to_string()).unwrap();
-    supervisor.start(PluginSpec::from_dir(folder.path()).unwrap()).await.unwrap();
+    supervisor
+        .start(PluginSpec::from_dir(folder.path()).unwrap().with_protocol(Protocol::Grpc))
+        .await
+        .unwrap();
     assert_eq!(bundle_path(&host, "com.example.folder").await, folder.path().display().to_string());
 
     // A bare binary: its folder.
