@@ -178,6 +178,7 @@ fn mm_host_run_serves_a_go_plugin_over_net_rpc() {
 /// The study's reference Go plugin, when its folder is next to the repository (it is not part
 /// of it): activation with API calls, `/demo`, MessageWillBePosted and ServeHTTP `/echo`.
 #[tokio::test]
+#[allow(clippy::print_stderr, reason = "says in the test output why nothing ran")]
 async fn the_reference_demo_plugin_runs_when_present() {
     let module = repository().join("../shared/netrpc/reference-host");
     if !module.join("cmd/demoplugin").is_dir() {

@@ -37,7 +37,7 @@ enum Session {
     /// The fork's gRPC: the channel (health and `GRPCController` go over it).
     Grpc(Channel),
     /// A stock server's net/rpc: the yamux session with its control stream and broker.
-    NetRpc(PluginClient),
+    NetRpc(Box<PluginClient>),
 }
 
 impl std::fmt::Debug for Session {
@@ -162,7 +162,7 @@ impl Instance {
                     .net_rpc_api(id, client.broker())
                     .unwrap_or_else(|| Arc::new(netrpc::NoPluginApi));
                 netrpc::activate(id, &client, &hooks, api, config.hook_timeout).await?;
-                (connection, Session::NetRpc(client))
+                (connection, Session::NetRpc(Box::new(client)))
             }
         };
         if let Some(exit) = process.exit_status() {
@@ -205,7 +205,7 @@ impl Instance {
                     tracing::debug!(plugin = %id, "{error}");
                 }
             }
-            Session::NetRpc(client) => netrpc::quit(&id, client, config.kill_after).await,
+            Session::NetRpc(client) => netrpc::quit(&id, *client, config.kill_after).await,
         }
         // Our clients go away here; the plugin should notice and exit.
         drop(connection);
