@@ -5,7 +5,7 @@ use mm_types::{JsonMap, RawJson, ServerConfig, wire};
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{ApiClient, payload};
+use crate::client::{ApiClient, from_wire};
 use crate::error::Error;
 use crate::mode::Mode;
 
@@ -49,9 +49,11 @@ impl<M: Mode> Config<'_, M> {
     }
 
     /// The plugin's settings as stored in the server configuration (`PluginSettings.Plugins.<id>`) (`GetPluginConfig`).
+    /// A plugin without stored settings gets an empty map (a stock server answers Go's nil map,
+    /// which travels as nothing).
     pub fn plugin_config(&self) -> M::Output<JsonMap> {
         let request = wire::GetPluginConfigRequest {};
-        self.client.call(request, |r| payload(r.config, "config"))
+        self.client.call(request, |r| r.config.map_or_else(|| Ok(JsonMap::default()), from_wire))
     }
 
     /// Replaces the plugin's settings in the server configuration (`SavePluginConfig`).
