@@ -56,6 +56,7 @@ fn outcomes(report: &Value) -> BTreeMap<String, Vec<String>> {
 }
 
 #[tokio::test]
+#[allow(clippy::print_stdout, reason = "the counts are the test's report")]
 async fn every_api_method_ends_the_same_over_net_rpc_and_grpc() {
     let net_rpc_report = report(Protocol::NetRpc).await;
     let net_rpc = outcomes(&net_rpc_report);
