@@ -13,6 +13,7 @@ use std::time::Duration;
 use mm_host::supervisor::{PluginSpec, Protocol};
 use mm_host::testkit::TestHost;
 use mm_proto::v1 as wire;
+use mm_types::Post;
 
 mod command_line;
 
@@ -98,6 +99,13 @@ async fn the_go_all_hooks_plugin_runs_over_net_rpc_with_hooks_api_and_http() {
     assert_eq!(changed.props.as_ref().and_then(|p| p.get("fixture")), Some(&serde_json::json!(true)));
     let rejected = host.create_post(&alice, &town_square, "reject").await.expect_err("rejected");
     assert!(rejected.to_string().contains("rejected by the fixture"), "{rejected}");
+    // The stock server decodes the reply into the post it sent: the plugin's cleared message
+    // and deleted prop come back as they were, its new prop is added.
+    let clear = Post::new(town_square.clone(), "clear").by(alice.clone()).with_prop("keep_me", "yes");
+    let merged = host.post(clear).await.expect("post");
+    assert_eq!(merged.message, "clear");
+    assert_eq!(merged.prop("keep_me"), Some(&serde_json::json!("yes")));
+    assert_eq!(merged.prop("cleared"), Some(&serde_json::json!(true)));
 
     let echo = command(&host, ALLHOOKS_ID, "/echo over net/rpc").await.expect("/echo");
     assert_eq!(echo, "over net/rpc");

@@ -188,6 +188,12 @@ impl Emitter<'_> {
                                         "                {i} => {target} = {{ let v = &mut s.value()?; {expr} }},"
                                     );
                                 }
+                                Decoding::MergeWith(function) => {
+                                    let _ = writeln!(
+                                        decode,
+                                        "                {i} => {{ let v = &mut s.value()?; {function}(&mut {target}, v)? }},"
+                                    );
+                                }
                             }
                         }
                         Err(e) => {
@@ -245,12 +251,15 @@ impl Emitter<'_> {
             Conv::List(inner) | Conv::Map(_, inner) if matches!(**inner, Conv::Scalar | Conv::Message(_)) => {
                 (format!("&{access}"), Decoding::Merge)
             }
-            Conv::Map(_, inner) if **inner == Conv::StringList => {
-                (format!("&rt::StringListMap(&{access})"), expr("rt::StringListMap::decode(v)?".into()))
-            }
-            Conv::InterfaceMap => {
-                (format!("&rt::InterfaceMap(&{access})"), expr("rt::InterfaceMap::decode(v)?".into()))
-            }
+            // Go maps merge: a decoded map adds or replaces entries of the one it lands in.
+            Conv::Map(_, inner) if **inner == Conv::StringList => (
+                format!("&rt::StringListMap(&{access})"),
+                Decoding::MergeWith("rt::StringListMap::decode_into".into()),
+            ),
+            Conv::InterfaceMap => (
+                format!("&rt::InterfaceMap(&{access})"),
+                Decoding::MergeWith("rt::InterfaceMap::decode_into".into()),
+            ),
             Conv::Interface => {
                 let wrap = if matches!(proto, FieldType::Message(m) if m == ".google.protobuf.Struct") {
                     "StructAsInterface"
@@ -366,4 +375,6 @@ enum Decoding {
     Merge,
     /// Assign this expression, which reads from `v`.
     Expr(String),
+    /// Call this function with the field and `v`: it merges what it reads into the field.
+    MergeWith(String),
 }

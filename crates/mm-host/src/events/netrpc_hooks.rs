@@ -66,19 +66,45 @@ impl NetRpcHooks {
                 )),
             };
         };
+        let prefilled = prefilled_reply(&request);
         let args = ErasedMessage::of(request, codec.request).ok_or_else(|| {
             HookCallError::new(
                 HookCallErrorKind::Failed,
                 format!("no Go arguments for the request of {hook}"),
             )
         })?;
+        let service_method = method.service_method();
+        if let Some(prefilled) = prefilled {
+            let reply = match prefilled {
+                Prefilled::Post(reply) => self.merged(&service_method, &args, reply).await,
+                Prefilled::ChannelMember(reply) => self.merged(&service_method, &args, reply).await,
+                Prefilled::TeamMember(reply) => self.merged(&service_method, &args, reply).await,
+            };
+            let reply = reply.map_err(|e| call_error(hook, e))?;
+            return reply.downcast::<R::Response>().map(|typed| *typed).map_err(|_| {
+                HookCallError::new(HookCallErrorKind::Failed, format!("{hook} answered another message type"))
+            });
+        }
         let response = self
             .rpc
-            .call_with(&method.service_method(), &args, codec.decode_response)
+            .call_with(&service_method, &args, codec.decode_response)
             .await
             .map_err(|e| call_error(hook, e))?;
         let response: Arc<dyn Any + Send + Sync> = RpcMessage::into_any(response);
         typed_arc::<R>(response)
+    }
+
+    /// A call whose reply is decoded into `reply` (Go's merge).
+    async fn merged<T: mm_gob::Decode + Send + 'static>(
+        &self,
+        service_method: &str,
+        args: &ErasedMessage,
+        reply: T,
+    ) -> Result<Box<dyn Any + Send>, CallError> {
+        self.rpc
+            .call_into(service_method, args, reply)
+            .await
+            .map(|reply| Box::new(reply) as Box<dyn Any + Send>)
     }
 
     /// `FileWillBeUploaded`: the upload served as a remote reader, the replacement read from a
@@ -142,6 +168,38 @@ impl HookTransport for NetRpcHooks {
         // net/rpc carries no deadline; the caller stops waiting at the timeout.
         self.clone().send(request)
     }
+}
+
+/// The replies a stock server pre-fills with the hook's input before decoding the plugin's
+/// answer into them (`hooksRPCClient` of server/public): fields the plugin's reply leaves out,
+/// zero values included, keep the input's, so a plugin cannot clear a field or drop a prop.
+enum Prefilled {
+    Post(wire::MessageWillBePostedResponse),
+    ChannelMember(wire::ChannelMemberWillBeAddedResponse),
+    TeamMember(wire::TeamMemberWillBeAddedResponse),
+}
+
+fn prefilled_reply(request: &dyn Any) -> Option<Prefilled> {
+    if let Some(request) = request.downcast_ref::<wire::MessageWillBePostedRequest>() {
+        let reply =
+            wire::MessageWillBePostedResponse { modified_post: request.post.clone(), ..Default::default() };
+        return Some(Prefilled::Post(reply));
+    }
+    if let Some(request) = request.downcast_ref::<wire::ChannelMemberWillBeAddedRequest>() {
+        let reply = wire::ChannelMemberWillBeAddedResponse {
+            modified_member: request.member.clone(),
+            ..Default::default()
+        };
+        return Some(Prefilled::ChannelMember(reply));
+    }
+    if let Some(request) = request.downcast_ref::<wire::TeamMemberWillBeAddedRequest>() {
+        let reply = wire::TeamMemberWillBeAddedResponse {
+            modified_member: request.member.clone(),
+            ..Default::default()
+        };
+        return Some(Prefilled::TeamMember(reply));
+    }
+    None
 }
 
 /// Serves `data` with the remote-reader protocol on a new id of the host's broker and returns

@@ -56,9 +56,12 @@ trait PendingReply: Send {
 /// Decodes a reply body (a typed decode, or a type-erased one chosen at run time).
 pub type DecodeReply<R> = fn(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<R>;
 
+/// How a pending call decodes its reply: a typed decode, or a merge into a pre-filled value.
+type ReplyDecoder<R> = Box<dyn FnMut(&mut Decoder, &mut MessageQueue) -> mm_gob::Result<R> + Send>;
+
 struct Pending<R> {
     method: String,
-    decode: DecodeReply<R>,
+    decode: ReplyDecoder<R>,
     tx: Option<oneshot::Sender<Result<R, CallError>>>,
 }
 
@@ -165,6 +168,44 @@ impl Client {
         service_method: &str,
         args: &(dyn Encode + Sync),
         decode: DecodeReply<R>,
+    ) -> Result<R, CallError>
+    where
+        R: Send + 'static,
+    {
+        self.send_call(service_method, args, Box::new(decode)).await
+    }
+
+    /// Like [`call`](Client::call), with the reply decoded **into** `target` with Go's merge
+    /// semantics: fields the reply leaves out keep `target`'s values. This is what a Go caller
+    /// gets when it pre-fills its reply struct, as Mattermost does for `MessageWillBePosted`
+    /// (a plugin cannot clear a field of the post through it).
+    pub async fn call_into<R>(
+        &self,
+        service_method: &str,
+        args: &(dyn Encode + Sync),
+        target: R,
+    ) -> Result<R, CallError>
+    where
+        R: Decode + Send + 'static,
+    {
+        let mut slot = Some(target);
+        let decode = move |decoder: &mut Decoder, queue: &mut MessageQueue| {
+            let target = slot.as_mut().ok_or_else(|| {
+                mm_gob::Error::new(mm_gob::ErrorKind::InvalidValue, "the reply was already decoded")
+            })?;
+            decoder.decode_into(target, queue)?;
+            slot.take().ok_or_else(|| {
+                mm_gob::Error::new(mm_gob::ErrorKind::InvalidValue, "the reply was already decoded")
+            })
+        };
+        self.send_call(service_method, args, Box::new(decode)).await
+    }
+
+    async fn send_call<R>(
+        &self,
+        service_method: &str,
+        args: &(dyn Encode + Sync),
+        decode: ReplyDecoder<R>,
     ) -> Result<R, CallError>
     where
         R: Send + 'static,

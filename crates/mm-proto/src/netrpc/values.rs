@@ -39,6 +39,17 @@ impl Encode for InterfaceMap<'_> {
 }
 
 impl InterfaceMap<'_> {
+    /// Decodes into `target` as Go decodes into a map that holds entries: keys of the decoded
+    /// map are added or replaced, the others stay.
+    pub(crate) fn decode_into(target: &mut Option<Struct>, r: &mut ValueReader<'_>) -> mm_gob::Result<()> {
+        let Some(decoded) = Self::decode(r)? else { return Ok(()) };
+        match target {
+            Some(existing) => existing.fields.extend(decoded.fields),
+            None => *target = Some(decoded),
+        }
+        Ok(())
+    }
+
     pub(crate) fn decode(r: &mut ValueReader<'_>) -> mm_gob::Result<Option<Struct>> {
         let value = Value::decode(r)?;
         props::decoding(|path| match &value {
@@ -168,6 +179,15 @@ impl Encode for StringListMap<'_> {
 }
 
 impl StringListMap<'_> {
+    /// Decodes into `target` with Go's map merge (entries added or replaced, none removed).
+    pub(crate) fn decode_into(
+        target: &mut HashMap<String, v1::StringList>,
+        r: &mut ValueReader<'_>,
+    ) -> mm_gob::Result<()> {
+        target.extend(Self::decode(r)?);
+        Ok(())
+    }
+
     pub(crate) fn decode(r: &mut ValueReader<'_>) -> mm_gob::Result<HashMap<String, v1::StringList>> {
         let plain = HashMap::<String, Vec<String>>::decode(r)?;
         Ok(plain.into_iter().map(|(k, values)| (k, v1::StringList { values })).collect())
