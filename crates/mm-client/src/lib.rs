@@ -38,6 +38,7 @@ pub mod blocking;
 mod builder;
 mod client;
 mod error;
+mod go_fields;
 mod mode;
 mod mutex;
 mod netrpc;

@@ -24,6 +24,20 @@ pub(crate) struct KnownPlugin {
     dir: Option<PathBuf>,
     /// How it was launched, to launch it again (`EnablePlugin`).
     launch: Option<(PluginSpec, WeakSupervisor)>,
+    /// The manifest's settings defaults, keys lower-cased (`LoadPluginConfiguration`).
+    settings_defaults: serde_json::Map<String, Value>,
+}
+
+/// The manifest's settings defaults by lower-cased key (a setting without a default is `null`,
+/// as the server's map holds Go's nil).
+fn settings_defaults(manifest: &crate::manifest::Manifest) -> serde_json::Map<String, Value> {
+    manifest
+        .settings_schema
+        .iter()
+        .flat_map(|schema| &schema.settings)
+        .filter(|setting| !setting.key.is_empty())
+        .map(|setting| (setting.key.to_lowercase(), setting.default.clone().unwrap_or(Value::Null)))
+        .collect()
 }
 
 /// The error id of plugin calls mm-host cannot carry out for a plugin no supervisor launched.
@@ -72,15 +86,55 @@ impl Host {
 
     /// Records a plugin a supervisor is about to launch.
     pub(crate) fn record_launch(&self, spec: &PluginSpec, supervisor: WeakSupervisor) {
+        let defaults = spec.manifest().map(settings_defaults).unwrap_or_default();
         if let Some(manifest) = spec.manifest() {
             self.set_manifest(manifest.summary());
         }
         self.with_known(|known| {
             known.insert(
                 spec.plugin_id().to_string(),
-                KnownPlugin { dir: Some(spec.dir().to_path_buf()), launch: Some((spec.clone(), supervisor)) },
+                KnownPlugin {
+                    dir: Some(spec.dir().to_path_buf()),
+                    launch: Some((spec.clone(), supervisor)),
+                    settings_defaults: defaults,
+                },
             );
         });
+    }
+
+    /// Takes what the server takes from a plugin's `plugin.json`: the manifest `GetPlugins`
+    /// answers and the settings defaults `LoadPluginConfiguration` fills in. For plugins no
+    /// supervisor launched (the test kit's in-process plugins); a launched plugin's manifest is
+    /// read from its spec.
+    pub fn set_plugin_manifest(&self, manifest: &crate::manifest::Manifest) {
+        self.set_manifest(manifest.summary());
+        let defaults = settings_defaults(manifest);
+        self.with_known(|known| known.entry(manifest.id.clone()).or_default().settings_defaults = defaults);
+    }
+
+    /// What `LoadPluginConfiguration` answers, as the server builds it: the manifest's
+    /// defaults, then the stored settings over them, every key lower-cased.
+    pub(crate) fn plugin_settings(&self, plugin_id: &str) -> serde_json::Map<String, Value> {
+        let mut settings = self
+            .with_known(|known| known.get(plugin_id).map(|k| k.settings_defaults.clone()))
+            .unwrap_or_default();
+        for (key, value) in self.store().plugin_config(plugin_id) {
+            settings.insert(key.to_lowercase(), value);
+        }
+        settings
+    }
+
+    /// Sets one of a plugin's settings as an administrator does in the System Console (which
+    /// stores the key lower-cased), saving the configuration (`OnConfigurationChange` runs).
+    pub async fn set_plugin_setting(
+        &self,
+        plugin_id: &str,
+        key: &str,
+        value: impl Into<Value>,
+    ) -> Result<(), AppError> {
+        let mut settings = self.store().plugin_config(plugin_id);
+        settings.insert(key.to_lowercase(), value.into());
+        self.save_plugin_config(plugin_id, settings).await
     }
 
     /// The ids of the plugins the host knows, sorted.

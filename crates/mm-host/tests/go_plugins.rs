@@ -162,7 +162,17 @@ async fn the_go_all_hooks_plugin_runs_over_net_rpc_with_hooks_api_and_http() {
 #[test]
 fn mm_host_run_serves_a_go_plugin_over_net_rpc() {
     let folder = allhooks();
-    let mut host = RunningHost::start(&["run", folder.path().to_str().unwrap(), "--port", "0"], &[]);
+    let args = [
+        "run",
+        folder.path().to_str().unwrap(),
+        "--port",
+        "0",
+        "--setting",
+        "Greeting=hi",
+        "--setting",
+        "Max=3",
+    ];
+    let mut host = RunningHost::start(&args, &[]);
     host.wait_for(PATIENCE, |out| out.contains("Serving; press Ctrl-C to stop"));
     assert_contains(
         &host.output,
@@ -171,6 +181,8 @@ fn mm_host_run_serves_a_go_plugin_over_net_rpc() {
             &format!("{ALLHOOKS_ID} handshake: net/rpc on unix "),
             &format!("{ALLHOOKS_ID} health: Control.Ping answered"),
             &format!("{ALLHOOKS_ID} activated"),
+            "setting greeting = \"hi\"",
+            "setting max = 3",
         ],
     );
     let (base, _token) = host.rest_api();

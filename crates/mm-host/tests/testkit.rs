@@ -186,3 +186,46 @@ async fn a_plugin_binary_runs_under_the_supervisor_against_the_host() {
     host.stop_plugin(&id).await.unwrap();
     assert!(host.host().plugin_ids().is_empty(), "unregistered when stopped");
 }
+
+/// Settings as a real server hands them over: the manifest's defaults, the administrator's
+/// values stored under lower-cased keys, read by a PascalCase struct; on both protocols.
+#[tokio::test]
+async fn settings_load_with_manifest_defaults_and_lower_cased_keys_on_both_protocols() {
+    use mm_host::supervisor::{PluginSpec, Protocol};
+    const ID: &str = "com.example.settings";
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_mm-host-sdk-fixture"), folder.path().join("plugin")).unwrap();
+    let manifest = serde_json::json!({
+        "id": ID,
+        "name": "Settings",
+        "version": "0.1.0",
+        "server": {"executable": "plugin"},
+        "settings_schema": {"settings": [
+            {"key": "Greeting", "type": "text", "default": "hello"},
+            {"key": "EnableReminders", "type": "bool", "default": false},
+            {"key": "MaxItems", "type": "number", "default": 5},
+        ]},
+    });
+    std::fs::write(folder.path().join("plugin.json"), manifest.to_string()).unwrap();
+
+    for protocol in [Protocol::NetRpc, Protocol::Grpc] {
+        let host = TestHost::start().await.unwrap();
+        host.set_plugin_setting(ID, "EnableReminders", true).await.unwrap();
+        let stored = host.host().store().plugin_config(ID);
+        assert_eq!(stored.keys().collect::<Vec<_>>(), ["enablereminders"], "stored as the server stores it");
+
+        let spec = PluginSpec::from_dir(folder.path()).unwrap().with_protocol(protocol);
+        host.start_plugin_spec(spec).await.unwrap();
+        let alice = host.alice().id.clone();
+        let town_square = host.town_square().id.clone();
+        host.create_post(&alice, &town_square, "settings").await.unwrap();
+        let loaded = host.kv_get(ID, "settings").expect("the plugin stored what it loaded");
+        let loaded: serde_json::Value = serde_json::from_slice(&loaded).unwrap();
+        assert_eq!(
+            loaded,
+            serde_json::json!({"Greeting": "hello", "EnableReminders": true, "MaxItems": 5}),
+            "over {protocol}"
+        );
+        host.shutdown().await;
+    }
+}

@@ -63,8 +63,12 @@ impl<M: Mode> Config<'_, M> {
     }
 
     /// Reads the plugin's settings into your own serde type (`LoadPluginConfiguration`): the
-    /// values of the settings declared in the plugin manifest, keyed by setting key. No
-    /// settings read as `{}`, so a struct whose fields have defaults always loads.
+    /// values of the settings declared in the plugin manifest, keyed by setting key, the
+    /// manifest's defaults filled in by the server. Keys match your struct's fields as Go's
+    /// `encoding/json` matches them: the exact name first, else in any case. The server hands
+    /// the keys over lower-cased, so `#[serde(rename_all = "PascalCase")]` fields named like the
+    /// manifest's keys load on every server. No settings read as `{}`, so a struct whose
+    /// fields have defaults always loads.
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
@@ -79,7 +83,7 @@ impl<M: Mode> Config<'_, M> {
         let request = wire::LoadPluginConfigurationRequest {};
         self.client.call(request, |r| {
             let json: &[u8] = if r.config_json.is_empty() { b"{}" } else { &r.config_json };
-            serde_json::from_slice(json).map_err(|e| {
+            crate::go_fields::from_slice(json).map_err(|e| {
                 Error::malformed(format!(
                     "the plugin configuration does not fit {}: {e}",
                     std::any::type_name::<T>()

@@ -38,7 +38,7 @@ pub(super) async fn demo(args: DemoArgs, printer: Printer) -> Result<(), CliErro
     if let Some(protocol) = args.protocol {
         spec = spec.with_protocol(protocol.into());
     }
-    let mut session = Session::start(spec, args.port, printer).await?;
+    let mut session = Session::start(spec, args.port, &[], printer).await?;
     session.print_summary();
 
     printer.step("Scenario");

@@ -127,6 +127,20 @@ struct RunArgs {
     /// gRPC for a manifest with `server.runtime: "python"`, a stock server's net/rpc otherwise.
     #[arg(long, value_enum)]
     protocol: Option<ProtocolArg>,
+    /// A plugin setting, as an administrator sets it in the System Console: `Key=Value`
+    /// (repeatable). The key is stored lower-cased, as the server stores it; the value is JSON
+    /// when it parses as JSON (`true`, `3`, `"x"`), else text.
+    #[arg(long = "setting", value_name = "KEY=VALUE", value_parser = parse_setting)]
+    settings: Vec<(String, serde_json::Value)>,
+}
+
+fn parse_setting(text: &str) -> Result<(String, serde_json::Value), String> {
+    let (key, value) = text.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, got {text:?}"))?;
+    if key.trim().is_empty() {
+        return Err(format!("the setting {text:?} has no key"));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    Ok((key.trim().to_owned(), value))
 }
 
 /// `--protocol`.

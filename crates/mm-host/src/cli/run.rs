@@ -17,7 +17,7 @@ pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError>
     if let Some(manifest) = spec.manifest() {
         printer.step(&format!("Plugin {manifest}"));
     }
-    let session = Session::start(spec, args.port, printer).await?;
+    let session = Session::start(spec, args.port, &args.settings, printer).await?;
     session.print_summary();
     session.serve_until_interrupted().await
 }

@@ -61,6 +61,7 @@ impl Session {
     pub(crate) async fn start(
         spec: PluginSpec,
         port: Option<u16>,
+        settings: &[(String, serde_json::Value)],
         printer: Printer,
     ) -> Result<Session, CliError> {
         let signals = StopSignals::listen()?;
@@ -75,6 +76,12 @@ impl Session {
         let plugin_id = spec.plugin_id().to_owned();
         if let Some(manifest) = spec.manifest() {
             host.set_manifest(manifest.summary());
+        }
+        for (key, value) in settings {
+            host.set_plugin_setting(&plugin_id, key, value.clone())
+                .await
+                .map_err(|e| CliError(format!("the setting {key}: {e}")))?;
+            printer.info(&format!("setting {} = {value}", key.to_lowercase()));
         }
         let mut session = Session {
             events: supervisor.subscribe(),

@@ -171,6 +171,22 @@ impl TestHost {
         Ok(connection)
     }
 
+    /// Sets one of a plugin's settings as an administrator does in the System Console: stored
+    /// under the lower-cased key, the configuration saved (`OnConfigurationChange` runs). What
+    /// the plugin loads (`load_plugin_configuration`) is then built as on the server: the
+    /// manifest's defaults with the stored settings over them. Call it before starting the
+    /// plugin for the settings it activates with.
+    pub async fn set_plugin_setting(
+        &self,
+        plugin_id: &str,
+        key: &str,
+        value: impl Into<serde_json::Value>,
+    ) -> Result<(), AppError> {
+        let result = self.host.set_plugin_setting(plugin_id, key, value).await;
+        self.host.settle().await;
+        result
+    }
+
     /// Stops a plugin (`OnDeactivate` when listed, then shutdown); its hooks stop running.
     pub async fn stop_plugin(&self, plugin_id: &str) -> Result<(), HostError> {
         self.plugins.stop(&self.host, plugin_id).await

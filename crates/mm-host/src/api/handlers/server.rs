@@ -13,7 +13,8 @@ use crate::store::{LogLevel, OutboundKind, errors};
 pub(super) fn routes(router: &mut ApiRouter) {
     // configuration
     router.route(|api, _r: wire::LoadPluginConfigurationRequest| {
-        let settings = api.host.store().plugin_config(&api.plugin_id);
+        // The server's: manifest defaults, then the stored settings, keys lower-cased.
+        let settings = api.host.plugin_settings(&api.plugin_id);
         let config_json = Bytes::from(serde_json::to_vec(&settings).unwrap_or_default());
         Ok(wire::LoadPluginConfigurationResponse { error: None, config_json })
     });
