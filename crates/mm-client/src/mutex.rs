@@ -201,7 +201,7 @@ async fn refresh(
 
 /// A random token naming one holder.
 fn new_token() -> String {
-    let bytes: [u8; 16] = rand::random();
+    let bytes: [u8; 16] = mm_types::__random_bytes();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

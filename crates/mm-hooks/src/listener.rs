@@ -96,7 +96,11 @@ impl Listener {
     pub fn bind_unix_in(dir: &Path) -> Result<Self, RuntimeError> {
         let bind_error =
             |what: &str, e: io::Error| RuntimeError::Bind(format!("{what} in {}: {e}", dir.display()));
-        let folder = dir.join(format!("mm-plugin-{}-{:08x}", std::process::id(), rand::random::<u32>()));
+        let folder = dir.join(format!(
+            "mm-plugin-{}-{:08x}",
+            std::process::id(),
+            u32::from_le_bytes(mm_types::__random_bytes())
+        ));
         std::fs::DirBuilder::new()
             .mode(0o700)
             .create(&folder)

@@ -60,7 +60,7 @@ impl<M: Marker> Id<M> {
     pub fn generate() -> Self {
         // Mattermost encodes 16 random bytes in base32 with this alphabet, without padding.
         const ALPHABET: &[u8; 32] = b"ybndrfg8ejkmcpqxot1uwisza345h769";
-        let bytes: [u8; 16] = rand::random();
+        let bytes: [u8; 16] = crate::random::bytes();
         let mut out = String::with_capacity(ID_LEN);
         let mut buffer: u32 = 0;
         let mut bits = 0;

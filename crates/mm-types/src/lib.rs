@@ -70,6 +70,14 @@ mod enums;
 mod error;
 mod id;
 pub mod json;
+mod random;
+
+/// `N` random bytes from the operating system (for ids and tokens in the SDK's crates; not
+/// part of the supported API).
+#[doc(hidden)]
+pub fn __random_bytes<const N: usize>() -> [u8; N] {
+    random::bytes()
+}
 mod timestamp;
 
 mod access_control;
