@@ -347,15 +347,16 @@ async fn shutdown_on_sigterm_and_sigint() {
 }
 
 #[tokio::test]
-async fn shutdown_when_the_servers_connection_goes_away() {
+async fn shutdown_when_the_server_is_gone() {
     let api = start_fake_api().await;
     let mut plugin = PluginProcess::launch(server_command(&api)).await;
     activate(&plugin).await;
     assert_eq!(plugin.command("/echo up").await.unwrap(), "up");
 
-    // The server closes its hook connection without calling Shutdown (it crashed, or its
-    // go-plugin client was torn down).
+    // The server goes away without calling Shutdown (it crashed, and its process is not the
+    // plugin's parent here): its PluginAPI stops listening and its hook connection closes.
     let since = Instant::now();
+    drop(api);
     let channel = std::mem::replace(
         &mut plugin.channel,
         tonic::transport::Endpoint::from_static("http://unused").connect_lazy(),
@@ -363,8 +364,51 @@ async fn shutdown_when_the_servers_connection_goes_away() {
     drop(channel);
     assert_graceful_exit(&mut plugin, since).await;
     let stderr = plugin.stderr.text();
-    assert!(stderr.contains("the server closed its hook connection"), "took {:?}: {stderr}", since.elapsed());
-    assert!(stderr.contains("fixture on_deactivate ran"), "{stderr}");
+    assert!(stderr.contains("the server is gone"), "took {:?}: {stderr}", since.elapsed());
+    // on_deactivate runs; its API call cannot reach a server that is gone (its time limit
+    // keeps the exit within the 2 s).
+    assert!(stderr.contains("\"entry\":\"OnDeactivate\""), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_dropped_hook_connection_is_served_again_while_the_server_is_there() {
+    let api = start_fake_api().await;
+    let mut plugin = PluginProcess::launch(server_command(&api)).await;
+    activate(&plugin).await;
+    assert_eq!(plugin.command("/echo before").await.unwrap(), "before");
+
+    // The hook connection drops (as after an HTTP/2 GOAWAY) while the server lives on.
+    let channel = std::mem::replace(
+        &mut plugin.channel,
+        tonic::transport::Endpoint::from_static("http://unused").connect_lazy(),
+    );
+    drop(channel);
+    let waiting = "serving on until it reconnects";
+    for _ in 0..500 {
+        if plugin.stderr.text().contains(waiting) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stderr = plugin.stderr.text();
+    assert!(stderr.contains(waiting), "the plugin noticed the drop and asked the server: {stderr}");
+
+    // The server dials again and is served.
+    let address = plugin.handshake.split('|').nth(3).unwrap().to_owned();
+    plugin.channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(plugin.command("/echo after").await.unwrap(), "after");
+    assert_eq!(plugin.health("plugin").await, ServingStatus::Serving);
+    assert!(!plugin.stderr.text().contains("plugin shutting down"), "{}", plugin.stderr.text());
+
+    // It still stops when asked.
+    let since = Instant::now();
+    GrpcControllerClient::new(plugin.channel.clone()).shutdown(go_plugin::Empty {}).await.unwrap();
+    assert_graceful_exit(&mut plugin, since).await;
+    assert!(plugin.stderr.text().contains("the server called GRPCController/Shutdown"));
 }
 
 #[tokio::test]
