@@ -1,0 +1,226 @@
+//! Request storms, as a busy server sees them: browsers abandoning requests to a plugin,
+//! hooks whose callers give up, a thousand PluginAPI callers at once. A debug-built plugin
+//! keeps serving through them (no restart, every later request answered), and mm-host's
+//! PluginAPI answers every call.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mm_host::Host;
+use mm_host::supervisor::{PluginSpec, Supervisor, SupervisorEvent};
+use mm_host::testkit::TestHost;
+use mm_proto::v1 as wire;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::broadcast;
+
+/// The SDK fixture, built in debug with the tests: `/hang`, `/kv`, `/stats`, and a
+/// `MessageWillBePosted` that hangs on posts starting with `hang`.
+const SDK_FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-sdk-fixture");
+const ID: &str = "com.example.storm";
+/// Calls of each kind in a storm.
+const STORM: usize = 1_000;
+/// Requests of each kind after the storm.
+const AFTER: usize = 100;
+
+fn id(c: char) -> String {
+    std::iter::repeat_n(c, 26).collect()
+}
+
+/// The fixture's counts of hanging calls that started: (`/hang` requests, posts).
+async fn hangs_started(test: &TestHost) -> (usize, usize) {
+    let stats = test.http_get(&format!("/plugins/{ID}/stats")).await.expect("the plugin answers /stats");
+    assert_eq!(stats.status, 200, "{stats:?}");
+    let text = stats.text();
+    let count = |name: &str| -> usize {
+        text.split_whitespace()
+            .find_map(|field| field.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text:?}"))
+    };
+    (count("http"), count("post"))
+}
+
+/// Waits (boundedly) until the fixture reports at least `http` and `posts` hanging calls.
+async fn until_hanging(test: &TestHost, http: usize, posts: usize) {
+    for _ in 0..3_000 {
+        let (started_http, started_posts) = hangs_started(test).await;
+        if started_http >= http && started_posts >= posts {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "the plugin never had {http} requests and {posts} posts in progress: {:?}",
+        hangs_started(test).await
+    );
+}
+
+/// A request to the plugin's `/hang` route on its own connection: dropping the socket
+/// abandons it, as a browser that navigates away.
+async fn hanging_request(front: std::net::SocketAddr) -> TcpStream {
+    let mut socket = TcpStream::connect(front).await.expect("the HTTP front accepts");
+    let request = format!("GET /plugins/{ID}/hang HTTP/1.1\r\nHost: {front}\r\n\r\n");
+    socket.write_all(request.as_bytes()).await.expect("the request is sent");
+    socket
+}
+
+/// A `MessageWillBePosted` call that hangs until its task is aborted.
+fn hanging_post(
+    hooks: &wire::plugin_hooks_client::PluginHooksClient<tonic::transport::Channel>,
+    n: usize,
+) -> tokio::task::JoinHandle<()> {
+    let mut hooks = hooks.clone();
+    let post = wire::Post {
+        id: id('p'),
+        channel_id: id('c'),
+        user_id: id('u'),
+        message: format!("hang {n}"),
+        ..Default::default()
+    };
+    tokio::spawn(async move {
+        let _ = hooks
+            .message_will_be_posted(wire::MessageWillBePostedRequest {
+                post: Some(post),
+                ..Default::default()
+            })
+            .await;
+    })
+}
+
+fn is_restart_sign(event: &SupervisorEvent) -> bool {
+    matches!(
+        event,
+        SupervisorEvent::Launching { .. }
+            | SupervisorEvent::Launched { .. }
+            | SupervisorEvent::Failed { .. }
+            | SupervisorEvent::HealthCheckFailed { .. }
+    )
+}
+
+/// Every event so far; fails if the channel lost some.
+fn drain(events: &mut broadcast::Receiver<SupervisorEvent>) -> Vec<SupervisorEvent> {
+    let mut seen = Vec::new();
+    loop {
+        match events.try_recv() {
+            Ok(event) => seen.push(event),
+            Err(broadcast::error::TryRecvError::Empty) => return seen,
+            Err(e) => panic!("supervisor events lost: {e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_debug_plugin_survives_abandoned_requests_and_cancelled_hooks() {
+    let host = Host::start().await.unwrap();
+    let supervisor = Supervisor::builder(Arc::new(host.clone())).build();
+    let mut events = supervisor.subscribe();
+    let spec = PluginSpec::from_binary(SDK_FIXTURE).unwrap().with_plugin_id(ID).unwrap();
+    let connection = supervisor.start(spec).await.expect("the fixture starts");
+    let test = TestHost::from_host(host);
+    let started = drain(&mut events);
+    let pid = started
+        .iter()
+        .find_map(|e| match e {
+            SupervisorEvent::Launched { pid, .. } => *pid,
+            _ => None,
+        })
+        .expect("the plugin's pid");
+    assert_eq!(started.iter().filter(|e| is_restart_sign(e)).count(), 2, "one launch: {started:?}");
+    let front = test.host().http_addr().expect("the HTTP front");
+    let hooks = connection.hooks();
+
+    // Half of each storm is abandoned at once, often before the plugin has taken the stream
+    // (h2's rapid-reset guard counts those); the other half once the plugin is working on
+    // every call, all together.
+    let half = STORM / 2;
+    let mut early = Vec::with_capacity(half);
+    for n in 0..half {
+        early.push(hanging_post(&hooks, n));
+    }
+    let mut sockets = Vec::with_capacity(half);
+    for _ in 0..half {
+        sockets.push(hanging_request(front).await);
+    }
+    for task in &early {
+        task.abort();
+    }
+    drop(sockets);
+
+    let (http_before, posts_before) = hangs_started(&test).await;
+    let late: Vec<_> = (half..STORM).map(|n| hanging_post(&hooks, n)).collect();
+    let mut sockets = Vec::with_capacity(STORM - half);
+    for _ in half..STORM {
+        sockets.push(hanging_request(front).await);
+    }
+    until_hanging(&test, http_before + (STORM - half), posts_before + (STORM - half)).await;
+    for task in &late {
+        task.abort();
+    }
+    drop(sockets);
+    for task in early.into_iter().chain(late) {
+        let _ = task.await;
+    }
+
+    // Normal traffic: every request answered by the same process.
+    let mut requests = Vec::new();
+    for _ in 0..AFTER {
+        let call = test.http(http::Method::GET, &format!("/plugins/{ID}/kv")).anonymous();
+        requests.push(tokio::spawn(call.send()));
+    }
+    for request in requests {
+        let response = request.await.unwrap().expect("answered");
+        assert_eq!((response.status.as_u16(), response.text()), (200, "kv ok: 0".to_owned()));
+    }
+    let (alice, town_square) = (test.alice().id.clone(), test.town_square().id.clone());
+    for n in 0..AFTER {
+        let post = test.create_post(&alice, &town_square, &format!("stamp {n}")).await.expect("posted");
+        assert_eq!(post.message, format!("stamp {n} [stamped]"));
+    }
+
+    let later = drain(&mut events);
+    assert!(!later.iter().any(is_restart_sign), "the plugin was never restarted: {later:?}");
+    assert_eq!(supervisor.connection(ID).map(|c| c.id().to_owned()), Some(ID.to_owned()));
+    let alive = std::process::Command::new("kill").arg("-0").arg(pid.to_string()).status().unwrap();
+    assert!(alive.success(), "the first plugin process (pid {pid}) still runs");
+    supervisor.stop(ID).await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_api_callers_all_get_answers() {
+    let host = Host::start().await.unwrap();
+    let api = host.api_target(ID).await.unwrap().to_string();
+    // Ten plugin clients (ten connections), each shared by a hundred callers, as a plugin's
+    // client is shared by its hooks.
+    let mut clients = Vec::new();
+    for _ in 0..10 {
+        clients.push(mm_client::Client::connect(&api).await.unwrap());
+    }
+    clients[0].kv().set("storm", "value").await.unwrap();
+
+    // A thousand callers that give up (their streams reset, many before the host took them)
+    // among a thousand that wait for their answers.
+    let mut abandoned = Vec::with_capacity(STORM);
+    let mut callers = Vec::with_capacity(STORM);
+    for n in 0..STORM {
+        let client = clients[n % clients.len()].clone();
+        abandoned.push(tokio::spawn(async move { client.kv().get("storm").await }));
+        let client = clients[n % clients.len()].clone();
+        callers.push(tokio::spawn(async move { client.kv().get("storm").await }));
+    }
+    for task in &abandoned {
+        task.abort();
+    }
+    let mut failed = Vec::new();
+    for caller in callers {
+        match caller.await.unwrap() {
+            Ok(Some(value)) if value.as_ref() == b"value" => {}
+            other => failed.push(format!("{other:?}")),
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {STORM} KVGet calls failed: {:?}",
+        failed.len(),
+        &failed[..failed.len().min(5)]
+    );
+}
