@@ -22,6 +22,8 @@ const ID: &str = "com.example.storm";
 const STORM: usize = 1_000;
 /// Requests of each kind after the storm.
 const AFTER: usize = 100;
+/// Busy spells in which the first half of each storm arrives.
+const ROUNDS: usize = 5;
 
 fn id(c: char) -> String {
     std::iter::repeat_n(c, 26).collect()
@@ -64,26 +66,31 @@ async fn hanging_request(front: std::net::SocketAddr) -> TcpStream {
     socket
 }
 
-/// A `MessageWillBePosted` call that hangs until its task is aborted.
-fn hanging_post(
+/// How long the `n`th early caller waits before it gives up: 1 to 100 ms, while the other
+/// side is busy (its connection unread for 300 ms).
+fn give_up_after(n: usize) -> Duration {
+    Duration::from_millis(1 + (n % 100) as u64)
+}
+
+/// A `MessageWillBePosted` call of `message` that gives up after `give_up`, or when its task
+/// is aborted.
+fn post_call(
     hooks: &wire::plugin_hooks_client::PluginHooksClient<tonic::transport::Channel>,
-    n: usize,
+    message: String,
+    give_up: Option<Duration>,
 ) -> tokio::task::JoinHandle<()> {
     let mut hooks = hooks.clone();
-    let post = wire::Post {
-        id: id('p'),
-        channel_id: id('c'),
-        user_id: id('u'),
-        message: format!("hang {n}"),
-        ..Default::default()
-    };
+    let post =
+        wire::Post { id: id('p'), channel_id: id('c'), user_id: id('u'), message, ..Default::default() };
     tokio::spawn(async move {
-        let _ = hooks
-            .message_will_be_posted(wire::MessageWillBePostedRequest {
-                post: Some(post),
-                ..Default::default()
-            })
-            .await;
+        let call = hooks.message_will_be_posted(wire::MessageWillBePostedRequest {
+            post: Some(post),
+            ..Default::default()
+        });
+        match give_up {
+            Some(after) => drop(tokio::time::timeout(after, call).await),
+            None => drop(call.await),
+        }
     })
 }
 
@@ -94,6 +101,10 @@ fn is_restart_sign(event: &SupervisorEvent) -> bool {
             | SupervisorEvent::Launched { .. }
             | SupervisorEvent::Failed { .. }
             | SupervisorEvent::HealthCheckFailed { .. }
+            | SupervisorEvent::Restarting { .. }
+            | SupervisorEvent::RestartFailed { .. }
+            | SupervisorEvent::GaveUp { .. }
+            | SupervisorEvent::Stopped { .. }
     )
 }
 
@@ -129,25 +140,36 @@ async fn a_debug_plugin_survives_abandoned_requests_and_cancelled_hooks() {
     let front = test.host().http_addr().expect("the HTTP front");
     let hooks = connection.hooks();
 
-    // Half of each storm is abandoned at once, often before the plugin has taken the stream
-    // (h2's rapid-reset guard counts those); the other half once the plugin is working on
-    // every call, all together.
+    // Half of each storm gives up within a millisecond, often before the plugin has taken the
+    // stream (h2's rapid-reset guard counts those); the other half once the plugin is working
+    // on every call, all together.
     let half = STORM / 2;
+    // One `busy` post per thread of the plugin's runtime (one per CPU, as here).
+    let busy_calls = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut early = Vec::with_capacity(half);
-    for n in 0..half {
-        early.push(hanging_post(&hooks, n));
+    for round in 0..ROUNDS {
+        // The plugin is busy first (every worker thread held a moment): this round's requests
+        // and their cancellations pile up unread, as on a debug build in a burst.
+        let busy: Vec<_> = (0..busy_calls).map(|n| post_call(&hooks, format!("busy {n}"), None)).collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let calls = (round * half / ROUNDS)..((round + 1) * half / ROUNDS);
+        early.extend(calls.clone().map(|n| post_call(&hooks, format!("hang {n}"), Some(give_up_after(n)))));
+        let abandoned: Vec<_> = calls
+            .map(|n| {
+                tokio::spawn(async move {
+                    let socket = hanging_request(front).await;
+                    tokio::time::sleep(give_up_after(n)).await;
+                    drop(socket);
+                })
+            })
+            .collect();
+        for task in abandoned.into_iter().chain(busy) {
+            task.await.unwrap();
+        }
     }
-    let mut sockets = Vec::with_capacity(half);
-    for _ in 0..half {
-        sockets.push(hanging_request(front).await);
-    }
-    for task in &early {
-        task.abort();
-    }
-    drop(sockets);
 
     let (http_before, posts_before) = hangs_started(&test).await;
-    let late: Vec<_> = (half..STORM).map(|n| hanging_post(&hooks, n)).collect();
+    let late: Vec<_> = (half..STORM).map(|n| post_call(&hooks, format!("hang {n}"), None)).collect();
     let mut sockets = Vec::with_capacity(STORM - half);
     for _ in half..STORM {
         sockets.push(hanging_request(front).await);
@@ -187,8 +209,19 @@ async fn a_debug_plugin_survives_abandoned_requests_and_cancelled_hooks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_api_callers_all_get_answers() {
-    let host = Host::start().await.unwrap();
-    let api = host.api_target(ID).await.unwrap().to_string();
+    // The host runs on a runtime of its own, with one thread, so that the test can keep it
+    // busy while the callers' requests and cancellations pile up unread.
+    let host_runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let host = host_runtime
+        .spawn(async {
+            let host = Host::start().await.unwrap();
+            let api = host.api_target(ID).await.unwrap();
+            (host, api)
+        })
+        .await
+        .unwrap();
+    let api = host.1.to_string();
     // Ten plugin clients (ten connections), each shared by a hundred callers, as a plugin's
     // client is shared by its hooks.
     let mut clients = Vec::new();
@@ -197,30 +230,37 @@ async fn a_thousand_concurrent_api_callers_all_get_answers() {
     }
     clients[0].kv().set("storm", "value").await.unwrap();
 
-    // A thousand callers that give up (their streams reset, many before the host took them)
-    // among a thousand that wait for their answers.
-    let mut abandoned = Vec::with_capacity(STORM);
-    let mut callers = Vec::with_capacity(STORM);
-    for n in 0..STORM {
-        let client = clients[n % clients.len()].clone();
-        abandoned.push(tokio::spawn(async move { client.kv().get("storm").await }));
-        let client = clients[n % clients.len()].clone();
-        callers.push(tokio::spawn(async move { client.kv().get("storm").await }));
-    }
-    for task in &abandoned {
-        task.abort();
-    }
-    let mut failed = Vec::new();
-    for caller in callers {
-        match caller.await.unwrap() {
-            Ok(Some(value)) if value.as_ref() == b"value" => {}
-            other => failed.push(format!("{other:?}")),
+    for round in 0..ROUNDS {
+        // The host is busy a moment (its thread held), as a host in a storm.
+        let busy = host_runtime.spawn(async { std::thread::sleep(Duration::from_millis(300)) });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Callers that give up (their streams reset before the host took them) among callers
+        // that wait for their answers.
+        let calls = (round * STORM / ROUNDS)..((round + 1) * STORM / ROUNDS);
+        let mut abandoned = Vec::new();
+        let mut callers = Vec::new();
+        for n in calls {
+            let client = clients[n % clients.len()].clone();
+            abandoned.push(tokio::spawn(async move {
+                let _ = tokio::time::timeout(give_up_after(n), client.kv().get("storm")).await;
+            }));
+            let client = clients[n % clients.len()].clone();
+            callers.push(tokio::spawn(async move { client.kv().get("storm").await }));
+        }
+        busy.await.unwrap();
+        let mut failed = Vec::new();
+        for caller in callers {
+            match caller.await.unwrap() {
+                Ok(Some(value)) if value.as_ref() == b"value" => {}
+                other => failed.push(format!("{other:?}")),
+            }
+        }
+        let shown = &failed[..failed.len().min(3)];
+        assert!(failed.is_empty(), "round {round}: {} KVGet calls failed: {shown:?}", failed.len());
+        for task in abandoned {
+            task.await.unwrap();
         }
     }
-    assert!(
-        failed.is_empty(),
-        "{} of {STORM} KVGet calls failed: {:?}",
-        failed.len(),
-        &failed[..failed.len().min(5)]
-    );
+    drop(host);
+    host_runtime.shutdown_background();
 }
