@@ -537,3 +537,65 @@ async fn sync_code_in_a_hook_uses_the_blocking_client_without_stalling_the_runti
     serving.shutdown_handle().shutdown();
     serving.wait().await.unwrap();
 }
+
+// ----- Request storms ---------------------------------------------------------------------------
+
+/// Opens `count` gRPC streams to `path` on one raw HTTP/2 connection and resets each in the
+/// same flush as it opens (how a server's cancellations reach a plugin too busy to accept
+/// them), then asks for the health of `plugin` on that same connection: whether it is still
+/// served.
+async fn health_after_rapid_resets(address: &str, count: usize, path: &str) -> Result<ServingStatus, String> {
+    use prost::Message as _;
+    let socket = tokio::net::TcpStream::connect(address).await.map_err(|e| e.to_string())?;
+    let (client, connection) = h2::client::handshake(socket).await.map_err(|e| e.to_string())?;
+    let driver = tokio::spawn(connection);
+    let mut client = client.ready().await.map_err(|e| e.to_string())?;
+    let grpc = |path: &str| {
+        http::Request::post(format!("http://{address}{path}"))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(())
+            .unwrap()
+    };
+    // No await between the streams: the connection task sends them all at once.
+    for _ in 0..count {
+        let (_response, mut stream) = client.send_request(grpc(path), false).map_err(|e| e.to_string())?;
+        stream.send_reset(h2::Reason::CANCEL);
+    }
+    let (response, mut stream) =
+        client.send_request(grpc("/grpc.health.v1.Health/Check"), false).map_err(|e| e.to_string())?;
+    let message = tonic_health::pb::HealthCheckRequest { service: "plugin".into() }.encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(message.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(&message);
+    stream.send_data(frame.into(), true).map_err(|e| e.to_string())?;
+    let mut body = response.await.map_err(|e| format!("the health check after the resets: {e}"))?.into_body();
+    let mut answer = Vec::new();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.map_err(|e| format!("reading the health answer: {e}"))?;
+        let _ = body.flow_control().release_capacity(chunk.len());
+        answer.extend_from_slice(&chunk);
+    }
+    driver.abort();
+    let reply = tonic_health::pb::HealthCheckResponse::decode(answer.get(5..).unwrap_or_default())
+        .map_err(|e| format!("the health answer {answer:?}: {e}"))?;
+    Ok(reply.status())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_servers_connection_survives_a_burst_of_cancelled_hooks() {
+    let api = start_fake_api().await;
+    let plugin = PluginProcess::launch(server_command(&api)).await;
+    let address = plugin.handshake.split('|').nth(3).unwrap().to_owned();
+    // A thousand hook calls the server gives up on at once: far past h2's default of 20
+    // streams reset before they are accepted, after which it would answer GOAWAY.
+    let status = health_after_rapid_resets(
+        &address,
+        1_000,
+        "/mattermost.pluginapi.v1.PluginHooks/MessageWillBePosted",
+    )
+    .await
+    .expect("the same connection is still served");
+    assert_eq!(status, ServingStatus::Serving);
+    assert_eq!(plugin.command("/echo still here").await.unwrap(), "still here");
+}
