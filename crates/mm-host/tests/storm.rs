@@ -264,3 +264,56 @@ async fn a_thousand_concurrent_api_callers_all_get_answers() {
     drop(host);
     host_runtime.shutdown_background();
 }
+
+/// Opens `count` KVGet streams on one raw HTTP/2 connection to a PluginAPI listener and
+/// resets each in the same flush as it opens (how a busy plugin's cancelled calls can reach
+/// the host), then calls KVGet on that same connection: its answer, if it is still served.
+async fn kv_get_after_rapid_resets(
+    api: std::net::SocketAddr,
+    count: usize,
+) -> Result<wire::KvGetResponse, String> {
+    use prost::Message as _;
+    let socket = TcpStream::connect(api).await.map_err(|e| e.to_string())?;
+    let (client, connection) = h2::client::handshake(socket).await.map_err(|e| e.to_string())?;
+    let driver = tokio::spawn(connection);
+    let mut client = client.ready().await.map_err(|e| e.to_string())?;
+    let kv_get = || {
+        http::Request::post(format!("http://{api}/mattermost.pluginapi.v1.PluginAPI/KVGet"))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(())
+            .unwrap()
+    };
+    // No await between the streams: the connection task sends them all at once.
+    for _ in 0..count {
+        let (_response, mut stream) = client.send_request(kv_get(), false).map_err(|e| e.to_string())?;
+        stream.send_reset(h2::Reason::CANCEL);
+    }
+    let (response, mut stream) = client.send_request(kv_get(), false).map_err(|e| e.to_string())?;
+    let message = wire::KvGetRequest { key: "storm".into() }.encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(message.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(&message);
+    stream.send_data(frame.into(), true).map_err(|e| e.to_string())?;
+    let mut body = response.await.map_err(|e| format!("the KVGet after the resets: {e}"))?.into_body();
+    let mut answer = Vec::new();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.map_err(|e| format!("reading the KVGet answer: {e}"))?;
+        let _ = body.flow_control().release_capacity(chunk.len());
+        answer.extend_from_slice(&chunk);
+    }
+    driver.abort();
+    wire::KvGetResponse::decode(answer.get(5..).unwrap_or_default())
+        .map_err(|e| format!("the KVGet answer {answer:?}: {e}"))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_plugins_api_connection_survives_a_burst_of_cancelled_calls() {
+    let host = Host::start().await.unwrap();
+    let api = host.api_target(ID).await.unwrap();
+    mm_client::Client::connect(&api.to_string()).await.unwrap().kv().set("storm", "value").await.unwrap();
+    // A thousand calls given up at once: far past h2's default of 20 streams reset before
+    // they are accepted, after which it would answer GOAWAY.
+    let answer = kv_get_after_rapid_resets(api, 1_000).await.expect("the same connection is still served");
+    assert_eq!(answer.value.as_ref(), b"value");
+}
