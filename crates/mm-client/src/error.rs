@@ -223,7 +223,7 @@ pub struct Error {
     code: Option<Code>,
     app_error: Option<Box<AppError>>,
     message: String,
-    /// Whether the request provably never left the client.
+    /// Whether the server provably did not act on the request (connection or stream refused).
     never_sent: bool,
     /// The code of a stock server's plain error (`*plugin.ErrorString`), when it has one.
     plain_code: Option<i64>,
@@ -351,7 +351,10 @@ impl Error {
             Some(LocalFailure::Connection(_)) => {
                 let never_sent = never_sent(&status);
                 let message = if never_sent {
-                    format!("the request never left the client (connection refused): {}", status.message())
+                    format!(
+                        "the server did not receive or process the request (connection or stream refused): {}",
+                        status.message()
+                    )
                 } else {
                     format!("transport failure ({code}): {}", status.message())
                 };
@@ -466,8 +469,9 @@ impl Error {
         &self.message
     }
 
-    /// Whether the request provably never reached the server (the connection was refused),
-    /// so that sending it again cannot duplicate its effect.
+    /// Whether the server provably did not act on the request: the connection was refused,
+    /// or the server refused the HTTP/2 stream unprocessed (`REFUSED_STREAM`). Sending it again
+    /// cannot duplicate its effect.
     pub fn is_never_sent(&self) -> bool {
         self.never_sent
     }
@@ -564,13 +568,18 @@ fn local_failure(status: &tonic::Status) -> Option<&LocalFailure> {
     source_chain(status).find_map(|e| e.downcast_ref::<LocalFailure>())
 }
 
-/// Whether the status was made from a failure to connect: the request was never sent.
+/// Whether the status says the server cannot have acted on the request: the connection was
+/// refused (nothing was sent), or the server reset the stream with `REFUSED_STREAM`, which
+/// HTTP/2 reserves for streams it did not process (RFC 9113, section 8.7).
 fn never_sent(status: &tonic::Status) -> bool {
     source_chain(status).any(|err| {
         err.downcast_ref::<tonic::ConnectError>().is_some()
             || err
                 .downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+            || err.downcast_ref::<h2::Error>().is_some_and(|h2| {
+                h2.is_reset() && h2.is_remote() && h2.reason() == Some(h2::Reason::REFUSED_STREAM)
+            })
     })
 }
 

@@ -73,6 +73,38 @@ impl Target {
     pub fn is_unix(&self) -> bool {
         matches!(self.0, TargetKind::Unix(_))
     }
+
+    /// Whether something accepts connections at this address now: one TCP or Unix-socket
+    /// connect, closed at once, nothing sent. `false` when the connection is refused, fails,
+    /// or is not accepted within `limit`. A plugin asks this to tell a server that dropped a
+    /// connection (it will dial again) from a server that is gone.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::time::Duration;
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    /// let target: mm_client::Target = listener.local_addr().unwrap().to_string().parse().unwrap();
+    /// assert!(target.accepts_connections(Duration::from_secs(5)).await);
+    /// drop(listener);
+    /// assert!(!target.accepts_connections(Duration::from_secs(5)).await);
+    /// # }
+    /// ```
+    pub async fn accepts_connections(&self, limit: Duration) -> bool {
+        let connect = async {
+            match &self.0 {
+                TargetKind::Http(url) => {
+                    let authority = url.strip_prefix("http://").unwrap_or(url);
+                    tokio::net::TcpStream::connect(authority).await.map(drop)
+                }
+                #[cfg(unix)]
+                TargetKind::Unix(path) => tokio::net::UnixStream::connect(path).await.map(drop),
+                #[cfg(not(unix))]
+                TargetKind::Unix(_) => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+            }
+        };
+        matches!(tokio::time::timeout(limit, connect).await, Ok(Ok(())))
+    }
 }
 
 impl FromStr for Target {

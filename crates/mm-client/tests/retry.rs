@@ -182,3 +182,58 @@ async fn user_layers_see_every_attempt_and_can_add_metadata() {
     assert_eq!(call.metadata.get("x-plugin-trace").map(String::as_str), Some("on"));
     let _: Option<wire::GetUserRequest> = server.last("GetUser");
 }
+
+// ----- Transport failures of a stressed server (raw HTTP/2) -----------------------------------
+
+use prost::Message as _;
+use support::raw_h2::{Misbehave, RawServer};
+
+fn kv_value(value: &'static [u8]) -> bytes::Bytes {
+    bytes::Bytes::from(
+        wire::KvGetResponse { error: None, value: bytes::Bytes::from_static(value) }.encode_to_vec(),
+    )
+}
+
+async fn client_of(server: &RawServer) -> Client {
+    Client::builder().target(&server.target()).unwrap().retry(fast_retries()).connect().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_read_only_call_is_retried_after_each_kind_of_broken_connection() {
+    let plans: [(&str, support::raw_h2::Plan); 3] = [
+        ("connection dropped", |n| if n == 0 { Misbehave::DropConnection } else { Misbehave::Answer }),
+        ("GOAWAY", |n| if n == 0 { Misbehave::GoAway } else { Misbehave::Answer }),
+        ("stream refused", |n| if n == 0 { Misbehave::RefuseStream } else { Misbehave::Answer }),
+    ];
+    for (what, plan) in plans {
+        let server = RawServer::start(plan, kv_value(b"still here")).await;
+        let client = client_of(&server).await;
+        let value = client.kv().get("key").await;
+        assert_eq!(value.unwrap().as_deref(), Some(&b"still here"[..]), "KVGet after {what}");
+        assert_eq!(server.requests(), 2, "{what}: the first attempt failed, the second was answered");
+    }
+}
+
+#[tokio::test]
+async fn a_call_that_may_have_run_is_not_repeated_but_a_refused_stream_is() {
+    let create = wire::CreatePostResponse { error: None, post: Some(Default::default()) };
+    let answer = bytes::Bytes::from(create.encode_to_vec());
+    for plan in [
+        (|n| if n == 0 { Misbehave::DropConnection } else { Misbehave::Answer }) as support::raw_h2::Plan,
+        |n| if n == 0 { Misbehave::GoAway } else { Misbehave::Answer },
+    ] {
+        let server = RawServer::start(plan, answer.clone()).await;
+        let err = client_of(&server).await.posts().create(Post::new(ChannelId::from_raw("c"), "once")).await;
+        let err = err.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+        assert!(!err.is_never_sent(), "{err:?}");
+        assert_eq!(server.requests(), 1, "a CreatePost the server may have run is not sent again: {err}");
+    }
+    // REFUSED_STREAM says the server did not process the stream (RFC 9113, 8.7): any call may
+    // be sent again.
+    let server =
+        RawServer::start(|n| if n == 0 { Misbehave::RefuseStream } else { Misbehave::Answer }, answer).await;
+    let post = client_of(&server).await.posts().create(Post::new(ChannelId::from_raw("c"), "once")).await;
+    assert!(post.is_ok(), "{post:?}");
+    assert_eq!(server.requests(), 2);
+}

@@ -28,8 +28,10 @@ use crate::runtime_error::RuntimeError;
 /// on stdout. Command-line arguments are ignored (the server passes the executable's path).
 ///
 /// It returns when the plugin has shut down (the server's `Shutdown` call, SIGTERM/SIGINT,
-/// the server closing its hook connection, or the server process exiting): exit code 0, or
-/// 1 when the plugin could not start.
+/// the server process exiting, or the server gone: its hook connection closed and its
+/// PluginAPI refusing connections): exit code 0, or 1 when the plugin could not start. A
+/// dropped hook connection alone does not stop it: a server that is still there dials again
+/// and is served.
 ///
 /// ```no_run
 /// struct Hello;

@@ -29,8 +29,14 @@ use crate::service::HookService;
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_millis(800);
 /// How long shutdown gives `on_deactivate` when it runs it itself.
 pub const DEFAULT_DEACTIVATE_TIMEOUT: Duration = Duration::from_millis(500);
-/// How long the server's hook connection may stay gone before the plugin treats it as lost.
+/// How long the server's hook connection may stay gone before the plugin asks whether the
+/// server is still there.
 const DISCONNECT_GRACE: Duration = Duration::from_millis(200);
+/// How long the plugin waits for the server's PluginAPI to accept a connection when it asks
+/// whether the server is still there (the server is on the same machine: a refusal is instant).
+const SERVER_PROBE_LIMIT: Duration = Duration::from_secs(1);
+/// The longest wait between two such questions while the server stays away.
+const SERVER_PROBE_MAX_INTERVAL: Duration = Duration::from_secs(30);
 /// How long shutdown waits for closed connections to wind down at the very end.
 const CLOSE_TIMEOUT: Duration = Duration::from_millis(150);
 /// How often the parent process is checked.
@@ -46,8 +52,13 @@ pub enum ShutdownReason {
     ControlQuit,
     /// The process received this signal (`"SIGTERM"`, `"SIGINT"`).
     Signal(&'static str),
-    /// The server closed its hook connection and did not come back.
+    /// The server closed its net/rpc connection (go-plugin's net/rpc has one connection for
+    /// the plugin's whole life).
     ConnectionClosed,
+    /// The server is gone: its gRPC hook connections closed, none came back, and its
+    /// PluginAPI refuses connections. (A dropped connection alone is not a reason: a server
+    /// that is still there dials again and is served.)
+    ServerGone,
     /// The parent process (the server) exited.
     ParentExited,
     /// [`ShutdownHandle::shutdown`] was called.
@@ -61,6 +72,9 @@ impl fmt::Display for ShutdownReason {
             ShutdownReason::ControlQuit => f.write_str("the server called Control.Quit"),
             ShutdownReason::Signal(name) => write!(f, "received {name}"),
             ShutdownReason::ConnectionClosed => f.write_str("the server closed its hook connection"),
+            ShutdownReason::ServerGone => f.write_str(
+                "the server is gone: its hook connection closed and its PluginAPI refuses connections",
+            ),
             ShutdownReason::ParentExited => f.write_str("the parent process exited"),
             ShutdownReason::Requested => f.write_str("shutdown was requested"),
         }
@@ -186,9 +200,15 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Shut down when the last hook connection closes (after there was one) and no new one
-    /// opens within a short grace period. `run` enables it: go-plugin keeps one connection to
-    /// the plugin for its whole life and closes it only when it is done with the plugin.
+    /// Shut down when the server is gone: its last hook connection closed (after there was
+    /// one), no new one opened within a short grace period, and the PluginAPI of the
+    /// [client](Self::client) refuses connections. While the PluginAPI still accepts them the
+    /// server is alive: the plugin keeps serving (a dropped connection, such as an HTTP/2
+    /// GOAWAY, is redialled by the server) and asks again from time to time while no
+    /// connection is open. Without a client target ([`Client::from_service`]) nothing can be
+    /// asked and a disconnection never stops the plugin. `run` enables it.
+    ///
+    /// [`Client::from_service`]: mm_client::Client::from_service
     pub fn exit_on_disconnect(mut self, enabled: bool) -> Self {
         self.exit_on_disconnect = enabled;
         self
@@ -253,22 +273,31 @@ impl RuntimeBuilder {
         if self.watch_parent {
             tokio::spawn(watch_parent(trigger.clone()));
         }
+        let server_probe = match (self.exit_on_disconnect, client.target()) {
+            (true, Some(target)) => Some(target.clone()),
+            (true, None) => {
+                tracing::debug!("the API client has no target: a disconnection will not stop the plugin");
+                None
+            }
+            (false, _) => None,
+        };
         let shared = Arc::new(Shared::new(plugin, client, self.plugin_id));
         let options = Options {
             drain_timeout: self.drain_timeout,
             deactivate_timeout: self.deactivate_timeout,
-            exit_on_disconnect: self.exit_on_disconnect,
+            server_probe,
         };
         let task = tokio::spawn(serve_until_shutdown(shared, listener, trigger.clone(), options));
         Ok(Serving { local_addr, trigger, task })
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Options {
     drain_timeout: Duration,
     deactivate_timeout: Duration,
-    exit_on_disconnect: bool,
+    /// Where to ask whether the server is still there once its hook connections are gone.
+    server_probe: Option<mm_client::Target>,
 }
 
 /// A plugin being served; see [`RuntimeBuilder::serve`].
@@ -319,7 +348,7 @@ async fn serve_until_shutdown<P: Plugin>(
         // go-plugin dials with unlimited message sizes; file uploads can be large.
         .max_decoding_message_size(usize::MAX)
         .max_encoding_message_size(usize::MAX);
-    let router = Server::builder()
+    let router = hook_server_builder()
         .add_service(hooks)
         .add_service(health_service)
         .add_service(GrpcControllerServer::new(Controller { trigger: trigger.clone() }))
@@ -334,8 +363,8 @@ async fn serve_until_shutdown<P: Plugin>(
             tokio::spawn(router.serve_with_incoming_shutdown(incoming, stop_accepting))
         }
     };
-    if options.exit_on_disconnect {
-        tokio::spawn(watch_connections(connections.clone(), trigger.clone()));
+    if let Some(api) = options.server_probe.clone() {
+        tokio::spawn(watch_server(connections.clone(), api, trigger.clone()));
     }
 
     // Biased: once a shutdown is triggered the server future completes too, and shutdown must
@@ -389,6 +418,31 @@ async fn serve_until_shutdown<P: Plugin>(
     Ok(reason)
 }
 
+/// The HTTP/2 settings of the hook server, for the traffic of a real server. Its only peer is
+/// the plugin's own server, on loopback or a private unix socket, over a connection that lives
+/// as long as the plugin and carries every hook call.
+fn hook_server_builder() -> Server {
+    Server::builder()
+        // The server resets a hook's stream whenever its caller gives up (a browser cancelling
+        // a request to the plugin, a hook timeout). A plugin busy with a burst (a debug build
+        // especially) accepts streams late, so resets pile up before the plugin sees them; h2's
+        // default of 20 then answers GOAWAY (its rapid-reset guard, meant for untrusted
+        // clients) and every call on the connection fails. 16,384 queued resets (a few MB at
+        // most) absorb any burst the server can cause and still bound a misbehaving peer.
+        .http2_max_pending_accept_reset_streams(Some(16_384))
+        // No cap on streams the server resets for a peer's stream errors: hyper's default
+        // (1,024) counts over the connection's whole life, which is the plugin's life here.
+        .http2_max_local_error_reset_streams(None)
+        // No cap on concurrent hook calls, as a Go plugin's grpc-go server: a hook may cause
+        // another hook of the same plugin (ServeHTTP calling CreatePost runs
+        // MessageWillBePosted), and a cap reached by such calls would deadlock them.
+        .max_concurrent_streams(None)
+        // A ping after 60 s of silence, answered within 20 s, finds a peer that hangs without
+        // closing the socket; patient enough for a server that is busy with a storm.
+        .http2_keepalive_interval(Some(Duration::from_secs(60)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(20)))
+}
+
 /// Runs `on_deactivate` when the plugin was activated and the server has not deactivated it.
 pub(crate) async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout: Duration) {
     if !shared.activated.load(Ordering::SeqCst) || shared.deactivated.swap(true, Ordering::SeqCst) {
@@ -410,27 +464,44 @@ pub(crate) async fn deactivate_if_needed<P: Plugin>(shared: &Shared<P>, timeout:
     }
 }
 
-/// Fires [`ShutdownReason::ConnectionClosed`] once the last connection has closed and none
-/// opened within [`DISCONNECT_GRACE`].
-async fn watch_connections(connections: Arc<ConnectionCount>, trigger: ShutdownTrigger) {
+/// Fires [`ShutdownReason::ServerGone`] once the server is gone: its last hook connection
+/// closed, none opened within [`DISCONNECT_GRACE`], and its PluginAPI at `api` refuses
+/// connections. While the PluginAPI accepts them the server is alive and dials again (an
+/// HTTP/2 GOAWAY or a dropped connection is not the end of the plugin): it asks again, less
+/// and less often, until a connection opens.
+async fn watch_server(connections: Arc<ConnectionCount>, api: mm_client::Target, trigger: ShutdownTrigger) {
     loop {
         let changed = connections.notified();
         tokio::pin!(changed);
         changed.as_mut().enable();
-        if connections.ever_connected() && connections.open() == 0 {
+        if !connections.ever_connected() || connections.open() > 0 {
             tokio::select! {
-                () = &mut changed => continue,
-                () = tokio::time::sleep(DISCONNECT_GRACE) => {}
+                () = changed => continue,
+                () = trigger.token.cancelled() => return,
             }
-            if connections.open() == 0 {
-                trigger.fire(ShutdownReason::ConnectionClosed);
+        }
+        let mut wait = DISCONNECT_GRACE;
+        loop {
+            tokio::select! {
+                // A connection opened (or another closed): look again.
+                () = &mut changed => break,
+                () = tokio::time::sleep(wait) => {}
+                () = trigger.token.cancelled() => return,
+            }
+            if connections.open() > 0 {
+                break;
+            }
+            if !api.accepts_connections(SERVER_PROBE_LIMIT).await {
+                trigger.fire(ShutdownReason::ServerGone);
                 return;
             }
-            continue;
-        }
-        tokio::select! {
-            () = changed => {}
-            () = trigger.token.cancelled() => return,
+            if wait == DISCONNECT_GRACE {
+                tracing::info!(
+                    api = %api,
+                    "the server's hook connection closed but its PluginAPI answers; serving on until it reconnects"
+                );
+            }
+            wait = (wait * 2).min(SERVER_PROBE_MAX_INTERVAL);
         }
     }
 }

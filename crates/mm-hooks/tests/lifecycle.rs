@@ -347,15 +347,16 @@ async fn shutdown_on_sigterm_and_sigint() {
 }
 
 #[tokio::test]
-async fn shutdown_when_the_servers_connection_goes_away() {
+async fn shutdown_when_the_server_is_gone() {
     let api = start_fake_api().await;
     let mut plugin = PluginProcess::launch(server_command(&api)).await;
     activate(&plugin).await;
     assert_eq!(plugin.command("/echo up").await.unwrap(), "up");
 
-    // The server closes its hook connection without calling Shutdown (it crashed, or its
-    // go-plugin client was torn down).
+    // The server goes away without calling Shutdown (it crashed, and its process is not the
+    // plugin's parent here): its PluginAPI stops listening and its hook connection closes.
     let since = Instant::now();
+    drop(api);
     let channel = std::mem::replace(
         &mut plugin.channel,
         tonic::transport::Endpoint::from_static("http://unused").connect_lazy(),
@@ -363,8 +364,51 @@ async fn shutdown_when_the_servers_connection_goes_away() {
     drop(channel);
     assert_graceful_exit(&mut plugin, since).await;
     let stderr = plugin.stderr.text();
-    assert!(stderr.contains("the server closed its hook connection"), "took {:?}: {stderr}", since.elapsed());
-    assert!(stderr.contains("fixture on_deactivate ran"), "{stderr}");
+    assert!(stderr.contains("the server is gone"), "took {:?}: {stderr}", since.elapsed());
+    // on_deactivate runs; its API call cannot reach a server that is gone (its time limit
+    // keeps the exit within the 2 s).
+    assert!(stderr.contains("\"entry\":\"OnDeactivate\""), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_dropped_hook_connection_is_served_again_while_the_server_is_there() {
+    let api = start_fake_api().await;
+    let mut plugin = PluginProcess::launch(server_command(&api)).await;
+    activate(&plugin).await;
+    assert_eq!(plugin.command("/echo before").await.unwrap(), "before");
+
+    // The hook connection drops (as after an HTTP/2 GOAWAY) while the server lives on.
+    let channel = std::mem::replace(
+        &mut plugin.channel,
+        tonic::transport::Endpoint::from_static("http://unused").connect_lazy(),
+    );
+    drop(channel);
+    let waiting = "serving on until it reconnects";
+    for _ in 0..500 {
+        if plugin.stderr.text().contains(waiting) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stderr = plugin.stderr.text();
+    assert!(stderr.contains(waiting), "the plugin noticed the drop and asked the server: {stderr}");
+
+    // The server dials again and is served.
+    let address = plugin.handshake.split('|').nth(3).unwrap().to_owned();
+    plugin.channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(plugin.command("/echo after").await.unwrap(), "after");
+    assert_eq!(plugin.health("plugin").await, ServingStatus::Serving);
+    assert!(!plugin.stderr.text().contains("plugin shutting down"), "{}", plugin.stderr.text());
+
+    // It still stops when asked.
+    let since = Instant::now();
+    GrpcControllerClient::new(plugin.channel.clone()).shutdown(go_plugin::Empty {}).await.unwrap();
+    assert_graceful_exit(&mut plugin, since).await;
+    assert!(plugin.stderr.text().contains("the server called GRPCController/Shutdown"));
 }
 
 #[tokio::test]
@@ -492,4 +536,66 @@ async fn sync_code_in_a_hook_uses_the_blocking_client_without_stalling_the_runti
     assert_eq!(api.log.calls(), ["KVSet sync=yes"]);
     serving.shutdown_handle().shutdown();
     serving.wait().await.unwrap();
+}
+
+// ----- Request storms ---------------------------------------------------------------------------
+
+/// Opens `count` gRPC streams to `path` on one raw HTTP/2 connection and resets each in the
+/// same flush as it opens (how a server's cancellations reach a plugin too busy to accept
+/// them), then asks for the health of `plugin` on that same connection: whether it is still
+/// served.
+async fn health_after_rapid_resets(address: &str, count: usize, path: &str) -> Result<ServingStatus, String> {
+    use prost::Message as _;
+    let socket = tokio::net::TcpStream::connect(address).await.map_err(|e| e.to_string())?;
+    let (client, connection) = h2::client::handshake(socket).await.map_err(|e| e.to_string())?;
+    let driver = tokio::spawn(connection);
+    let mut client = client.ready().await.map_err(|e| e.to_string())?;
+    let grpc = |path: &str| {
+        http::Request::post(format!("http://{address}{path}"))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .body(())
+            .unwrap()
+    };
+    // No await between the streams: the connection task sends them all at once.
+    for _ in 0..count {
+        let (_response, mut stream) = client.send_request(grpc(path), false).map_err(|e| e.to_string())?;
+        stream.send_reset(h2::Reason::CANCEL);
+    }
+    let (response, mut stream) =
+        client.send_request(grpc("/grpc.health.v1.Health/Check"), false).map_err(|e| e.to_string())?;
+    let message = tonic_health::pb::HealthCheckRequest { service: "plugin".into() }.encode_to_vec();
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(message.len()).unwrap().to_be_bytes());
+    frame.extend_from_slice(&message);
+    stream.send_data(frame.into(), true).map_err(|e| e.to_string())?;
+    let mut body = response.await.map_err(|e| format!("the health check after the resets: {e}"))?.into_body();
+    let mut answer = Vec::new();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.map_err(|e| format!("reading the health answer: {e}"))?;
+        let _ = body.flow_control().release_capacity(chunk.len());
+        answer.extend_from_slice(&chunk);
+    }
+    driver.abort();
+    let reply = tonic_health::pb::HealthCheckResponse::decode(answer.get(5..).unwrap_or_default())
+        .map_err(|e| format!("the health answer {answer:?}: {e}"))?;
+    Ok(reply.status())
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_servers_connection_survives_a_burst_of_cancelled_hooks() {
+    let api = start_fake_api().await;
+    let plugin = PluginProcess::launch(server_command(&api)).await;
+    let address = plugin.handshake.split('|').nth(3).unwrap().to_owned();
+    // A thousand hook calls the server gives up on at once: far past h2's default of 20
+    // streams reset before they are accepted, after which it would answer GOAWAY.
+    let status = health_after_rapid_resets(
+        &address,
+        1_000,
+        "/mattermost.pluginapi.v1.PluginHooks/MessageWillBePosted",
+    )
+    .await
+    .expect("the same connection is still served");
+    assert_eq!(status, ServingStatus::Serving);
+    assert_eq!(plugin.command("/echo still here").await.unwrap(), "still here");
 }

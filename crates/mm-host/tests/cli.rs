@@ -21,20 +21,11 @@ const PATIENCE: Duration = Duration::from_secs(300);
 fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("record.txt");
-    let mut child = mm_host_command(&[
-        "run",
-        FIXTURE,
-        "--protocol",
-        "grpc",
-        "--port",
-        "0",
-        "--plugin-id",
-        "com.example.cli-run",
-    ])
-    .env("MM_HOST_FIXTURE_RECORD", &record)
-    .stdout(Stdio::piped())
-    .spawn()
-    .expect("mm-host runs");
+    let mut child = mm_host_command(&["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-run"])
+        .env("MM_HOST_FIXTURE_RECORD", &record)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mm-host runs");
     let (lines_tx, lines_rx) = mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -99,7 +90,7 @@ fn run_stops_gracefully_on_sigterm_as_on_ctrl_c() {
     let record = dir.path().join("record.txt");
     let record_env = record.to_str().unwrap();
     let mut host = RunningHost::start(
-        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", "com.example.cli-term"],
+        &["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-term"],
         &[("MM_HOST_FIXTURE_RECORD", record_env)],
     );
     host.wait_for(PATIENCE, |out| out.contains("Serving; press Ctrl-C to stop"));
@@ -121,7 +112,7 @@ fn run_stops_gracefully_on_sigterm_as_on_ctrl_c() {
 fn a_deactivated_plugin_leaves_the_host_serving_until_stopped() {
     const ID: &str = "com.example.cli-crashes";
     let mut host = RunningHost::start(
-        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", ID],
+        &["run", FIXTURE, "--port", "0", "--plugin-id", ID],
         &[("MM_HOST_FIXTURE_MODE", "crash")],
     );
     host.wait_for(PATIENCE, |out| out.contains(&format!("{ID} is deactivated")));
@@ -146,7 +137,7 @@ fn a_deactivated_plugin_leaves_the_host_serving_until_stopped() {
 #[test]
 fn run_explains_an_activation_failure() {
     let (ok, output) = mm_host(
-        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", "com.example.cli-fail"],
+        &["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-fail"],
         &[("MM_HOST_FIXTURE_MODE", "activate-error")],
     );
     assert!(!ok, "{output}");
@@ -185,14 +176,6 @@ fn run_refuses_an_executable_outside_the_plugin_folder_naming_the_field() {
         &["error: plugin ", "`server.executable`: the executable path ", "leaves the plugin folder"],
     );
     assert!(!output.contains("process started"), "nothing was launched:\n{output}");
-}
-
-/// `tests/fixtures/sdk_plugin.rs:<line>:` of the fixture's `panic!`, read from its source.
-fn panic_location() -> String {
-    let source = include_str!("fixtures/sdk_plugin.rs");
-    let line =
-        source.lines().position(|l| l.contains("panic!(\"{PANIC_MESSAGE}\")")).expect("the panic!") + 1;
-    format!("tests/fixtures/sdk_plugin.rs:{line}:")
 }
 
 /// Runs the SDK fixture under `mm-host run`, makes one hook panic, and returns the lines about
@@ -235,6 +218,15 @@ fn plugin_panic_lines(backtrace: &str) -> (Vec<String>, String) {
     (lines, host.output.clone())
 }
 
+/// `tests/fixtures/sdk_plugin.rs:<line>:`, the line of the SDK fixture's `panic!` (read from
+/// the source, so that the fixture can change).
+fn sdk_panic_location() -> String {
+    let source = include_str!("fixtures/sdk_plugin.rs");
+    let line =
+        source.lines().position(|l| l.trim_start().starts_with("panic!(")).expect("the fixture panics") + 1;
+    format!("tests/fixtures/sdk_plugin.rs:{line}:")
+}
+
 #[test]
 fn a_panic_in_a_plugin_hook_is_one_error_line_with_its_message_and_location() {
     let (lines, output) = plugin_panic_lines("0");
@@ -249,7 +241,7 @@ fn a_panic_in_a_plugin_hook_is_one_error_line_with_its_message_and_location() {
     let line = errors[0];
     assert!(line.contains("[com.example.sdk-panics] ERROR"), "at error level: {line}");
     assert!(line.contains("the sdk fixture panics on request"), "the message: {line}");
-    assert!(line.contains(&panic_location()), "the location file:line: {line}");
+    assert!(line.contains(&sdk_panic_location()), "the location file:line: {line}");
     assert!(!line.contains("backtrace="), "no backtrace unless RUST_BACKTRACE asks: {line}");
 }
 
@@ -259,7 +251,7 @@ fn a_panic_report_carries_a_backtrace_when_rust_backtrace_asks_still_on_one_line
     let errors: Vec<&String> = lines.iter().filter(|l| l.contains(" ERROR ")).collect();
     assert_eq!(errors.len(), 1, "one error line for the panic:\n{output}");
     assert!(!lines.iter().any(|l| l.contains(" INFO ")), "no plain-text panic output:\n{output}");
-    assert!(errors[0].contains(&panic_location()), "{}", errors[0]);
+    assert!(errors[0].contains(&sdk_panic_location()), "{}", errors[0]);
     assert!(errors[0].contains("backtrace=\""), "{}", errors[0]);
     assert!(!output.contains("\n   0: "), "the backtrace stays inside its line:\n{output}");
 }

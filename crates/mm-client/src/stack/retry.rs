@@ -20,9 +20,10 @@ use crate::rpc::{RpcRequest, RpcResponse};
 /// together).
 ///
 /// What is retried:
-/// - any RPC whose request provably never left the client (the connection was refused);
+/// - any RPC the server provably did not act on: the connection was refused, or the server
+///   refused the HTTP/2 stream unprocessed (`REFUSED_STREAM`);
 /// - [read-only and idempotent](crate::Safety) RPCs that failed with `UNAVAILABLE` or a
-///   broken connection.
+///   broken connection (reset or closed under the call, an HTTP/2 GOAWAY).
 ///
 /// Nothing else: a `CreatePost` that may have reached the server is never sent twice. No
 /// retry starts that would end after the call's deadline. A budget (10 retries per second,

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod kv;
+pub mod raw_h2;
 
 use std::collections::HashMap;
 use std::convert::Infallible;

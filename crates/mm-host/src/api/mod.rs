@@ -67,7 +67,7 @@ pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, Hos
     let mut shutdown = host.shutdown_signal();
     let plugin = plugin_id.to_string();
     tokio::spawn(async move {
-        let result = tonic::transport::Server::builder()
+        let result = api_server_builder()
             .layer(tower::util::MapResponseLayer::new(too_large_is_resource_exhausted))
             .add_service(service)
             // TCP_NODELAY: without it, small answers wait for the client's delayed ACK (~40 ms).
@@ -81,6 +81,27 @@ pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, Hos
     });
     tracing::debug!(target: "mm_host::api", plugin = plugin_id, %addr, "PluginAPI listening");
     Ok(addr)
+}
+
+/// The HTTP/2 settings of a PluginAPI listener, for real traffic: its peers are the plugin's
+/// processes on loopback, whose calls are cancelled in bursts when the requests or hooks that
+/// made them are abandoned.
+fn api_server_builder() -> tonic::transport::Server {
+    tonic::transport::Server::builder()
+        // Each cancelled call resets its stream; a host busy with a storm accepts streams late,
+        // and h2's default of 20 queued resets (a rapid-reset guard meant for untrusted
+        // clients) would answer GOAWAY and fail every call on the connection. 16,384 absorbs
+        // any burst a plugin causes and still bounds a misbehaving one (a few MB).
+        .http2_max_pending_accept_reset_streams(Some(16_384))
+        // hyper's default cap (1,024) counts over a connection's whole life: a plugin's.
+        .http2_max_local_error_reset_streams(None)
+        // No stream cap, as the server's grpc-go: an API call may run hooks of the same plugin
+        // that call the API again, and a cap reached by such calls would deadlock them.
+        .max_concurrent_streams(None)
+        // A ping after 60 s of silence, answered within 20 s, frees the connection of a
+        // plugin that hangs without closing it; patient enough for a plugin under load.
+        .http2_keepalive_interval(Some(std::time::Duration::from_secs(60)))
+        .http2_keepalive_timeout(Some(std::time::Duration::from_secs(20)))
 }
 
 /// tonic answers OUT_OF_RANGE for a request over the size limit where grpc-go (the server)
