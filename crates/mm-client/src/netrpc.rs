@@ -240,21 +240,7 @@ fn log_response(name: &str) -> Arc<dyn RpcMessage> {
 /// Serves `data` with Mattermost's remote-reader protocol on a new id of the plugin's
 /// broker (the server dials it while handling the call) and returns the id.
 fn serve_bytes(broker: &Broker, data: Bytes) -> u32 {
-    let id = broker.next_id();
-    let broker = broker.clone();
-    tokio::spawn(async move {
-        match broker.accept(id).await {
-            Ok(stream) => {
-                if let Err(e) = mm_netrpc::stream_io::serve_reader(stream, Cursor::new(data)).await {
-                    tracing::debug!(target: "mm_client::netrpc", id, "serving a byte stream ended early: {e}");
-                }
-            }
-            Err(e) => {
-                tracing::warn!(target: "mm_client::netrpc", id, "the server did not open the byte stream: {e}")
-            }
-        }
-    });
-    id
+    broker.serve_reader(Cursor::new(data))
 }
 
 /// `PluginHTTP`: the streaming call (`Plugin.PluginHTTPStream`), or the buffered one on servers

@@ -173,6 +173,51 @@ impl Broker {
         }
         Ok(stream)
     }
+
+    /// Serves `source` with Mattermost's remote-reader protocol
+    /// ([`serve_reader`](crate::stream_io::serve_reader)) on a new id, in the background, and
+    /// returns the id to hand to the peer (which dials it within the accept window). How a
+    /// side passes a byte stream inside a call (`UploadData`, request bodies, uploads).
+    pub fn serve_reader<R>(&self, source: R) -> u32
+    where
+        R: tokio::io::AsyncRead + Unpin + Send + 'static,
+    {
+        self.serve_on_new_id("a byte stream", |stream| async move {
+            crate::stream_io::serve_reader(stream, source).await.map(drop).map_err(|e| e.to_string())
+        })
+    }
+
+    /// Serves `object` as go-plugin's `Plugin` net/rpc object on a new id, in the background,
+    /// and returns the id (how a side hands the peer an API, a response writer, a DB driver).
+    pub fn serve_object(&self, object: impl crate::rpc::Service) -> u32 {
+        self.serve_on_new_id("a net/rpc object", |stream| async move {
+            crate::rpc::Server::new()
+                .register("Plugin", object)
+                .serve(stream)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn serve_on_new_id<F, Fut>(&self, what: &'static str, serve: F) -> u32
+    where
+        F: FnOnce(Stream) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send,
+    {
+        let id = self.next_id();
+        let broker = self.clone();
+        tokio::spawn(async move {
+            match broker.accept(id).await {
+                Ok(stream) => {
+                    if let Err(e) = serve(stream).await {
+                        tracing::debug!(id, "serving {what} on broker id {id} ended early: {e}");
+                    }
+                }
+                Err(e) => tracing::debug!(id, "the peer did not dial broker id {id} for {what}: {e}"),
+            }
+        });
+        id
+    }
 }
 
 impl fmt::Debug for Broker {

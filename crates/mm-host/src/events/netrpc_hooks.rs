@@ -76,7 +76,7 @@ impl NetRpcHooks {
         let service_method = method.service_method();
         if let Some(prefilled) = prefilled {
             let reply = match prefilled {
-                Prefilled::Post(reply) => self.merged(&service_method, &args, reply).await,
+                Prefilled::Post(reply) => self.merged(&service_method, &args, *reply).await,
                 Prefilled::ChannelMember(reply) => self.merged(&service_method, &args, reply).await,
                 Prefilled::TeamMember(reply) => self.merged(&service_method, &args, reply).await,
             };
@@ -113,7 +113,7 @@ impl NetRpcHooks {
         &self,
         request: wire::FileWillBeUploadedRequest,
     ) -> Result<wire::FileWillBeUploadedResponse, HookCallError> {
-        let upload_id = serve_bytes(&self.broker, request.file_content.clone());
+        let upload_id = self.broker.serve_reader(Cursor::new(request.file_content.clone()));
         let replacement_id = self.broker.next_id();
         let broker = self.broker.clone();
         let replacement = tokio::spawn(async move {
@@ -174,7 +174,7 @@ impl HookTransport for NetRpcHooks {
 /// answer into them (`hooksRPCClient` of server/public): fields the plugin's reply leaves out,
 /// zero values included, keep the input's, so a plugin cannot clear a field or drop a prop.
 enum Prefilled {
-    Post(wire::MessageWillBePostedResponse),
+    Post(Box<wire::MessageWillBePostedResponse>),
     ChannelMember(wire::ChannelMemberWillBeAddedResponse),
     TeamMember(wire::TeamMemberWillBeAddedResponse),
 }
@@ -183,7 +183,7 @@ fn prefilled_reply(request: &dyn Any) -> Option<Prefilled> {
     if let Some(request) = request.downcast_ref::<wire::MessageWillBePostedRequest>() {
         let reply =
             wire::MessageWillBePostedResponse { modified_post: request.post.clone(), ..Default::default() };
-        return Some(Prefilled::Post(reply));
+        return Some(Prefilled::Post(Box::new(reply)));
     }
     if let Some(request) = request.downcast_ref::<wire::ChannelMemberWillBeAddedRequest>() {
         let reply = wire::ChannelMemberWillBeAddedResponse {
@@ -200,26 +200,6 @@ fn prefilled_reply(request: &dyn Any) -> Option<Prefilled> {
         return Some(Prefilled::TeamMember(reply));
     }
     None
-}
-
-/// Serves `data` with the remote-reader protocol on a new id of the host's broker and returns
-/// the id (the plugin dials it while handling the call).
-pub(crate) fn serve_bytes(broker: &Broker, data: bytes::Bytes) -> u32 {
-    let id = broker.next_id();
-    let broker = broker.clone();
-    tokio::spawn(async move {
-        match broker.accept(id).await {
-            Ok(stream) => {
-                if let Err(e) = mm_netrpc::stream_io::serve_reader(stream, Cursor::new(data)).await {
-                    tracing::debug!(target: "mm_host::hooks", id, "serving a byte stream ended early: {e}");
-                }
-            }
-            Err(e) => {
-                tracing::debug!(target: "mm_host::hooks", id, "the plugin did not open the byte stream: {e}")
-            }
-        }
-    });
-    id
 }
 
 fn typed<R: HookRequest>(response: impl Any + Send + Sync) -> Result<R::Response, HookCallError> {

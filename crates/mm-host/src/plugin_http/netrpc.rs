@@ -19,7 +19,7 @@ use futures_util::TryStreamExt;
 use http::StatusCode;
 use http_body::Body as HttpBody;
 use http_body_util::BodyDataStream;
-use mm_netrpc::rpc::{Args, Call, Refusal, Server, Service};
+use mm_netrpc::rpc::{Args, Call, Refusal, Service};
 use mm_proto::netrpc::special::{Header, HttpRequestSubset, ServeHttpArgs};
 use mm_proto::v1 as wire;
 use tokio::sync::{mpsc, oneshot};
@@ -166,23 +166,7 @@ where
         state: Mutex::new(WriterState { header: Header::new(), head: Some(head_tx), body: Some(body_tx) }),
     });
 
-    let writer_id = broker.next_id();
-    {
-        let (broker, writer) = (broker.clone(), Arc::clone(&writer));
-        tokio::spawn(async move {
-            match broker.accept(writer_id).await {
-                Ok(stream) => {
-                    let server = Server::new().register("Plugin", WriterService(writer));
-                    if let Err(e) = server.serve(stream).await {
-                        tracing::debug!(target: "mm_host::plugin_http", "the response writer's connection ended: {e}");
-                    }
-                }
-                Err(e) => {
-                    tracing::debug!(target: "mm_host::plugin_http", "the plugin did not open the response writer: {e}")
-                }
-            }
-        });
-    }
+    let writer_id = broker.serve_object(WriterService(Arc::clone(&writer)));
     // Go's server requests always have a body (empty ones read EOF at once), so the server
     // always hands out a reader.
     let body_id = serve_body(&broker, body);
@@ -222,25 +206,10 @@ where
     B: HttpBody + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    let id = broker.next_id();
-    let broker = broker.clone();
-    tokio::spawn(async move {
-        let chunks = BodyDataStream::new(body)
-            .map_ok(|mut data| data.copy_to_bytes(data.remaining()))
-            .map_err(|e| std::io::Error::other(e.into()));
-        let reader = tokio_util::io::StreamReader::new(Box::pin(chunks));
-        match broker.accept(id).await {
-            Ok(stream) => {
-                if let Err(e) = mm_netrpc::stream_io::serve_reader(stream, reader).await {
-                    tracing::debug!(target: "mm_host::plugin_http", "serving the request body ended early: {e}");
-                }
-            }
-            Err(e) => {
-                tracing::debug!(target: "mm_host::plugin_http", "the plugin did not open the request body: {e}")
-            }
-        }
-    });
-    id
+    let chunks = BodyDataStream::new(body)
+        .map_ok(|mut data| data.copy_to_bytes(data.remaining()))
+        .map_err(|e| std::io::Error::other(e.into()));
+    broker.serve_reader(tokio_util::io::StreamReader::new(Box::pin(chunks)))
 }
 
 /// The request head as Go's `HTTPRequestSubset`.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mm_netrpc::host::PluginClient;
-use mm_netrpc::rpc::{Args, Call, Refusal, Server, Service};
+use mm_netrpc::rpc::{Args, Call, Refusal, Service};
 use mm_proto::netrpc::special::{ErrorReturns, OnActivateArgs};
 
 use super::connection::{activation_outcome, secs};
@@ -101,8 +101,8 @@ pub(crate) async fn activate(
     timeout: Duration,
 ) -> Result<(), SupervisorError> {
     let broker = client.broker();
-    let api_mux_id = serve_object(id, broker, api);
-    let driver_mux_id = serve_object(id, broker, Arc::new(crate::api::NoDatabaseDriver));
+    let api_mux_id = broker.serve_object(api);
+    let driver_mux_id = broker.serve_object(crate::api::NoDatabaseDriver);
     let args = OnActivateArgs { api_mux_id, driver_mux_id };
     let call = hooks.rpc().call::<ErrorReturns>("Plugin.OnActivate", &args);
     let answer = match tokio::time::timeout(timeout, call).await {
@@ -111,26 +111,6 @@ pub(crate) async fn activate(
         Ok(Ok(reply)) => Ok(reply.a),
     };
     activation_outcome(id, answer)
-}
-
-/// Serves `object` as `Plugin` on a new id of the host's broker (the plugin dials it within the
-/// broker's accept window); returns the id.
-fn serve_object(id: &str, broker: &mm_netrpc::broker::Broker, object: Arc<dyn Service>) -> u32 {
-    let mux_id = broker.next_id();
-    let (broker, plugin) = (broker.clone(), id.to_owned());
-    tokio::spawn(async move {
-        match broker.accept(mux_id).await {
-            Ok(stream) => {
-                if let Err(e) = Server::new().register("Plugin", object).serve(stream).await {
-                    tracing::debug!(target: "mm_host::supervisor", %plugin, mux_id, "a broker connection ended: {e}");
-                }
-            }
-            Err(e) => {
-                tracing::warn!(target: "mm_host::supervisor", %plugin, mux_id, "the plugin did not dial broker id {mux_id}: {e}")
-            }
-        }
-    });
-    mux_id
 }
 
 /// `Control.Quit` and the session closed, as go-plugin's `Kill` does before it waits for the
