@@ -21,11 +21,20 @@ const PATIENCE: Duration = Duration::from_secs(300);
 fn run_shows_every_step_and_stops_gracefully_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("record.txt");
-    let mut child = mm_host_command(&["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-run"])
-        .env("MM_HOST_FIXTURE_RECORD", &record)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("mm-host runs");
+    let mut child = mm_host_command(&[
+        "run",
+        FIXTURE,
+        "--protocol",
+        "grpc",
+        "--port",
+        "0",
+        "--plugin-id",
+        "com.example.cli-run",
+    ])
+    .env("MM_HOST_FIXTURE_RECORD", &record)
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("mm-host runs");
     let (lines_tx, lines_rx) = mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
@@ -90,7 +99,7 @@ fn run_stops_gracefully_on_sigterm_as_on_ctrl_c() {
     let record = dir.path().join("record.txt");
     let record_env = record.to_str().unwrap();
     let mut host = RunningHost::start(
-        &["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-term"],
+        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", "com.example.cli-term"],
         &[("MM_HOST_FIXTURE_RECORD", record_env)],
     );
     host.wait_for(PATIENCE, |out| out.contains("Serving; press Ctrl-C to stop"));
@@ -112,7 +121,7 @@ fn run_stops_gracefully_on_sigterm_as_on_ctrl_c() {
 fn a_deactivated_plugin_leaves_the_host_serving_until_stopped() {
     const ID: &str = "com.example.cli-crashes";
     let mut host = RunningHost::start(
-        &["run", FIXTURE, "--port", "0", "--plugin-id", ID],
+        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", ID],
         &[("MM_HOST_FIXTURE_MODE", "crash")],
     );
     host.wait_for(PATIENCE, |out| out.contains(&format!("{ID} is deactivated")));
@@ -137,7 +146,7 @@ fn a_deactivated_plugin_leaves_the_host_serving_until_stopped() {
 #[test]
 fn run_explains_an_activation_failure() {
     let (ok, output) = mm_host(
-        &["run", FIXTURE, "--port", "0", "--plugin-id", "com.example.cli-fail"],
+        &["run", FIXTURE, "--protocol", "grpc", "--port", "0", "--plugin-id", "com.example.cli-fail"],
         &[("MM_HOST_FIXTURE_MODE", "activate-error")],
     );
     assert!(!ok, "{output}");
