@@ -288,3 +288,38 @@ fn the_captured_api_calls_decode_through_the_table_and_round_trip() {
     assert!(!post.id.is_empty(), "{post:?}");
     assert_eq!(round_trip(&created), created);
 }
+
+/// A JSON-like `google.protobuf.Struct` from string/number pairs.
+fn props(pairs: &[(&str, f64)]) -> mm_proto::prost_types::Struct {
+    use mm_proto::prost_types::{Value as PValue, value::Kind};
+    mm_proto::prost_types::Struct {
+        fields: pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), PValue { kind: Some(Kind::NumberValue(*v)) }))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_post_decoded_into_another_merges_like_go() {
+    // What a plugin's MessageWillBePosted reply carries: an emptied message, one new prop.
+    let reply = v1::Post { id: "p".repeat(26), props: Some(props(&[("added", 1.0)])), ..Default::default() };
+    let mut bytes = Vec::new();
+    Encoder::new().encode(&reply, &mut bytes).expect("encodes");
+    let limits = Limits::default();
+    let mut queue = MessageQueue::new();
+    queue.fill_from(&mut BytesMut::from(&bytes[..]), &limits).expect("messages");
+    // What the server pre-filled: the post it sent.
+    let mut post = v1::Post {
+        id: "p".repeat(26),
+        message: "kept".into(),
+        props: Some(props(&[("kept", 2.0), ("added", 0.0)])),
+        ..Default::default()
+    };
+    Decoder::new(limits).decode_into(&mut post, &mut queue).expect("decodes");
+    assert_eq!(post.message, "kept", "gob leaves the empty message out; the old one stays");
+    let fields = &post.props.as_ref().expect("props").fields;
+    assert_eq!(fields.len(), 2, "{fields:?}");
+    assert!(fields.contains_key("kept"), "entries are never removed: {fields:?}");
+    assert_eq!(fields["added"], props(&[("added", 1.0)]).fields["added"], "entries are replaced");
+}

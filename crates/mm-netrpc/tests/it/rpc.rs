@@ -43,6 +43,10 @@ fn plugin_service(order: Arc<Mutex<Vec<u64>>>) -> Router {
         .method("EchoBytes", |data: Bytes| async move { Ok::<_, String>(data) })
         .method("Add", |p: Pair| async move { Ok::<_, String>(p.a + p.b) })
         .method("Double", |n: i64| async move { Ok::<_, String>(n * 2) })
+        .method("OnlyA", |a: i64| async move { Ok::<_, String>(Pair { a, b: 0 }) })
+        .method("OneEntry", |key: String| async move {
+            Ok::<_, String>(std::collections::HashMap::from([(key, 1i64)]))
+        })
         .method("Fail", |text: String| async move { Err::<(), _>(text) })
         .method("Panic", |_: ()| async move {
             if true {
@@ -108,6 +112,23 @@ async fn many_calls_in_flight_with_replies_out_of_order() {
     for (i, add) in adds.into_iter().enumerate() {
         assert_eq!(add.await.unwrap().unwrap(), i as i64 + 7);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_decoded_into_a_prefilled_value_merges_like_go() {
+    let (client, _server, _) = connected().await;
+    // Gob leaves the zero `B` out; the pre-filled value keeps its own.
+    let merged = client.call_into("Plugin.OnlyA", &5i64, Pair { a: 1, b: 99 }).await.unwrap();
+    assert_eq!(merged, Pair { a: 5, b: 99 });
+    let fresh: Pair = client.call("Plugin.OnlyA", &5i64).await.unwrap();
+    assert_eq!(fresh, Pair { a: 5, b: 0 });
+    // Maps gain entries and lose none.
+    let prefilled = std::collections::HashMap::from([("kept".to_owned(), 7i64), ("x".to_owned(), 0)]);
+    let merged = client.call_into("Plugin.OneEntry", &"x".to_owned(), prefilled).await.unwrap();
+    assert_eq!(merged, std::collections::HashMap::from([("kept".to_owned(), 7), ("x".to_owned(), 1)]));
+    // A failed call reports its error as any call does.
+    let failed = client.call_into("Plugin.Fail", &"no".to_owned(), Pair::default()).await.unwrap_err();
+    assert!(matches!(failed, CallError::Server(ref text) if text == "no"), "{failed:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
