@@ -27,7 +27,7 @@ use mm_netrpc::rpc::{CallError, Client as RpcClient};
 use mm_proto::netrpc::special::{
     HttpRequestSubset, InstallPluginArgs, InstallPluginReturns, LogArgs, PluginHttpArgs, PluginHttpReturns,
     PluginHttpStreamArgs, PluginHttpStreamReturns, ReceiveAttachmentArgs, ReceiveAttachmentReturns,
-    UploadDataArgs, UploadDataReturns,
+    UploadDataArgs, UploadDataReturns, header_from_contract, header_to_contract,
 };
 use mm_proto::rpc::{RpcMessage, RpcMethod};
 use mm_proto::v1 as wire;
@@ -256,7 +256,7 @@ async fn plugin_http(
         proto: "HTTP/1.1".into(),
         proto_major: 1,
         proto_minor: 1,
-        header: request_header(request),
+        header: header_from_contract(&request.headers, &request.header_values),
         request_uri: request.url.clone(),
         ..Default::default()
     };
@@ -290,11 +290,12 @@ async fn plugin_http(
                         .in_rpc(method.name));
                 }
             };
+            let (headers, header_values) = header_to_contract(&reply.header);
             Ok(wire::PluginHttpResponse {
                 error: None,
                 status_code: i32::try_from(reply.status_code).unwrap_or(500),
-                headers: join_headers(&reply.header),
-                header_values: header_values(&reply.header),
+                headers,
+                header_values,
                 body,
             })
         }
@@ -304,11 +305,12 @@ async fn plugin_http(
             let reply: PluginHttpReturns =
                 connection.rpc.call("Plugin.PluginHTTP", &args).await.map_err(|e| call_error(e, method))?;
             let response = reply.response.unwrap_or_default();
+            let (headers, header_values) = header_to_contract(&response.header);
             Ok(wire::PluginHttpResponse {
                 error: None,
                 status_code: i32::try_from(response.status_code).unwrap_or(500),
-                headers: join_headers(&response.header),
-                header_values: header_values(&response.header),
+                headers,
+                header_values,
                 body: reply.response_body,
             })
         }
@@ -317,38 +319,6 @@ async fn plugin_http(
             Err(call_error(e, method))
         }
     }
-}
-
-/// The request's headers as Go's `http.Header`: every value apart (from `header_values`
-/// when the caller set it, else the one value of `headers`), under Go's canonical names, as
-/// a Go plugin's `http.Request` would have them.
-fn request_header(request: &wire::PluginHttpRequest) -> mm_proto::netrpc::special::Header {
-    let mut header = mm_proto::netrpc::special::Header::new();
-    if request.header_values.is_empty() {
-        for (name, value) in &request.headers {
-            header.entry(mm_proto::protocol::canonical_header_key(name)).or_default().push(value.clone());
-        }
-    } else {
-        for (name, values) in &request.header_values {
-            header
-                .entry(mm_proto::protocol::canonical_header_key(name))
-                .or_default()
-                .extend(values.values.iter().cloned());
-        }
-    }
-    header
-}
-
-/// Repeated header values joined as HTTP allows (`a, b`): the contract's one-value form.
-fn join_headers(header: &mm_proto::netrpc::special::Header) -> std::collections::HashMap<String, String> {
-    header.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect()
-}
-
-/// Every value of every header, apart.
-fn header_values(
-    header: &mm_proto::netrpc::special::Header,
-) -> std::collections::HashMap<String, wire::StringList> {
-    header.iter().map(|(k, v)| (k.clone(), wire::StringList { values: v.clone() })).collect()
 }
 
 #[cfg(test)]
@@ -366,8 +336,9 @@ mod tests {
             .into(),
             ..Default::default()
         };
-        assert_eq!(request_header(&request)["X-Probe"], vec!["one".to_owned(), "two".to_owned()]);
+        let header = |r: &wire::PluginHttpRequest| header_from_contract(&r.headers, &r.header_values);
+        assert_eq!(header(&request)["X-Probe"], vec!["one".to_owned(), "two".to_owned()]);
         let joined_only = wire::PluginHttpRequest { header_values: Default::default(), ..request };
-        assert_eq!(request_header(&joined_only)["X-Probe"], vec!["one, two".to_owned()]);
+        assert_eq!(header(&joined_only)["X-Probe"], vec!["one, two".to_owned()]);
     }
 }

@@ -55,8 +55,6 @@ pub(crate) fn net_rpc_service(
     Arc::new(netrpc::NetRpcApi::new(router(), router::Api::new(host, plugin_id), broker))
 }
 
-pub(crate) use netrpc::NoDatabaseDriver;
-
 /// Starts a PluginAPI listener for `plugin_id` on a free loopback port.
 pub(crate) async fn serve(host: Host, plugin_id: &str) -> Result<SocketAddr, HostError> {
     let bind_to = SocketAddr::from(([127, 0, 0, 1], 0));

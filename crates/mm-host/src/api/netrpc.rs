@@ -16,9 +16,9 @@ use mm_netrpc::rpc::{Args, Call, Refusal, Reply, Service};
 use mm_netrpc::stream_io::RemoteReader;
 use mm_proto::netrpc::ErasedMessage;
 use mm_proto::netrpc::special::{
-    Header, HttpRequestSubset, HttpResponse, InstallPluginArgs, InstallPluginReturns, LogArgs,
-    PluginHttpArgs, PluginHttpReturns, PluginHttpStreamArgs, PluginHttpStreamReturns, ReceiveAttachmentArgs,
-    ReceiveAttachmentReturns, UploadDataArgs, UploadDataReturns,
+    HttpRequestSubset, HttpResponse, InstallPluginArgs, InstallPluginReturns, LogArgs, PluginHttpArgs,
+    PluginHttpReturns, PluginHttpStreamArgs, PluginHttpStreamReturns, ReceiveAttachmentArgs,
+    ReceiveAttachmentReturns, UploadDataArgs, UploadDataReturns, header_from_contract, header_to_contract,
 };
 use mm_proto::rpc::{RpcMethod, take_message};
 use mm_proto::v1 as wire;
@@ -26,7 +26,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::router::{Api, ApiFailure, ApiRouter};
 
-/// The `Plugin` object of one plugin's API connection.
+/// The `Plugin` object of one plugin's API connection (cheap to clone: each call takes a copy
+/// into its future).
+#[derive(Clone)]
 pub(crate) struct NetRpcApi {
     router: Arc<ApiRouter>,
     api: Api,
@@ -44,7 +46,7 @@ impl Service for NetRpcApi {
     fn call(&self, method: &str, args: &mut Args<'_>) -> Result<Call, Refusal> {
         if method == "PluginHTTPStream" {
             let call: PluginHttpStreamArgs = args.decode()?;
-            let this = self.clone_parts();
+            let this = self.clone();
             return Ok(Call::new(async move { this.plugin_http_stream(call).await }));
         }
         let Some(table) = mm_proto::netrpc::api_method(method) else { return Err(Refusal::unknown_method()) };
@@ -77,22 +79,10 @@ async fn run<R: mm_proto::rpc::Rpc>(router: &ApiRouter, api: Api, request: R) ->
         .ok_or_else(|| format!("the handler of {} answered another message type", R::METHOD.name))
 }
 
-/// A cheap copy of what a call needs after the arguments are decoded.
-#[derive(Clone)]
-struct Parts {
-    router: Arc<ApiRouter>,
-    api: Api,
-    broker: Broker,
-}
-
 impl NetRpcApi {
-    fn clone_parts(&self) -> Parts {
-        Parts { router: Arc::clone(&self.router), api: self.api.clone(), broker: self.broker.clone() }
-    }
-
     /// The methods without a generated codec.
     fn by_hand(&self, rpc: &'static RpcMethod, args: &mut Args<'_>) -> Result<Call, Refusal> {
-        let this = self.clone_parts();
+        let this = self.clone();
         match rpc.name {
             "LogDebug" | "LogInfo" | "LogWarn" | "LogError" => {
                 let call: LogArgs = args.decode()?;
@@ -135,7 +125,7 @@ impl NetRpcApi {
                 Ok(Call::new(async move {
                     let request = plugin_http_request(call.request.unwrap_or_default(), call.request_body);
                     let response = run(&this.router, this.api, request).await?;
-                    let header = response_header(&response);
+                    let header = header_from_contract(&response.headers, &response.header_values);
                     Ok::<_, String>(PluginHttpReturns {
                         response: Some(HttpResponse {
                             status: status_line(response.status_code),
@@ -155,7 +145,7 @@ impl NetRpcApi {
     }
 }
 
-impl Parts {
+impl NetRpcApi {
     /// Reads a byte stream the plugin serves on its broker id `id` (the remote-reader protocol).
     async fn read_stream(&self, id: u32) -> Result<Bytes, String> {
         let stream =
@@ -194,7 +184,7 @@ impl Parts {
         };
         let request = plugin_http_request(call.request.unwrap_or_default(), body);
         let response = run(&self.router, self.api.clone(), request).await?;
-        let header = response_header(&response);
+        let header = header_from_contract(&response.headers, &response.header_values);
         let mut out = self
             .broker
             .dial(call.response_body_stream)
@@ -208,19 +198,8 @@ impl Parts {
 
 /// The typed request of an inter-plugin call from the Go request subset.
 fn plugin_http_request(subset: HttpRequestSubset, body: Bytes) -> wire::PluginHttpRequest {
-    let headers = subset.header.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect();
-    let header_values =
-        subset.header.into_iter().map(|(k, values)| (k, wire::StringList { values })).collect();
+    let (headers, header_values) = header_to_contract(&subset.header);
     wire::PluginHttpRequest { method: subset.method, url: subset.url, headers, body, header_values }
-}
-
-/// The response's headers as Go's `http.Header`.
-fn response_header(response: &wire::PluginHttpResponse) -> Header {
-    if response.header_values.is_empty() {
-        response.headers.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect()
-    } else {
-        response.header_values.iter().map(|(k, v)| (k.clone(), v.values.clone())).collect()
-    }
 }
 
 /// Go's `Response.Status`: `"200 OK"`.
@@ -231,19 +210,6 @@ fn status_line(code: i32) -> String {
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
     format!("{code} {reason}").trim_end().to_owned()
-}
-
-/// The DB driver connection a stock server serves next to the API (`DriverMuxId`): mm-host has
-/// no database, so every driver call is refused with a message saying so.
-pub(crate) struct NoDatabaseDriver;
-
-impl Service for NoDatabaseDriver {
-    fn call(&self, method: &str, _args: &mut Args<'_>) -> Result<Call, Refusal> {
-        let text =
-            format!("mm-host has no database: the plugin's DB driver call Plugin.{method} cannot be served");
-        // The arguments are left unread: the connection carries nothing else after a refusal.
-        Ok(Call::new(async move { Err::<(), _>(text) }))
-    }
 }
 
 #[cfg(test)]

@@ -48,22 +48,28 @@ struct WriterState {
     body: Option<mpsc::Sender<Result<Bytes, Error>>>,
 }
 
+impl WriterState {
+    /// Sends the head once, with `header` or else the synced one; `false` when it was sent
+    /// already (as Go ignores a superfluous `WriteHeader`).
+    fn send_head(&mut self, status: i64, header: Option<Header>) -> bool {
+        let Some(head) = self.head.take() else { return false };
+        let header = header.unwrap_or_else(|| self.header.clone());
+        let _ = head.send(Head { status, header });
+        true
+    }
+}
+
 impl ResponseWriter {
     fn lock(&self) -> std::sync::MutexGuard<'_, WriterState> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Sends the head once; later calls do nothing (as Go's superfluous `WriteHeader`).
-    fn send_head(&self, status: i64) {
-        let mut state = self.lock();
-        if let Some(head) = state.head.take() {
-            let _ = head.send(Head { status, header: state.header.clone() });
-        }
-    }
-
     async fn write(&self, chunk: Bytes) -> Result<(), String> {
-        self.send_head(200);
-        let body = self.lock().body.clone();
+        let body = {
+            let mut state = self.lock();
+            state.send_head(200, None);
+            state.body.clone()
+        };
         let Some(body) = body else { return Err("the response is already complete".into()) };
         body.send(Ok(chunk)).await.map_err(|_| "the HTTP client went away".to_owned())
     }
@@ -73,30 +79,24 @@ impl ResponseWriter {
     fn finish(&self, outcome: Result<(), String>) {
         let mut state = self.lock();
         let body = state.body.take();
-        match outcome {
-            Ok(()) => {
-                if let Some(head) = state.head.take() {
-                    let _ = head.send(Head { status: 200, header: state.header.clone() });
-                }
-            }
-            Err(error) => {
-                tracing::error!(target: "mm_host::plugin_http", %error, "Plugin failed to ServeHTTP, RPC call failed");
-                if let Some(head) = state.head.take() {
-                    // What Go's http.Error writes.
-                    let header = [
-                        ("Content-Type".to_owned(), vec!["text/plain; charset=utf-8".to_owned()]),
-                        ("X-Content-Type-Options".to_owned(), vec!["nosniff".to_owned()]),
-                    ]
-                    .into();
-                    let _ = head.send(Head { status: 500, header });
-                    if let Some(body) = &body {
-                        let _ = body.try_send(Ok(Bytes::from_static(b"500 internal server error\n")));
-                    }
-                } else if let Some(body) = &body {
-                    let cause = format!("the plugin's ServeHTTP call failed: {error}");
-                    let _ = body.try_send(Err(Error::with_source(ErrorKind::Stream, cause)));
-                }
-            }
+        let Err(error) = outcome else {
+            state.send_head(200, None);
+            return;
+        };
+        tracing::error!(target: "mm_host::plugin_http", %error, "Plugin failed to ServeHTTP, RPC call failed");
+        // What Go's http.Error writes.
+        let header = [
+            ("Content-Type".to_owned(), vec!["text/plain; charset=utf-8".to_owned()]),
+            ("X-Content-Type-Options".to_owned(), vec!["nosniff".to_owned()]),
+        ]
+        .into();
+        let answered_500 = state.send_head(500, Some(header));
+        let Some(body) = body else { return };
+        if answered_500 {
+            let _ = body.try_send(Ok(Bytes::from_static(b"500 internal server error\n")));
+        } else {
+            let cause = format!("the plugin's ServeHTTP call failed: {error}");
+            let _ = body.try_send(Err(Error::with_source(ErrorKind::Stream, cause)));
         }
     }
 }
@@ -125,7 +125,7 @@ impl Service for WriterService {
                     if !(100..=999).contains(&status) {
                         return Err(format!("invalid http status code: {status}"));
                     }
-                    writer.send_head(status);
+                    writer.lock().send_head(status, None);
                     Ok(())
                 }))
             }

@@ -160,7 +160,7 @@ impl Instance {
                 // A stock server calls OnActivate whether or not the plugin listed it.
                 let api = registry
                     .net_rpc_api(id, client.broker())
-                    .unwrap_or_else(|| Arc::new(netrpc::NoPluginApi));
+                    .unwrap_or_else(|| Arc::new(netrpc::NO_PLUGIN_API));
                 netrpc::activate(id, &client, &hooks, api, config.hook_timeout).await?;
                 (connection, Session::NetRpc(Box::new(client)))
             }

@@ -60,6 +60,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use child::ProcessExit;
 pub use connection::PluginConnection;
+pub(crate) use connection::{call_on_activate, call_on_deactivate};
 pub use error::{SupervisorError, SupervisorErrorKind};
 pub use event::{StopOutcome, SupervisorEvent};
 pub use handshake::PluginAddress;

@@ -102,7 +102,7 @@ pub(crate) async fn activate(
 ) -> Result<(), SupervisorError> {
     let broker = client.broker();
     let api_mux_id = broker.serve_object(api);
-    let driver_mux_id = broker.serve_object(crate::api::NoDatabaseDriver);
+    let driver_mux_id = broker.serve_object(NO_DATABASE);
     let args = OnActivateArgs { api_mux_id, driver_mux_id };
     let call = hooks.rpc().call::<ErrorReturns>("Plugin.OnActivate", &args);
     let answer = match tokio::time::timeout(timeout, call).await {
@@ -125,13 +125,19 @@ pub(crate) async fn quit(id: &str, client: PluginClient, limit: Duration) {
     }
 }
 
-/// The API of a plugin whose host serves none (a supervisor without a host): every call is
-/// refused, saying so.
-pub(crate) struct NoPluginApi;
+/// A net/rpc object that refuses every call, saying why: the DB driver connection (mm-host has
+/// no database) and the API of a plugin whose supervisor works with no host.
+pub(crate) struct Refusing(pub(crate) &'static str);
 
-impl Service for NoPluginApi {
+/// What the DB driver connection answers.
+const NO_DATABASE: Refusing = Refusing("mm-host has no database (the DB driver connection)");
+
+/// What the API answers when the registry serves none.
+pub(crate) const NO_PLUGIN_API: Refusing = Refusing("no PluginAPI is served to this plugin");
+
+impl Service for Refusing {
     fn call(&self, method: &str, _args: &mut Args<'_>) -> Result<Call, Refusal> {
-        let text = format!("no PluginAPI is served to this plugin (Plugin.{method})");
+        let text = format!("{}: Plugin.{method} cannot be served", self.0);
         Ok(Call::new(async move { Err::<(), _>(text) }))
     }
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use mm_hooks::{ListenAddr, Runtime, ShutdownHandle};
 
-use crate::supervisor::{PluginAddress, PluginConnection, PluginSpec, Supervisor};
+use crate::supervisor::{
+    PluginAddress, PluginConnection, PluginSpec, Supervisor, call_on_activate, call_on_deactivate,
+};
 use mm_hooks::Hook;
 
 use crate::{HookCaller, Host, HostError};
@@ -68,10 +70,10 @@ impl Started {
             }
         };
         if connection.implements(Hook::OnActivate.rpc_name())
-            && let Err(e) = lifecycle(&connection, true).await
+            && let Err(e) = call_on_activate(&connection, LIFECYCLE_TIMEOUT).await
         {
             shutdown.shutdown();
-            return Err(plugin_error(plugin_id, e));
+            return Err(plugin_error(plugin_id, e.message()));
         }
         host.register_plugin(HookCaller::from(&connection));
         self.lock_in_process().push((plugin_id.to_string(), connection.clone(), shutdown));
@@ -102,7 +104,7 @@ impl Started {
         if let Some((_, connection, shutdown)) = found {
             host.unregister_plugin(plugin_id);
             if connection.implements(Hook::OnDeactivate.rpc_name())
-                && let Err(e) = lifecycle(&connection, false).await
+                && let Err(e) = call_on_deactivate(&connection, LIFECYCLE_TIMEOUT).await
             {
                 tracing::warn!(target: "mm_host::testkit", plugin = plugin_id, "{e}");
             }
@@ -140,27 +142,5 @@ impl Started {
 
     fn lock_in_process(&self) -> std::sync::MutexGuard<'_, Vec<(String, PluginConnection, ShutdownHandle)>> {
         self.in_process.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// Calls `OnActivate` (`activate`) or `OnDeactivate` with the server's deadline; an `AppError`
-/// answer or a failed call is an error.
-async fn lifecycle(connection: &PluginConnection, activate: bool) -> Result<(), String> {
-    use crate::HookTransport;
-    use mm_proto::v1 as wire;
-    let link = connection.link();
-    let call = async {
-        if activate {
-            link.call(wire::OnActivateRequest::default(), LIFECYCLE_TIMEOUT).await.map(|r| r.error)
-        } else {
-            link.call(wire::OnDeactivateRequest::default(), LIFECYCLE_TIMEOUT).await.map(|r| r.error)
-        }
-    };
-    let hook = if activate { "OnActivate" } else { "OnDeactivate" };
-    match tokio::time::timeout(LIFECYCLE_TIMEOUT, call).await {
-        Err(_) => Err(format!("{hook} did not answer within {LIFECYCLE_TIMEOUT:?}")),
-        Ok(Err(error)) => Err(format!("{hook} failed: {error}")),
-        Ok(Ok(Some(error))) => Err(format!("{hook} answered {}: {}", error.id, error.message)),
-        Ok(Ok(None)) => Ok(()),
     }
 }

@@ -67,6 +67,35 @@ impl FieldCodec<String> for UrlText {
 /// `http.Header`.
 pub type Header = HashMap<String, Vec<String>>;
 
+/// An `http.Header` from the contract's two forms of one (`headers` and `header_values` of
+/// `PluginHTTPRequest`/`PluginHTTPResponse`): every value apart (from `header_values` when
+/// set, else the one value of `headers`), under Go's canonical names, as Go code holds them.
+pub fn header_from_contract(
+    headers: &HashMap<String, String>,
+    header_values: &HashMap<String, v1::StringList>,
+) -> Header {
+    let canonical = crate::protocol::canonical_header_key;
+    let mut header = Header::new();
+    if header_values.is_empty() {
+        for (name, value) in headers {
+            header.entry(canonical(name)).or_default().push(value.clone());
+        }
+    } else {
+        for (name, values) in header_values {
+            header.entry(canonical(name)).or_default().extend(values.values.iter().cloned());
+        }
+    }
+    header
+}
+
+/// The contract's two forms of an `http.Header`: the values of each name joined as HTTP
+/// allows (`a, b`), and every value apart.
+pub fn header_to_contract(header: &Header) -> (HashMap<String, String>, HashMap<String, v1::StringList>) {
+    let joined = header.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect();
+    let apart = header.iter().map(|(k, v)| (k.clone(), v1::StringList { values: v.clone() })).collect();
+    (joined, apart)
+}
+
 mm_gob::gob_struct! {
     /// `plugin.HTTPRequestSubset`: the part of an `*http.Request` that crosses (the body travels
     /// on a stream of its own; `Body` is always nil on the wire and left out here).
