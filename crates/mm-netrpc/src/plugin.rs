@@ -227,10 +227,11 @@ where
         let stop = stop_tx.clone();
         async move {
             let reason = session.closed().await;
-            if quitting.load(Ordering::Acquire) {
-                return;
-            }
-            let reason = if reason.is_connection_lost() {
+            // The host closes its end as soon as it has the answer to `Control.Quit`; that
+            // end is the quit it asked for, not a lost connection.
+            let reason = if quitting.load(Ordering::Acquire) {
+                StopReason::Quit
+            } else if reason.is_connection_lost() {
                 StopReason::ConnectionLost(reason)
             } else {
                 StopReason::SessionClosed(reason)
@@ -313,18 +314,17 @@ impl Service for ControlService {
             }
             "Quit" => {
                 let _: bool = args.decode()?;
+                self.quitting.store(true, Ordering::Release);
                 let (written_tx, written_rx) = oneshot::channel();
                 let session = self.session.clone();
                 let stop = self.stop.clone();
-                let quitting = self.quitting.clone();
                 tokio::spawn(async move {
-                    // Stop only once the answer is on its way, with the session flushed, so the
-                    // host sees a clean Quit and waits for the process to exit by itself.
-                    if written_rx.await.is_ok() {
-                        quitting.store(true, Ordering::Release);
-                        session.close().await;
-                        stop.send_replace(Some(StopReason::Quit));
-                    }
+                    // Stop once the answer is on its way, with the session flushed, so the host
+                    // sees a clean Quit and waits for the process to exit by itself. If the
+                    // answer cannot be written the connection is gone: stop all the same.
+                    let _ = written_rx.await;
+                    session.close().await;
+                    stop.send_replace(Some(StopReason::Quit));
                 });
                 Ok(Call::from_reply(async move { Ok(Reply::new(()).notify_written(written_tx)) }))
             }

@@ -389,6 +389,9 @@ impl Server {
                     return Err(rpc_error(format!("a request header does not decode: {error}")));
                 }
                 Err(ReadError::Eof) => return Ok(()),
+                Err(ReadError::Io(error)) => {
+                    return Err(Error::io("net/rpc: reading the connection failed", error));
+                }
                 Err(error) => return Err(rpc_error(error.to_string())),
             };
             let (service, method) = match self.route(&request.service_method) {

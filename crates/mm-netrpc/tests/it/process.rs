@@ -64,9 +64,10 @@ async fn the_host_runs_the_rust_example_plugin_end_to_end() {
     assert_eq!(hooks.call::<String>("Plugin.DialBack", &id).await.unwrap(), "hello, rust");
 
     let status = plugin.shutdown().await.unwrap().expect("a process");
-    assert!(status.success(), "the plugin exited by itself after Quit: {status}");
     let logs = logs.await.unwrap();
+    assert!(status.success(), "the plugin exited by itself after Quit: {status}\n{logs}");
     assert!(logs.contains("the host asked the plugin to quit"), "{logs}");
+    assert!(!logs.contains("ERROR"), "a quit is no error: {logs}");
 }
 
 fn sh(script: &str) -> PluginCommand {
