@@ -49,7 +49,10 @@ async fn moves_64_mib_over_a_broker_stream_in_bounded_memory() {
         let data = data.clone();
         async move {
             let stream = host.accept(id).await.unwrap();
-            serve_reader(stream, &data[..]).await.unwrap()
+            let served = serve_reader(stream, &data[..]).await.unwrap();
+            // The host's session outlives the transfer, as a server's does: dropping its last
+            // handle would close the connection under window updates still on their way.
+            (served, host)
         }
     });
     let stream = plugin.dial(id).await.unwrap();
@@ -63,7 +66,8 @@ async fn moves_64_mib_over_a_broker_stream_in_bounded_memory() {
         }
         got.extend_from_slice(&buf[..n]);
     }
-    assert_eq!(serving.await.unwrap(), data.len() as u64);
+    let (served, _host) = serving.await.unwrap();
+    assert_eq!(served, data.len() as u64);
     assert!(got == data, "the body arrived changed");
 }
 
