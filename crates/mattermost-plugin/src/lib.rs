@@ -79,7 +79,7 @@ pub mod prelude {
     #[cfg(feature = "hooks")]
     pub use mm_hooks::{Context, FileDecision, HookError, LoginDecision, Plugin, PostDecision};
     #[cfg(feature = "http")]
-    pub use mm_http::{MattermostUserId, RequestExt};
+    pub use mm_http::{MattermostUserId, PluginHttpExt, RequestExt};
     pub use mm_types::{
         AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse, FileInfo, Id,
         JsonMap, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp, User, UserId,

@@ -113,6 +113,7 @@ mod runtime;
 mod runtime_error;
 mod service;
 mod table;
+mod with_http;
 
 pub use context::{Cancellation, Context};
 #[doc(hidden)]
@@ -136,3 +137,4 @@ pub use runtime::{
     ShutdownReason,
 };
 pub use runtime_error::RuntimeError;
+pub use with_http::{HttpHandler, WithHttp};

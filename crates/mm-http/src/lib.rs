@@ -78,6 +78,7 @@ mod extract;
 mod headers;
 mod request;
 mod response;
+mod routes;
 mod serve;
 
 pub use body::Body;
@@ -86,6 +87,7 @@ pub use extensions::{RemoteAddr, RequestExt, RequestUri, mattermost_user_id};
 #[cfg(feature = "axum")]
 pub use extract::{MattermostUserId, MissingUserId};
 pub use headers::MATTERMOST_USER_ID;
+pub use routes::{PluginHttpExt, Routes};
 pub use serve::{serve, serve_with_context};
 
 /// Header conversions shared with the server side of ServeHTTP (`mm-host`); not public API.

@@ -64,7 +64,7 @@ where
     serve_with_extensions(service, request, extensions).await
 }
 
-async fn serve_with_extensions<S, B>(
+pub(crate) async fn serve_with_extensions<S, B>(
     service: S,
     mut request: HttpRequestStream,
     extensions: http::Extensions,

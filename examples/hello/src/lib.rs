@@ -3,11 +3,11 @@
 //! - `OnActivate` logs the server version and registers the `/hello` slash command;
 //! - `MessageWillBePosted` replaces the banned word [`BANNED_WORD`] with asterisks;
 //! - `/hello [name]` greets and counts greetings in the KV store (key [`COUNTER_KEY`]);
-//! - `GET /plugins/com.example.hello/hello` answers JSON with the greeting count.
+//! - `GET /plugins/com.example.hello/hello` answers JSON with the greeting count; the routes
+//!   are an axum `Router` handed over once ([`plugin`]).
 
-use mattermost_plugin::axum::extract::State;
 use mattermost_plugin::axum::routing::get;
-use mattermost_plugin::axum::{Json, Router};
+use mattermost_plugin::axum::{Extension, Json, Router};
 use mattermost_plugin::prelude::*;
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::tracing;
@@ -19,7 +19,12 @@ pub const BANNED_WORD: &str = "darn";
 /// The KV key of the greeting counter.
 pub const COUNTER_KEY: &str = "greetings";
 
-/// The plugin. It keeps no state of its own: the count lives in the KV store, so every
+/// The plugin with its HTTP routes: what `main` runs.
+pub fn plugin() -> impl Plugin {
+    Hello.with_http(routes())
+}
+
+/// The plugin's hooks. It keeps no state of its own: the count lives in the KV store, so every
 /// instance of a cluster sees the same number.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Hello;
@@ -53,22 +58,15 @@ impl Plugin for Hello {
         let count = count_greeting(cx.client()).await?;
         Ok(CommandResponse::ephemeral(format!("Hello, {name}! (greeting #{count} from Rust)")))
     }
-
-    async fn serve_http(
-        &self,
-        cx: &Context,
-        request: HttpRequestStream,
-    ) -> Result<HttpResponseStream, HookError> {
-        mattermost_plugin::http::serve(routes(cx.client().clone()), request).await
-    }
 }
 
-/// The plugin's HTTP routes, under `/plugins/com.example.hello/`.
-pub fn routes(client: Client) -> Router {
-    Router::new().route("/hello", get(hello_route)).with_state(client)
+/// The plugin's HTTP routes, under `/plugins/com.example.hello/`. Built once; each request
+/// finds the PluginAPI client in its extensions.
+pub fn routes() -> Router {
+    Router::new().route("/hello", get(hello_route))
 }
 
-async fn hello_route(State(client): State<Client>) -> Json<Value> {
+async fn hello_route(Extension(client): Extension<Client>) -> Json<Value> {
     match client.kv().json().get::<u64>(COUNTER_KEY).await {
         Ok(count) => Json(json!({ "message": "Hello from Rust", "greetings": count.unwrap_or(0) })),
         Err(error) => Json(json!({ "message": "Hello from Rust", "error": error.to_string() })),

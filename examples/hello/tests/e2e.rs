@@ -3,7 +3,7 @@
 //! slash command, the KV store and the HTTP route.
 
 use mattermost_plugin::serde_json::Value;
-use mm_example_hello::{COUNTER_KEY, Hello, PLUGIN_ID};
+use mm_example_hello::{COUNTER_KEY, PLUGIN_ID, plugin};
 use mm_host::supervisor::{PluginSpec, Protocol};
 use mm_host::testkit::TestHost;
 
@@ -71,7 +71,7 @@ async fn hello_filters_greets_counts_and_serves_http(protocol: Protocol) {
 #[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
 async fn the_same_plugin_runs_in_process_too() {
     let host = TestHost::start().await.expect("host");
-    host.start_plugin(PLUGIN_ID, Hello).await.expect("in-process start");
+    host.start_plugin(PLUGIN_ID, plugin()).await.expect("in-process start");
     let alice = host.alice().id.clone();
     let town_square = host.town_square().id.clone();
     let post = host.create_post(&alice, &town_square, "darn").await.expect("post");

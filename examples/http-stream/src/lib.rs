@@ -11,11 +11,11 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use mattermost_plugin::axum::extract::{Query, State};
+use mattermost_plugin::axum::extract::Query;
 use mattermost_plugin::axum::http::StatusCode;
 use mattermost_plugin::axum::response::sse::{Event, KeepAlive, Sse};
 use mattermost_plugin::axum::routing::{get, post};
-use mattermost_plugin::axum::{Json, Router};
+use mattermost_plugin::axum::{Extension, Json, Router};
 use mattermost_plugin::futures_util::Stream;
 use mattermost_plugin::futures_util::stream;
 use mattermost_plugin::prelude::*;
@@ -28,32 +28,28 @@ pub const MAX_EVENTS: u32 = 100;
 /// Time between two events.
 pub const EVENT_INTERVAL: Duration = Duration::from_millis(50);
 
-/// The plugin: only `ServeHTTP`.
+/// The plugin with its routes: what `main` runs.
+pub fn plugin() -> impl Plugin {
+    HttpStream.with_http(router())
+}
+
+/// The plugin's hooks: none; its HTTP routes are handed over once by [`plugin`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct HttpStream;
 
 #[mattermost_plugin::plugin]
-impl Plugin for HttpStream {
-    async fn serve_http(
-        &self,
-        cx: &Context,
-        request: HttpRequestStream,
-    ) -> Result<HttpResponseStream, HookError> {
-        mattermost_plugin::http::serve(router(cx.client().clone()), request).await
-    }
-}
+impl Plugin for HttpStream {}
 
-/// The routes; the PluginAPI client is the router's state.
-pub fn router(client: Client) -> Router {
+/// The routes, built once; each request finds the PluginAPI client in its extensions.
+pub fn router() -> Router {
     Router::new()
         .route("/status", get(status))
         .route("/me", get(me))
         .route("/echo", post(echo))
         .route("/events", get(events))
-        .with_state(client)
 }
 
-async fn status(State(client): State<Client>) -> Result<Json<Value>, (StatusCode, String)> {
+async fn status(Extension(client): Extension<Client>) -> Result<Json<Value>, (StatusCode, String)> {
     let version = client
         .system()
         .server_version()

@@ -1,5 +1,5 @@
 //! The `http-stream` example plugin's process.
 
 fn main() -> std::process::ExitCode {
-    mattermost_plugin::run(mm_example_http_stream::HttpStream)
+    mattermost_plugin::run(mm_example_http_stream::plugin())
 }
