@@ -8,8 +8,32 @@
 //!
 //! # Plugin side
 //!
-//! In the plugin's ServeHTTP hook, hand the request stream and a service to [`serve`] (or to
-//! [`serve_with_context`], which also gives handlers the hook's `Context`):
+//! Hand a service (an `axum::Router`) over once with [`PluginHttpExt::with_http`]: the runtime
+//! serves every request with it, and handlers find the PluginAPI `Client` and the call's
+//! `Context` in the request's extensions:
+//!
+//! ```no_run
+//! use axum::{Extension, Router, routing::get};
+//! use mm_hooks::{Client, Plugin};
+//! use mm_http::PluginHttpExt;
+//!
+//! struct MyPlugin;
+//!
+//! #[mm_hooks::plugin]
+//! impl Plugin for MyPlugin {}
+//!
+//! async fn version(Extension(client): Extension<Client>) -> String {
+//!     client.system().server_version().await.map(|v| v.to_string()).unwrap_or_else(|e| e.to_string())
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     let router = Router::new().route("/version", get(version));
+//!     mm_hooks::run(MyPlugin.with_http(router))
+//! }
+//! ```
+//!
+//! Or, in the plugin's own ServeHTTP hook, hand the request stream and a service to [`serve`]
+//! (or to [`serve_with_context`], which also gives handlers a value of yours):
 //!
 //! ```no_run
 //! use axum::{Router, routing::get};

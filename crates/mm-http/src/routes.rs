@@ -43,27 +43,8 @@ where
     }
 }
 
-/// `with_http` on every plugin: hand over the HTTP routes once.
-///
-/// ```no_run
-/// use axum::{Extension, Router, routing::get};
-/// use mm_hooks::{Client, Plugin};
-/// use mm_http::PluginHttpExt;
-///
-/// struct Hello;
-///
-/// #[mm_hooks::plugin]
-/// impl Plugin for Hello {}
-///
-/// async fn version(Extension(client): Extension<Client>) -> String {
-///     client.system().server_version().await.map(|v| v.to_string()).unwrap_or_else(|e| e.to_string())
-/// }
-///
-/// fn main() -> std::process::ExitCode {
-///     let routes = Router::new().route("/version", get(version));
-///     mm_hooks::run(Hello.with_http(routes))
-/// }
-/// ```
+/// `with_http` on every plugin: hand over the HTTP routes once (example in the
+/// [crate docs](crate#plugin-side)).
 pub trait PluginHttpExt: Plugin + Sized {
     /// This plugin with its ServeHTTP requests answered by `service` (an `axum::Router` or any
     /// tower service of `http::Request<`[`Body`]`>`), given once: the runtime serves every
