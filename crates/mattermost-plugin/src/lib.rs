@@ -66,6 +66,52 @@ pub use tracing;
 #[cfg(feature = "hooks")]
 pub use mattermost_plugin_macros::plugin;
 
+/// Makes a struct the plugin's settings: serde's `Deserialize` and `Serialize` (through this
+/// crate, so the plugin needs no `serde` dependency), every field defaulted (the struct needs
+/// `Default`), and field names in PascalCase, as the keys of a manifest's `settings_schema`
+/// usually are. Load it with `config().load_plugin_configuration::<T>()`, which matches keys
+/// in any case as the server stores them lower-cased.
+///
+/// ```
+/// #[mattermost_plugin::settings]
+/// #[derive(Debug, Default, Clone, PartialEq)]
+/// struct Settings {
+///     /// `"key": "Greeting"`
+///     greeting: String,
+///     /// `"key": "MaxPerDay"`
+///     max_per_day: u32,
+///     /// A key that is not the field's name in PascalCase.
+///     #[serde(rename = "channel_name")]
+///     channel: String,
+/// }
+///
+/// let settings: Settings = mattermost_plugin::serde_json::from_str(r#"{"MaxPerDay": 3}"#).unwrap();
+/// assert_eq!(settings, Settings { max_per_day: 3, ..Settings::default() });
+/// ```
+pub use mattermost_plugin_macros::settings;
+
+/// An async test on this crate's tokio (`#[tokio::test]` without a `tokio` dependency);
+/// arguments go to tokio's attribute, as in `#[mattermost_plugin::test(flavor =
+/// "multi_thread")]`.
+///
+/// ```
+/// #[mattermost_plugin::test]
+/// async fn adds() {
+///     assert_eq!(async { 1 + 1 }.await, 2);
+/// }
+/// ```
+pub use mattermost_plugin_macros::test;
+
+/// A Mattermost stand-in for tests (feature `testkit`, for `[dev-dependencies]`): `TestHost`,
+/// starting plugins in-process or as processes on either protocol (`PluginSpec`, `Protocol`).
+/// See `mm_host::testkit`.
+#[cfg(feature = "testkit")]
+pub mod testkit {
+    pub use mm_host::supervisor::{PluginSpec, Protocol};
+    pub use mm_host::testkit::*;
+    pub use mm_host::{DEFAULT_SERVER_VERSION, Host, HostError};
+}
+
 /// Runs the plugin: call it from `main` (see [`hooks::run`]).
 #[cfg(feature = "hooks")]
 pub use mm_hooks::run;

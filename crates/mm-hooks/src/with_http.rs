@@ -60,7 +60,8 @@ fn with_serve_http<P: 'static>(hooks: &'static [Hook]) -> &'static [Hook] {
         return hooks;
     }
     static LISTS: OnceLock<Mutex<HashMap<TypeId, &'static [Hook]>>> = OnceLock::new();
-    let mut lists = LISTS.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut lists =
+        LISTS.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     lists.entry(TypeId::of::<P>()).or_insert_with(|| {
         let mut list = hooks.to_vec();
         list.push(Hook::ServeHttp);
@@ -118,7 +119,11 @@ mod tests {
     struct Teapot;
 
     impl HttpHandler for Teapot {
-        async fn serve(&self, _cx: &Context, _request: HttpRequestStream) -> Result<HttpResponseStream, HookError> {
+        async fn serve(
+            &self,
+            _cx: &Context,
+            _request: HttpRequestStream,
+        ) -> Result<HttpResponseStream, HookError> {
             Err(HookError::msg("I'm a teapot"))
         }
     }
@@ -128,6 +133,9 @@ mod tests {
         let plugin = WithHttp::new(Quiet, Teapot);
         assert_eq!(plugin.__implemented_hooks(), &[Hook::OnActivate, Hook::ServeHttp]);
         // The same list, not a new one per call.
-        assert!(std::ptr::eq(plugin.__implemented_hooks(), WithHttp::new(Quiet, Teapot).__implemented_hooks()));
+        assert!(std::ptr::eq(
+            plugin.__implemented_hooks(),
+            WithHttp::new(Quiet, Teapot).__implemented_hooks()
+        ));
     }
 }

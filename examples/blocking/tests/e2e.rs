@@ -1,16 +1,15 @@
 //! The blocking example end to end: posts are counted on the plugin's worker thread with the
 //! blocking client, and `/wordcount` reports through the async hook.
 
+use mattermost_plugin::testkit::{PluginSpec, Protocol, TestHost};
 use mm_example_blocking::{PLUGIN_ID, TOTALS_KEY};
-use mm_host::supervisor::{PluginSpec, Protocol};
-use mm_host::testkit::TestHost;
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn counted_over_net_rpc_as_on_a_stock_server() {
     posts_are_counted_by_the_blocking_worker(Protocol::NetRpc).await;
 }
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn counted_over_grpc_as_on_the_fork() {
     posts_are_counted_by_the_blocking_worker(Protocol::Grpc).await;
 }

@@ -3,9 +3,8 @@
 //! slash command, the KV store and the HTTP route.
 
 use mattermost_plugin::serde_json::Value;
+use mattermost_plugin::testkit::{PluginSpec, Protocol, TestHost};
 use mm_example_hello::{COUNTER_KEY, PLUGIN_ID, plugin};
-use mm_host::supervisor::{PluginSpec, Protocol};
-use mm_host::testkit::TestHost;
 
 /// The plugin's binary under the supervisor (handshake, health, Implemented, OnActivate),
 /// over `protocol`.
@@ -23,12 +22,12 @@ async fn start_binary(protocol: Protocol) -> TestHost {
     host
 }
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn hello_over_net_rpc_as_on_a_stock_server() {
     hello_filters_greets_counts_and_serves_http(Protocol::NetRpc).await;
 }
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn hello_over_grpc_as_on_the_fork() {
     hello_filters_greets_counts_and_serves_http(Protocol::Grpc).await;
 }
@@ -68,7 +67,7 @@ async fn hello_filters_greets_counts_and_serves_http(protocol: Protocol) {
     assert!(host.execute_command(&alice, &town_square, "/hello").await.is_err());
 }
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn the_same_plugin_runs_in_process_too() {
     let host = TestHost::start().await.expect("host");
     host.start_plugin(PLUGIN_ID, plugin()).await.expect("in-process start");

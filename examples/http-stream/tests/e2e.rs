@@ -2,16 +2,15 @@
 //! its routes through the host's HTTP front (the ServeHTTP stream).
 
 use mattermost_plugin::serde_json::{Value, json};
+use mattermost_plugin::testkit::{PluginSpec, Protocol, TestHost};
 use mm_example_http_stream::PLUGIN_ID;
-use mm_host::supervisor::{PluginSpec, Protocol};
-use mm_host::testkit::TestHost;
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn http_over_net_rpc_as_on_a_stock_server() {
     json_routes_user_identity_and_server_sent_events(Protocol::NetRpc).await;
 }
 
-#[mattermost_plugin::tokio::test(crate = "mattermost_plugin::tokio")]
+#[mattermost_plugin::test]
 async fn http_over_grpc_as_on_the_fork() {
     json_routes_user_identity_and_server_sent_events(Protocol::Grpc).await;
 }
@@ -31,7 +30,7 @@ async fn json_routes_user_identity_and_server_sent_events(protocol: Protocol) {
     assert_eq!(status.status, 200, "{}", status.text());
     let status: Value = status.json().expect("JSON");
     assert_eq!(status["plugin"], PLUGIN_ID);
-    assert_eq!(status["server_version"], mm_host::DEFAULT_SERVER_VERSION);
+    assert_eq!(status["server_version"], mattermost_plugin::testkit::DEFAULT_SERVER_VERSION);
 
     let me = host.http_get(&format!("{base}/me")).await.expect("GET /me");
     assert_eq!(me.status, 200, "{}", me.text());

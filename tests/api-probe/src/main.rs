@@ -8,32 +8,33 @@ mod probe;
 mod report;
 mod table;
 
-use mattermost_plugin::axum::Router;
-use mattermost_plugin::axum::extract::{RawQuery, State};
-use mattermost_plugin::axum::http::header;
+use mattermost_plugin::axum::extract::RawQuery;
+use mattermost_plugin::axum::http::{StatusCode, header};
 use mattermost_plugin::axum::response::IntoResponse;
 use mattermost_plugin::axum::routing::get;
+use mattermost_plugin::axum::{Extension, Json, Router};
 use mattermost_plugin::prelude::*;
 
-/// The plugin: no state, no hooks but `ServeHTTP`, and no API call outside `GET /probe` (the
-/// harness counts the calls of each method during the request).
+/// The plugin: no state, no hooks of its own (its routes answer `ServeHTTP`), and no API call
+/// outside its routes (the harness counts the calls of each method during `GET /probe`).
 #[derive(Debug, Default, Clone, Copy)]
 struct ApiProbe;
 
 #[mattermost_plugin::plugin]
-impl Plugin for ApiProbe {
-    async fn serve_http(
-        &self,
-        cx: &Context,
-        request: HttpRequestStream,
-    ) -> Result<HttpResponseStream, HookError> {
-        let routes = Router::new().route("/probe", get(probe_route)).with_state(cx.client().clone());
-        mattermost_plugin::http::serve(routes, request).await
-    }
+impl Plugin for ApiProbe {}
+
+/// The settings of this plugin's manifest, loaded as a plugin loads them; the Go stand-in
+/// loads the same struct with `LoadPluginConfiguration`.
+#[mattermost_plugin::settings]
+#[derive(Debug, Default)]
+struct ProbeSettings {
+    greeting: String,
+    max_per_day: u32,
+    enabled: bool,
 }
 
 /// `GET /probe[?only=Name,Name]`: the report, as JSON.
-async fn probe_route(State(client): State<Client>, RawQuery(query): RawQuery) -> impl IntoResponse {
+async fn probe_route(Extension(client): Extension<Client>, RawQuery(query): RawQuery) -> impl IntoResponse {
     let only = query.as_deref().and_then(probe::only_filter);
     let report = probe::run(&client, only.as_ref()).await;
     let body = mattermost_plugin::serde_json::to_vec(&report)
@@ -41,6 +42,16 @@ async fn probe_route(State(client): State<Client>, RawQuery(query): RawQuery) ->
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
+/// `GET /settings`: the plugin's settings as `load_plugin_configuration` reads them, as JSON
+/// with the manifest's keys.
+async fn settings_route(
+    Extension(client): Extension<Client>,
+) -> Result<Json<ProbeSettings>, (StatusCode, String)> {
+    let settings = client.config().load_plugin_configuration::<ProbeSettings>().await;
+    settings.map(Json).map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
 fn main() -> std::process::ExitCode {
-    mattermost_plugin::run(ApiProbe)
+    let routes = Router::new().route("/probe", get(probe_route)).route("/settings", get(settings_route));
+    mattermost_plugin::run(ApiProbe.with_http(routes))
 }

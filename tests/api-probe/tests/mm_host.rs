@@ -102,3 +102,34 @@ async fn every_api_method_ends_the_same_over_net_rpc_and_grpc() {
         grpc_methods.len()
     );
 }
+
+/// The probe's `GET /settings` under mm-host on both protocols: a struct with the manifest's
+/// PascalCase keys loads the manifest's defaults and the values saved with any case of key,
+/// exactly as the stock conformance host's `TestSettingsLoadLikeTheServer` sees it on the
+/// real `plugin.Environment` (with the Go stand-in too).
+#[tokio::test]
+async fn settings_load_like_the_server_on_both_protocols() {
+    let manifest =
+        mm_host::manifest::Manifest::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/plugin.json"))
+            .expect("the probe's manifest");
+    for protocol in [Protocol::NetRpc, Protocol::Grpc] {
+        let host = TestHost::start().await.expect("host");
+        host.set_plugin_setting(PLUGIN_ID, "MaxPerDay", 7).await.expect("saved");
+        host.set_plugin_setting(PLUGIN_ID, "greeting", "hello from the console").await.expect("saved");
+        // The freshly built binary with its plugin.json, as `mm-host run` runs a plugin folder.
+        let spec = PluginSpec::from_binary(env!("CARGO_BIN_EXE_mm-api-probe"))
+            .and_then(|spec| spec.with_manifest(manifest.clone()))
+            .expect("the probe binary and its manifest")
+            .with_protocol(protocol);
+        host.start_plugin_spec(spec).await.expect("the probe starts");
+        let response = host.http_get(&format!("/plugins/{PLUGIN_ID}/settings")).await.expect("GET /settings");
+        assert_eq!(response.status, 200, "{protocol:?}: {}", response.text());
+        let settings: Value = response.json().expect("JSON settings");
+        assert_eq!(
+            settings,
+            serde_json::json!({ "Greeting": "hello from the console", "MaxPerDay": 7, "Enabled": true }),
+            "{protocol:?}"
+        );
+        host.shutdown().await;
+    }
+}

@@ -36,7 +36,25 @@ var (
 // streamSize is the size of every io.Reader argument the probe sends.
 const streamSize = 64*1024 + 123
 
+// probeSettings are the settings of the probe's manifest, loaded as a Go plugin loads them
+// (encoding/json matches the lower-cased keys the server hands over in any case).
+type probeSettings struct {
+	Greeting  string
+	MaxPerDay int
+	Enabled   bool
+}
+
 func (p *Probe) ServeHTTP(c *plugin.Context, w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/settings" {
+		var settings probeSettings
+		if err := p.API.LoadPluginConfiguration(&settings); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(settings)
+		return
+	}
 	if r.URL.Path != "/probe" {
 		http.NotFound(w, r)
 		return
