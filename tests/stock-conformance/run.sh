@@ -54,7 +54,7 @@ suite() {
         tail -n 150 "$log"
         exit 1
     fi
-    grep -E '^(server/public|hooks covered|API |argument fields|report entries|lifecycle |host killed|session idle|--- SKIP|    --- SKIP|ok )' "$log" || true
+    grep -E '^(server/public|hooks covered|API |argument fields|report entries|lifecycle |host killed|session idle|settings loaded|--- SKIP|    --- SKIP|ok )' "$log" || true
     echo "($label: $(( $(date +%s) - t0 )) s)"
 }
 

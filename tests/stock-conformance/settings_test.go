@@ -2,6 +2,7 @@ package stockconformance
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -59,5 +60,5 @@ func TestSettingsLoadLikeTheServer(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("GET /settings = %v, want %v (handed over: %v)", got, want, rec.config)
 	}
-	t.Logf("settings loaded like the server's: %s", strings.TrimSpace(w.Body.String()))
+	fmt.Printf("settings loaded like the server's (manifest defaults, lower-cased keys): %s\n", strings.TrimSpace(w.Body.String()))
 }
