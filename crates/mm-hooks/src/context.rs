@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mm_client::Client;
-use mm_types::{PluginContext, RequestContext};
+use mm_types::{Manifest, PluginContext, RequestContext};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::HookError;
@@ -30,6 +30,7 @@ pub struct Context {
     plugin_context: Option<PluginContext>,
     request_context: RequestContext,
     plugin_id: Option<Arc<str>>,
+    manifest: Option<Arc<Manifest>>,
     deadline: Option<Instant>,
     cancellation: Cancellation,
 }
@@ -44,6 +45,7 @@ impl Context {
             plugin_context: None,
             request_context: RequestContext::default(),
             plugin_id: None,
+            manifest: None,
             deadline: None,
             cancellation: Cancellation::new(),
         }
@@ -58,6 +60,12 @@ impl Context {
     /// Sets the plugin's id.
     pub fn with_plugin_id(mut self, plugin_id: impl Into<Arc<str>>) -> Self {
         self.plugin_id = Some(plugin_id.into());
+        self
+    }
+
+    /// Sets the plugin's manifest.
+    pub fn with_manifest(mut self, manifest: Arc<Manifest>) -> Self {
+        self.manifest = Some(manifest);
         self
     }
 
@@ -118,12 +126,21 @@ impl Context {
         &self.request_context
     }
 
-    /// The plugin's id, when known: set with `RuntimeBuilder::plugin_id`, or sent by the
-    /// server in the request context.
+    /// The plugin's id, when known: set with `RuntimeBuilder::plugin_id`, else sent by the
+    /// server in the request context, else the id of the `plugin.json` the plugin was built
+    /// with (see [`manifest`](Self::manifest)).
     pub fn plugin_id(&self) -> Option<&str> {
         self.plugin_id
             .as_deref()
             .or_else(|| Some(self.request_context.plugin_id.as_str()).filter(|id| !id.is_empty()))
+            .or_else(|| self.manifest.as_deref().map(|manifest| manifest.id.as_str()))
+    }
+
+    /// The plugin's manifest as it was when the plugin compiled: `#[plugin]` embeds the
+    /// `plugin.json` next to the crate's `Cargo.toml` (its id, name, version, minimum server
+    /// version), as Go plugins embed theirs. `None` for a crate without one.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_deref()
     }
 
     /// When the server stops waiting for this call (from its `grpc-timeout`; 30 s for most
@@ -262,9 +279,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_plugin_id_comes_from_the_runtime_or_the_request() {
+    async fn the_plugin_id_comes_from_the_runtime_the_request_or_the_built_in_manifest() {
         let cx = Context::new(Hook::OnActivate, client());
         assert_eq!(cx.plugin_id(), None);
+        let built = Manifest { id: "com.example.built".into(), ..Default::default() };
+        let cx = cx.with_manifest(Arc::new(built));
+        assert_eq!(cx.plugin_id(), Some("com.example.built"));
         let from_request = cx.clone().with_request_context(RequestContext {
             plugin_id: "com.example.demo".into(),
             ..Default::default()

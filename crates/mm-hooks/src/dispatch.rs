@@ -33,6 +33,8 @@ pub(crate) struct Shared<P> {
     pub(crate) plugin: P,
     pub(crate) client: mm_client::Client,
     pub(crate) plugin_id: Option<Arc<str>>,
+    /// The plugin's `plugin.json`, as embedded when it compiled.
+    pub(crate) manifest: Option<Arc<mm_types::Manifest>>,
     /// Counts calls in progress; closed when shutdown starts, so new calls are refused.
     pub(crate) in_flight: TaskTracker,
     /// The parent of every call's cancellation; cancelled when the plugin stops for good.
@@ -43,10 +45,12 @@ pub(crate) struct Shared<P> {
 
 impl<P: Plugin> Shared<P> {
     pub(crate) fn new(plugin: P, client: mm_client::Client, plugin_id: Option<Arc<str>>) -> Self {
+        let manifest = crate::manifest::embedded(&plugin);
         Shared {
             plugin,
             client,
             plugin_id,
+            manifest,
             in_flight: TaskTracker::new(),
             root: Cancellation::new(),
             activated: AtomicBool::new(false),
@@ -56,11 +60,14 @@ impl<P: Plugin> Shared<P> {
 
     /// A context for a hook the runtime calls by itself (shutdown's `on_deactivate`).
     pub(crate) fn context(&self, hook: Hook) -> Context {
-        let cx = Context::new(hook, self.client.clone()).with_cancellation(self.root.child());
-        match &self.plugin_id {
-            Some(id) => cx.with_plugin_id(id.clone()),
-            None => cx,
+        let mut cx = Context::new(hook, self.client.clone()).with_cancellation(self.root.child());
+        if let Some(id) = &self.plugin_id {
+            cx = cx.with_plugin_id(id.clone());
         }
+        if let Some(manifest) = &self.manifest {
+            cx = cx.with_manifest(manifest.clone());
+        }
+        cx
     }
 
     /// Whether the plugin listed `hook` in `Implemented` (so the server may call it).

@@ -103,6 +103,7 @@ pub mod http;
 mod launch;
 mod listener;
 pub mod logging;
+mod manifest;
 mod netrpc;
 mod outcome;
 mod plugin;

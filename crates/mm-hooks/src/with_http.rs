@@ -78,6 +78,10 @@ macro_rules! delegate_plugin {
                 with_serve_http::<P>(self.plugin.__implemented_hooks())
             }
 
+            fn __manifest_json(&self) -> Option<&'static str> {
+                self.plugin.__manifest_json()
+            }
+
             $(delegate_method! { $variant $method $args $out })*
         }
     };

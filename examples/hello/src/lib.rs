@@ -4,7 +4,8 @@
 //! - `MessageWillBePosted` replaces the banned word [`BANNED_WORD`] with asterisks;
 //! - `/hello [name]` greets and counts greetings in the KV store (key [`COUNTER_KEY`]);
 //! - `GET /plugins/com.example.hello/hello` answers JSON with the greeting count; the routes
-//!   are an axum `Router` handed over once ([`plugin`]).
+//!   are an axum `Router` handed over once ([`plugin`]); it names the plugin and its version
+//!   from the `plugin.json` built into the binary.
 
 use mattermost_plugin::axum::routing::get;
 use mattermost_plugin::axum::{Extension, Json, Router};
@@ -66,9 +67,15 @@ pub fn routes() -> Router {
     Router::new().route("/hello", get(hello_route))
 }
 
-async fn hello_route(Extension(client): Extension<Client>) -> Json<Value> {
-    match client.kv().json().get::<u64>(COUNTER_KEY).await {
-        Ok(count) => Json(json!({ "message": "Hello from Rust", "greetings": count.unwrap_or(0) })),
+/// The greeting count, and who answers: the id and version come from the `plugin.json` built
+/// into the plugin, so they are known on every server.
+async fn hello_route(Extension(cx): Extension<Context>) -> Json<Value> {
+    let plugin = cx.plugin_id();
+    let version = cx.manifest().map(|manifest| manifest.version.as_str());
+    match cx.client().kv().json().get::<u64>(COUNTER_KEY).await {
+        Ok(count) => Json(
+            json!({ "message": "Hello from Rust", "greetings": count.unwrap_or(0), "plugin": plugin, "version": version }),
+        ),
         Err(error) => Json(json!({ "message": "Hello from Rust", "error": error.to_string() })),
     }
 }

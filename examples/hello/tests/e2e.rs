@@ -56,6 +56,12 @@ async fn hello_filters_greets_counts_and_serves_http(protocol: Protocol) {
     let body: Value = response.json().expect("JSON");
     assert_eq!(body["message"], "Hello from Rust");
     assert_eq!(body["greetings"], 2);
+    // Known from the plugin.json built into the binary, whatever the server tells the plugin
+    // (a stock server tells it nothing).
+    assert_eq!(body["plugin"], PLUGIN_ID);
+    let manifest: Value =
+        mattermost_plugin::serde_json::from_str(include_str!("../plugin.json")).expect("plugin.json");
+    assert_eq!(body["version"], manifest["version"]);
 
     let missing = host.http_get(&format!("/plugins/{PLUGIN_ID}/nope")).await.expect("HTTP call");
     assert_eq!(missing.status, 404);
