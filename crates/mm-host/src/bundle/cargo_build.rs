@@ -1,5 +1,6 @@
-//! `cargo build --release` of the plugin for one platform, and the binary's path from cargo's
-//! JSON messages (so workspace members, standalone crates and any target dir work alike).
+//! `cargo build` of the plugin (release for one platform when bundling, debug for this machine
+//! when `mm-host run` runs a plugin folder), and the binary's path from cargo's JSON messages
+//! (so workspace members, standalone crates and any target dir work alike).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,10 @@ use super::platform::Platform;
 pub(crate) struct BuildRequest<'a> {
     pub(crate) plugin_dir: &'a Path,
     pub(crate) package: Option<&'a str>,
-    pub(crate) platform: Platform,
+    /// The platform to cross-build for (`--target`); `None` builds for this machine.
+    pub(crate) platform: Option<Platform>,
+    /// `--release`, as bundles are built; debug for a quick local run.
+    pub(crate) release: bool,
 }
 
 impl BuildRequest<'_> {
@@ -28,8 +32,11 @@ impl BuildRequest<'_> {
 
     /// The arguments after `cargo`.
     pub(crate) fn args(&self) -> Result<Vec<String>, BundleError> {
-        let mut args: Vec<String> =
-            ["build", "--release", "--message-format=json-render-diagnostics"].map(str::to_owned).into();
+        let mut args: Vec<String> = vec!["build".to_owned()];
+        if self.release {
+            args.push("--release".to_owned());
+        }
+        args.push("--message-format=json-render-diagnostics".to_owned());
         match (self.cargo_toml(), self.package) {
             (None, None) => return Err(BundleError::NoCargoProject { dir: self.plugin_dir.to_path_buf() }),
             (Some(cargo_toml), _) => {
@@ -42,8 +49,10 @@ impl BuildRequest<'_> {
             args.push("-p".to_owned());
             args.push(package.to_owned());
         }
-        args.push("--target".to_owned());
-        args.push(self.platform.rust_target().to_owned());
+        if let Some(platform) = self.platform {
+            args.push("--target".to_owned());
+            args.push(platform.rust_target().to_owned());
+        }
         Ok(args)
     }
 
@@ -180,7 +189,12 @@ mod tests {
     #[test]
     fn builds_the_folders_package_or_the_named_one() {
         let dir = tempfile::tempdir().unwrap();
-        let request = BuildRequest { plugin_dir: dir.path(), package: None, platform: Platform::LinuxArm64 };
+        let request = BuildRequest {
+            plugin_dir: dir.path(),
+            package: None,
+            platform: Some(Platform::LinuxArm64),
+            release: true,
+        };
         assert!(matches!(request.args(), Err(BundleError::NoCargoProject { .. })));
 
         let named = BuildRequest { package: Some("my-plugin"), ..request.clone() };
@@ -190,7 +204,7 @@ mod tests {
         );
 
         std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"p\"\n").unwrap();
-        let own = BuildRequest { platform: Platform::LinuxAmd64, ..request };
+        let own = BuildRequest { platform: Some(Platform::LinuxAmd64), ..request };
         let cargo_toml = dir.path().join("Cargo.toml");
         assert_eq!(
             own.command_line(),
@@ -201,8 +215,12 @@ mod tests {
         );
 
         // A relative folder still names the right Cargo.toml from inside the folder.
-        let relative =
-            BuildRequest { plugin_dir: Path::new("."), package: None, platform: Platform::LinuxAmd64 };
+        let relative = BuildRequest {
+            plugin_dir: Path::new("."),
+            package: None,
+            platform: Some(Platform::LinuxAmd64),
+            release: true,
+        };
         let args = relative.args().unwrap();
         let manifest_path = Path::new(&args[args.iter().position(|a| a == "--manifest-path").unwrap() + 1]);
         assert!(manifest_path.is_absolute() && manifest_path.is_file(), "{}", manifest_path.display());

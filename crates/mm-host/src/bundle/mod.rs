@@ -206,7 +206,8 @@ pub fn bundle(
                 let request = BuildRequest {
                     plugin_dir: &options.plugin_dir,
                     package: options.package.as_deref(),
-                    platform,
+                    platform: Some(platform),
+                    release: true,
                 };
                 on_event(&BundleEvent::Building { platform, command: request.command_line() });
                 request.run()?
@@ -283,6 +284,12 @@ fn choose_platforms(
         on_event(&BundleEvent::Skipped { platform: Platform::LinuxArm64, reason });
     }
     Ok(platforms)
+}
+
+/// Builds the plugin crate in `plugin_dir` for this machine in debug mode (cargo's progress on
+/// stderr) and returns its binary: what `mm-host run <folder>` runs.
+pub(crate) fn build_for_this_machine(plugin_dir: &Path) -> Result<PathBuf, BundleError> {
+    cargo_build::BuildRequest { plugin_dir, package: None, platform: None, release: false }.run()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 mod bundle;
 mod demo;
 mod http_get;
+mod new;
 mod output;
 mod run;
 mod session;
@@ -52,6 +53,7 @@ pub fn main() -> ExitCode {
             Command::Run(args) => run::run(args, printer).await,
             Command::Demo(args) => demo::demo(args, printer).await,
             Command::Bundle(args) => bundle::bundle(args, printer).await,
+            Command::New(args) => new::new(args, printer),
         }
     });
     match result {
@@ -90,6 +92,22 @@ enum Command {
     /// Validate plugin.json, build the plugin in release mode and write the .tar.gz bundle a
     /// Mattermost server installs, one per platform.
     Bundle(BundleArgs),
+    /// Create a plugin project: one dependency, src/lib.rs and src/main.rs, plugin.json, a
+    /// test on the test kit, a README. It builds, passes its tests and bundles at once.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The plugin id, such as com.example.my-plugin; its last part names the crate and folder.
+    plugin_id: String,
+    /// The project folder. Default: the crate name, in the current folder.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// The SDK checkout the project depends on (by path). Default: the one this mm-host was
+    /// built from.
+    #[arg(long, value_name = "PATH")]
+    sdk: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +132,8 @@ struct BundleArgs {
 
 #[derive(Debug, Args)]
 struct RunArgs {
-    /// The plugin: its binary, its plugin.json, or its folder (holding plugin.json).
+    /// The plugin: its binary, its plugin.json, or its folder (holding plugin.json). A folder
+    /// with the plugin's crate (Cargo.toml) is built first (debug) and run with its plugin.json.
     plugin: PathBuf,
     /// Port of the HTTP front (REST API and /plugins/<id>/...) on 127.0.0.1; 0 for any free
     /// port. Default: 8065, or a free port when 8065 is taken.

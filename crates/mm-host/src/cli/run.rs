@@ -1,5 +1,8 @@
 //! `mm-host run`: one plugin under the local host until Ctrl-C.
 
+use std::path::Path;
+
+use crate::manifest::MANIFEST_FILE_NAME;
 use crate::supervisor::PluginSpec;
 
 use super::output::Printer;
@@ -7,7 +10,10 @@ use super::session::Session;
 use super::{CliError, RunArgs};
 
 pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError> {
-    let mut spec = PluginSpec::from_path(&args.plugin).map_err(|e| CliError(e.to_string()))?;
+    let mut spec = match plugin_crate(&args.plugin) {
+        Some(dir) => build(dir, &printer).await?,
+        None => PluginSpec::from_path(&args.plugin).map_err(|e| CliError(e.to_string()))?,
+    };
     if let Some(id) = args.plugin_id {
         spec = spec.with_plugin_id(id).map_err(|e| CliError(e.to_string()))?;
     }
@@ -20,4 +26,23 @@ pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError>
     let session = Session::start(spec, args.port, &args.settings, printer).await?;
     session.print_summary();
     session.serve_until_interrupted().await
+}
+
+/// The plugin folder when `path` is one with its crate (`Cargo.toml` and `plugin.json`).
+fn plugin_crate(path: &Path) -> Option<&Path> {
+    (path.join("Cargo.toml").is_file() && path.join(MANIFEST_FILE_NAME).is_file()).then_some(path)
+}
+
+/// Builds the crate in `dir` (debug, for this machine) and runs the binary with the folder's
+/// `plugin.json`, as the server runs the bundle.
+async fn build(dir: &Path, printer: &Printer) -> Result<PluginSpec, CliError> {
+    printer.step(&format!("Building the plugin in {}", dir.display()));
+    let owned = dir.to_path_buf();
+    let binary = tokio::task::spawn_blocking(move || crate::bundle::build_for_this_machine(&owned))
+        .await
+        .map_err(|e| CliError(format!("the build did not finish: {e}")))?
+        .map_err(|e| CliError(e.to_string()))?;
+    PluginSpec::from_binary(&binary)
+        .and_then(|spec| spec.with_manifest_file(dir.join(MANIFEST_FILE_NAME)))
+        .map_err(|e| CliError(e.to_string()))
 }

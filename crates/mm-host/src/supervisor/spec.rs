@@ -141,6 +141,15 @@ impl PluginSpec {
         Ok(self)
     }
 
+    /// Attaches the manifest in `path` (a `plugin.json`) to a plugin given as a binary; see
+    /// [`with_manifest`](Self::with_manifest).
+    pub fn with_manifest_file(self, path: impl AsRef<Path>) -> Result<PluginSpec, SupervisorError> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let manifest = Manifest::from_file(path).map_err(|e| SupervisorError::manifest(&label, e))?;
+        self.with_manifest(manifest)
+    }
+
     /// Runs the plugin over `protocol` whatever its manifest says (to test a plugin on the
     /// other kind of server).
     pub fn with_protocol(mut self, protocol: Protocol) -> PluginSpec {

@@ -36,6 +36,19 @@ impl Started {
         plugin_id: &str,
         plugin: P,
     ) -> Result<PluginConnection, HostError> {
+        // The plugin.json built into the plugin, as the server knows it from the bundle: its
+        // settings defaults fill LoadPluginConfiguration.
+        if let Some(json) = plugin.__manifest_json() {
+            match crate::manifest::Manifest::from_json(json) {
+                Ok(mut manifest) => {
+                    manifest.id = plugin_id.to_string();
+                    host.set_plugin_manifest(&manifest);
+                }
+                Err(e) => {
+                    tracing::warn!(target: "mm_host::testkit", plugin = %plugin_id, "its built-in plugin.json is not valid: {e}")
+                }
+            }
+        }
         let api = host.api_target(plugin_id).await?;
         let client = mm_client::Client::connect(&api.to_string())
             .await
