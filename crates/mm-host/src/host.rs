@@ -129,6 +129,7 @@ impl HostBuilder {
                 plugins: RwLock::new(Vec::new()),
                 manifests: RwLock::new(HashMap::new()),
                 known_plugins: RwLock::new(HashMap::new()),
+                installer: RwLock::new(None),
                 api_listeners: tokio::sync::Mutex::new(HashMap::new()),
                 tracker: Tracker::default(),
                 shutdown,
@@ -272,6 +273,8 @@ pub(crate) struct Inner {
     pub(crate) manifests: RwLock<HashMap<String, Manifest>>,
     /// Folders and launches of the plugins the host knows (see `installed_plugins`).
     pub(crate) known_plugins: RwLock<HashMap<String, crate::installed_plugins::KnownPlugin>>,
+    /// The supervisor that launches the plugins the host installs from uploaded bundles.
+    pub(crate) installer: RwLock<Option<crate::supervisor::WeakSupervisor>>,
     pub(crate) api_listeners: tokio::sync::Mutex<HashMap<String, SocketAddr>>,
     pub(crate) tracker: Tracker,
     pub(crate) shutdown: watch::Sender<bool>,
@@ -440,6 +443,10 @@ impl crate::supervisor::PluginRegistry for Host {
 
     fn launching(&self, spec: &crate::supervisor::PluginSpec, supervisor: crate::supervisor::WeakSupervisor) {
         self.record_launch(spec, supervisor);
+    }
+
+    fn supervisor_built(&self, supervisor: crate::supervisor::WeakSupervisor) {
+        self.offer_installer(supervisor);
     }
 
     fn register(&self, connection: crate::supervisor::PluginConnection) {

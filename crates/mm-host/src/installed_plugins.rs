@@ -47,7 +47,7 @@ fn not_installed() -> AppError {
     not_found("app.plugin.not_installed.app_error", "Plugin is not installed.")
 }
 
-fn not_supervised(plugin_id: &str, action: &str) -> AppError {
+pub(crate) fn not_supervised(plugin_id: &str, action: &str) -> AppError {
     app_error(
         NOT_SUPERVISED_ERROR_ID,
         format!(
@@ -248,6 +248,21 @@ impl Host {
         self.with_known(|known| known.remove(&id));
         self.inner.manifests.write().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&id);
         Ok(())
+    }
+
+    /// Records a plugin installed from a bundle: its folder and manifest, and the supervisor
+    /// that will start it when it is enabled (none: enabling it answers 501).
+    pub(crate) fn record_install(&self, spec: &PluginSpec, installer: Option<WeakSupervisor>) {
+        match installer {
+            Some(supervisor) => self.record_launch(spec, supervisor),
+            None => self.set_plugin_dir(spec.plugin_id(), spec.dir()),
+        }
+    }
+
+    /// The live supervisor that launched a plugin, if any.
+    pub(crate) fn launch_supervisor(&self, plugin_id: &str) -> Option<crate::supervisor::Supervisor> {
+        self.with_known(|known| known.get(plugin_id).and_then(|k| k.launch.as_ref().map(|(_, s)| s.clone())))
+            .and_then(|supervisor| supervisor.upgrade())
     }
 
     /// How a known plugin was launched (`None`: not by a supervisor); 404 when unknown.

@@ -30,6 +30,7 @@ mod front;
 mod host;
 mod installed_plugins;
 pub mod plugin_http;
+mod plugin_install;
 pub mod store;
 pub mod testkit;
 

@@ -1,8 +1,9 @@
-//! A minimal HTTP/1.1 GET, for the demo to call the plugin's route through the host's front.
+//! A minimal HTTP/1.1 client (plain `http://`): the demo calls the plugin's route through the
+//! host's front, `deploy` uploads a bundle and enables it.
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 
@@ -13,27 +14,55 @@ const LIMIT: Duration = Duration::from_secs(30);
 
 /// `GET url` (plain `http://host:port/path`); returns the status and the body as text.
 pub(crate) async fn get(url: &str) -> Result<(u16, String), CliError> {
-    tokio::time::timeout(LIMIT, fetch(url))
-        .await
-        .map_err(|_| CliError(format!("GET {url} did not answer within {} s", LIMIT.as_secs())))?
+    send(hyper::Method::GET, url, &[], Bytes::new()).await
 }
 
-async fn fetch(url: &str) -> Result<(u16, String), CliError> {
-    let fail = |what: &str, e: &dyn std::fmt::Display| CliError(format!("GET {url}: {what}: {e}"));
+/// `method url` with `headers` and `body`; returns the status and the body as text.
+pub(crate) async fn send(
+    method: hyper::Method,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Bytes,
+) -> Result<(u16, String), CliError> {
+    tokio::time::timeout(LIMIT, fetch(method.clone(), url, headers, body))
+        .await
+        .map_err(|_| CliError(format!("{method} {url} did not answer within {} s", LIMIT.as_secs())))?
+}
+
+async fn fetch(
+    method: hyper::Method,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Bytes,
+) -> Result<(u16, String), CliError> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| CliError(format!("{method} {url}: {what}: {e}"));
     let uri: hyper::Uri = url.parse().map_err(|e| fail("bad URL", &e))?;
+    if uri.scheme_str() != Some("http") {
+        return Err(CliError(format!(
+            "{method} {url}: only http:// URLs are supported (no TLS client in mm-host yet); for an https server, \
+             upload the bundle in System Console > Plugins"
+        )));
+    }
     let authority =
-        uri.authority().ok_or_else(|| CliError(format!("GET {url}: the URL has no host")))?.clone();
-    let stream =
-        tokio::net::TcpStream::connect(authority.as_str()).await.map_err(|e| fail("cannot connect", &e))?;
+        uri.authority().ok_or_else(|| CliError(format!("{method} {url}: the URL has no host")))?.clone();
+    let address = match authority.port_u16() {
+        Some(_) => authority.as_str().to_owned(),
+        None => format!("{}:80", authority.host()),
+    };
+    let stream = tokio::net::TcpStream::connect(address).await.map_err(|e| fail("cannot connect", &e))?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| fail("handshake", &e))?;
     tokio::spawn(connection);
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let request = hyper::Request::get(path)
-        .header(hyper::header::HOST, authority.as_str())
-        .body(Empty::<Bytes>::new())
-        .map_err(|e| fail("bad request", &e))?;
+    let mut request = hyper::Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header(hyper::header::HOST, authority.as_str());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let request = request.body(Full::new(body)).map_err(|e| fail("bad request", &e))?;
     let response = sender.send_request(request).await.map_err(|e| fail("request failed", &e))?;
     let status = response.status().as_u16();
     let body = response.into_body().collect().await.map_err(|e| fail("reading the body", &e))?.to_bytes();

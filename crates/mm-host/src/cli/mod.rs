@@ -22,6 +22,7 @@
 
 mod bundle;
 mod demo;
+mod deploy;
 mod http_get;
 mod new;
 mod output;
@@ -54,6 +55,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo::demo(args, printer).await,
             Command::Bundle(args) => bundle::bundle(args, printer).await,
             Command::New(args) => new::new(args, printer),
+            Command::Deploy(args) => deploy::deploy(args, printer).await,
         }
     });
     match result {
@@ -95,6 +97,22 @@ enum Command {
     /// Create a plugin project: one dependency, src/lib.rs and src/main.rs, plugin.json, a
     /// test on the test kit, a README. It builds, passes its tests and bundles at once.
     New(NewArgs),
+    /// Upload a bundle to a Mattermost server (or a running `mm-host run`) and enable it:
+    /// POST /api/v4/plugins with force, then POST /api/v4/plugins/<id>/enable.
+    Deploy(DeployArgs),
+}
+
+#[derive(Debug, Args)]
+struct DeployArgs {
+    /// The bundle (.tar.gz). Default: the one in ./dist (the linux-amd64 one when there are
+    /// several), as `mm-host bundle` writes it.
+    bundle: Option<PathBuf>,
+    /// The server's URL, such as http://127.0.0.1:8065.
+    #[arg(long, env = "MM_SERVICESETTINGS_SITEURL")]
+    url: String,
+    /// A system admin's personal access token (or session token).
+    #[arg(long, env = "MM_ADMIN_TOKEN", hide_env_values = true)]
+    token: String,
 }
 
 #[derive(Debug, Args)]

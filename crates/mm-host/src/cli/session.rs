@@ -73,6 +73,9 @@ impl Session {
         ));
 
         let supervisor = Supervisor::builder(Arc::new(host.clone())).build();
+        // A development host: `mm-host deploy` may upload bundles to it (the supervisor just
+        // built runs them).
+        host.set_plugin_uploads(true).await.map_err(|e| CliError(format!("allowing plugin uploads: {e}")))?;
         let plugin_id = spec.plugin_id().to_owned();
         if let Some(manifest) = spec.manifest() {
             host.set_manifest(manifest.summary());

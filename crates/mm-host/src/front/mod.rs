@@ -16,6 +16,7 @@ mod errors;
 mod go_query;
 mod json_body;
 mod permissions;
+mod plugin_admin;
 mod plugin_request;
 mod plugins;
 mod rest;
@@ -37,6 +38,7 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 pub(crate) fn spawn(host: Host, listener: TcpListener) {
     let mut shutdown = host.shutdown_signal();
     let api = rest::router()
+        .merge(plugin_admin::router())
         // Any other path under the API, or a method a route does not take, is the server's 404.
         .route("/api/v4/{*rest}", axum::routing::any(|| async { errors::page_not_found() }))
         .method_not_allowed_fallback(|| async { errors::page_not_found() })

@@ -182,7 +182,7 @@ impl SupervisorBuilder {
     /// The supervisor.
     pub fn build(self) -> Supervisor {
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        Supervisor {
+        let supervisor = Supervisor {
             shared: Arc::new(Shared {
                 config: self.config,
                 registry: self.registry,
@@ -190,7 +190,9 @@ impl SupervisorBuilder {
                 plugins: Arc::new(Mutex::new(HashMap::new())),
                 generation: AtomicU64::new(0),
             }),
-        }
+        };
+        supervisor.shared.registry.supervisor_built(supervisor.downgrade());
+        supervisor
     }
 }
 

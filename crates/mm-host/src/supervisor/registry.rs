@@ -26,6 +26,12 @@ pub trait PluginRegistry: Send + Sync + fmt::Debug + 'static {
         let _ = (spec, supervisor);
     }
 
+    /// A supervisor working with this host was built: the host may launch the plugins it
+    /// installs (`POST /api/v4/plugins`, `InstallPlugin`) with it. Does nothing by default.
+    fn supervisor_built(&self, supervisor: WeakSupervisor) {
+        let _ = supervisor;
+    }
+
     /// The `host:port` of the PluginAPI listener for `plugin_id`, passed to the plugin as
     /// `MATTERMOST_PLUGIN_API_TARGET`.
     fn api_target<'a>(&'a self, plugin_id: &'a str) -> BoxFuture<'a, std::io::Result<String>>;

@@ -42,7 +42,13 @@ pub(crate) struct RunningHost {
 impl RunningHost {
     /// Starts `mm-host args...` with `env` added.
     pub(crate) fn start(args: &[&str], env: &[(&str, &str)]) -> RunningHost {
+        Self::start_in(std::path::Path::new("."), args, env)
+    }
+
+    /// Starts `mm-host args...` in the folder `dir` (where `./plugins` is) with `env` added.
+    pub(crate) fn start_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> RunningHost {
         let mut child = mm_host_command(args)
+            .current_dir(dir)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()

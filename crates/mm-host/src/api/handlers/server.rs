@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use mm_proto::v1 as wire;
+use mm_types::convert::IntoWire;
 use mm_types::{AppError, Command, CommandArgs, JsonMap, ServerConfig};
 use serde_json::Value;
 
@@ -66,26 +67,17 @@ pub(super) fn routes(router: &mut ApiRouter) {
     router.route_async(|api, r: wire::RemovePluginRequest| async move {
         answer(api.host.remove_plugin(&r.id).await, |()| wire::RemovePluginResponse { error: None })
     });
-    router.route(|api, _r: wire::InstallPluginRequest| {
+    router.route_async(|api, r: wire::InstallPluginRequest| async move {
         // plugin_api.go InstallPlugin: 501 unless PluginSettings.Enable and EnableUploads
-        // (off by default); mm-host does not unpack bundles, so it answers 501 either way.
-        let config = api.host.store().config();
-        let on = |pointer: &str| config.pointer(pointer).and_then(Value::as_bool).unwrap_or(false);
-        let error = if on("/PluginSettings/Enable") && on("/PluginSettings/EnableUploads") {
-            errors::app_error(
-                "app.plugin.install.app_error",
-                "mm-host does not install plugin bundles through the PluginAPI: unpack the bundle and run \
-                 its folder with `mm-host run <folder>`.",
-                501,
-            )
-        } else {
-            errors::app_error(
-                "app.plugin.upload_disabled.app_error",
-                "Plugins and/or plugin uploads have been disabled.",
-                501,
-            )
+        // (off by default), then the same install as `POST /api/v4/plugins`.
+        let installed = match api.host.plugin_uploads_allowed() {
+            Ok(()) => api.host.install_plugin_bundle(&r.file_data, r.replace).await,
+            Err(error) => Err(error),
         };
-        Err(ApiFailure::from(error))
+        answer(installed, |manifest| wire::InstallPluginResponse {
+            error: None,
+            manifest: Some(manifest.summary().into_wire()),
+        })
     });
     router.route(|api, r: wire::GetPluginStatusRequest| {
         let status = api.host.plugin_status(&r.id);
