@@ -73,14 +73,18 @@ fn workspace_root() -> Result<PathBuf, CliError> {
     }
 }
 
-/// `cargo build -p mm-example-hello` (release when this binary is), and the built binary's path
+/// `cargo build -p mm-host -p mm-example-hello` (release when this binary is), and the example's path
 /// from cargo's JSON messages (so any `CARGO_TARGET_DIR` works).
 async fn build_example(root: &Path) -> Result<PathBuf, CliError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = tokio::process::Command::new(&cargo);
     command
         .current_dir(root)
-        .args(["build", "-p", EXAMPLE_PACKAGE, "--message-format=json-render-diagnostics"])
+        // With mm-host itself in the same build, the dependencies get the same features as in
+        // `cargo build -p mm-host -p mm-example-hello` (the README's first command), so they
+        // are compiled once; `-p mm-example-hello` alone would compile most of them again.
+        .args(["build", "-p", "mm-host", "-p", EXAMPLE_PACKAGE, "--bin", "mm-host", "--bin", EXAMPLE_PACKAGE])
+        .arg("--message-format=json-render-diagnostics")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         // Cargo's progress and any compiler errors go straight to the user.
