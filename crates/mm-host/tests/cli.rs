@@ -273,7 +273,8 @@ fn demo_builds_the_example_and_shows_its_hooks_at_work() {
         &output,
         &[
             "==> Building examples/hello (mm-example-hello)",
-            "com.example.hello handshake: gRPC on tcp 127.0.0.1:",
+            "Starting plugin com.example.hello over net/rpc (the protocol of stock servers)",
+            "com.example.hello handshake: net/rpc on unix ",
             "com.example.hello Implemented: ExecuteCommand, MessageWillBePosted, OnActivate, ServeHTTP",
             "hello is active on Mattermost 10.11.0",
             "com.example.hello activated",
@@ -287,4 +288,6 @@ fn demo_builds_the_example_and_shows_its_hooks_at_work() {
             "com.example.hello stopped: the process exited by itself (exit code 0)",
         ],
     );
+    // The plugin knows its id from the plugin.json built into it.
+    assert_contains(&output, &[r#""plugin":"com.example.hello""#]);
 }

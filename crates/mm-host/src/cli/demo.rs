@@ -35,9 +35,10 @@ pub(super) async fn demo(args: DemoArgs, printer: Printer) -> Result<(), CliErro
     let mut spec = PluginSpec::from_binary(&binary)
         .and_then(|spec| spec.with_manifest(manifest))
         .map_err(|e| CliError(e.to_string()))?;
-    if let Some(protocol) = args.protocol {
-        spec = spec.with_protocol(protocol.into());
-    }
+    // A stock server's net/rpc unless asked otherwise: the example's manifest also carries the
+    // fork's `runtime: "python"`, which alone would pick gRPC.
+    let protocol = args.protocol.map_or(mm_proto::protocol::Protocol::NetRpc, Into::into);
+    spec = spec.with_protocol(protocol);
     let mut session = Session::start(spec, args.port, &[], printer).await?;
     session.print_summary();
 

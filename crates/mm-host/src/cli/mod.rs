@@ -28,6 +28,7 @@ mod new;
 mod output;
 mod run;
 mod session;
+mod watch;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -169,6 +170,10 @@ struct RunArgs {
     /// when it parses as JSON (`true`, `3`, `"x"`), else text.
     #[arg(long = "setting", value_name = "KEY=VALUE", value_parser = parse_setting)]
     settings: Vec<(String, serde_json::Value)>,
+    /// With a plugin folder holding its crate: rebuild and restart the plugin whenever
+    /// `src/`, `Cargo.toml`, `build.rs` or `plugin.json` change.
+    #[arg(long)]
+    watch: bool,
 }
 
 fn parse_setting(text: &str) -> Result<(String, serde_json::Value), String> {

@@ -10,7 +10,14 @@ use super::session::Session;
 use super::{CliError, RunArgs};
 
 pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError> {
-    let mut spec = match plugin_crate(&args.plugin) {
+    let crate_dir = plugin_crate(&args.plugin);
+    if args.watch && crate_dir.is_none() {
+        return Err(CliError(format!(
+            "--watch needs a plugin folder with its crate (Cargo.toml and plugin.json); {} is not one",
+            args.plugin.display()
+        )));
+    }
+    let mut spec = match crate_dir {
         Some(dir) => build(dir, &printer).await?,
         None => PluginSpec::from_path(&args.plugin).map_err(|e| CliError(e.to_string()))?,
     };
@@ -23,8 +30,13 @@ pub(super) async fn run(args: RunArgs, printer: Printer) -> Result<(), CliError>
     if let Some(manifest) = spec.manifest() {
         printer.step(&format!("Plugin {manifest}"));
     }
-    let session = Session::start(spec, args.port, &args.settings, printer).await?;
+    let mut session = Session::start(spec, args.port, &args.settings, printer).await?;
     session.print_summary();
+    if args.watch
+        && let Some(dir) = crate_dir
+    {
+        session.watch(dir.to_path_buf());
+    }
     session.serve_until_interrupted().await
 }
 
@@ -35,7 +47,7 @@ fn plugin_crate(path: &Path) -> Option<&Path> {
 
 /// Builds the crate in `dir` (debug, for this machine) and runs the binary with the folder's
 /// `plugin.json`, as the server runs the bundle.
-async fn build(dir: &Path, printer: &Printer) -> Result<PluginSpec, CliError> {
+pub(super) async fn build(dir: &Path, printer: &Printer) -> Result<PluginSpec, CliError> {
     printer.step(&format!("Building the plugin in {}", dir.display()));
     let owned = dir.to_path_buf();
     let binary = tokio::task::spawn_blocking(move || crate::bundle::build_for_this_machine(&owned))

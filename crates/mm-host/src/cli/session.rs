@@ -25,6 +25,8 @@ pub(crate) struct Session {
     gave_up: bool,
     signals: StopSignals,
     pub(crate) printer: Printer,
+    /// `--watch`: the plugin folder to rebuild from and what its sources looked like.
+    watch: Option<(std::path::PathBuf, super::watch::Snapshot)>,
 }
 
 /// SIGINT (Ctrl-C) and SIGTERM, listened to from the start, so either stops the session
@@ -94,6 +96,7 @@ impl Session {
             gave_up: false,
             signals,
             printer,
+            watch: None,
         };
 
         printer.step(&format!(
@@ -188,6 +191,10 @@ impl Session {
                     events_open = !matches!(event, Err(RecvError::Closed));
                     self.show(event);
                 }
+                () = tokio::time::sleep(super::watch::POLL), if self.watch.is_some() => {
+                    self.rebuild_if_changed().await;
+                    announced = false;
+                }
             }
         };
         tracing::debug!(signal, "stopping");
@@ -198,6 +205,44 @@ impl Session {
         }
         self.stop().await;
         Ok(())
+    }
+
+    /// Rebuilds and restarts the plugin on changes to the plugin folder (`--watch`).
+    pub(crate) fn watch(&mut self, dir: std::path::PathBuf) {
+        let snapshot = super::watch::Snapshot::take(&dir);
+        self.printer.info(&format!("watching {} (src/, Cargo.toml, build.rs, plugin.json)", dir.display()));
+        self.watch = Some((dir, snapshot));
+    }
+
+    async fn rebuild_if_changed(&mut self) {
+        let Some((dir, before)) = &self.watch else { return };
+        let dir = dir.clone();
+        let now = super::watch::Snapshot::take(&dir);
+        if now == *before {
+            return;
+        }
+        self.watch = Some((dir.clone(), now));
+        self.printer.step("Sources changed: rebuilding");
+        let spec = match super::run::build(&dir, &self.printer).await {
+            Ok(spec) => spec,
+            Err(error) => {
+                // The running plugin (if any) keeps serving; the next change tries again.
+                self.printer.problem(&format!("{error}; the running plugin is unchanged"));
+                return;
+            }
+        };
+        let supervisor = self.supervisor.clone();
+        let plugin_id = self.plugin_id.clone();
+        if supervisor.connection(&plugin_id).is_some()
+            && let Err(error) = self.while_printing(supervisor.stop(&plugin_id)).await
+        {
+            self.printer.problem(&error.to_string());
+        }
+        self.gave_up = false;
+        match self.while_printing(supervisor.start(spec)).await {
+            Ok(_) => self.print_summary(),
+            Err(error) => self.printer.problem(&format!("{error}; fix the plugin and save again")),
+        }
     }
 
     /// Stops the plugin (OnDeactivate, Shutdown, kill after 2 s) and the host.
