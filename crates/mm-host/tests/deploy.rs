@@ -6,7 +6,7 @@ use std::time::Duration;
 
 mod command_line;
 
-use command_line::{RunningHost, assert_contains, http_request, mm_host};
+use command_line::{RunningHost, assert_contains, bundle_prebuilt, http_request, mm_host};
 
 /// A plugin on the SDK runtime with a `/stats` route.
 const SDK_FIXTURE: &str = env!("CARGO_BIN_EXE_mm-host-sdk-fixture");
@@ -27,23 +27,12 @@ fn deploy_installs_enables_and_replaces_a_bundle_on_a_running_host() {
         ),
     )
     .unwrap();
-    let dist = dir.path().join("dist");
-    let (ok, output) = mm_host(
-        &[
-            "bundle",
-            plugin_dir.to_str().unwrap(),
-            "--binary",
-            SDK_FIXTURE,
-            "--target",
-            "linux-amd64",
-            "--out",
-            dist.to_str().unwrap(),
-        ],
-        &[],
+    let bundle = bundle_prebuilt(
+        &plugin_dir,
+        std::path::Path::new(SDK_FIXTURE),
+        &dir.path().join("dist"),
+        &format!("{DEPLOYED}-0.2.0-linux-amd64.tar.gz"),
     );
-    assert!(ok, "{output}");
-    let bundle = dist.join(format!("{DEPLOYED}-0.2.0-linux-amd64.tar.gz"));
-    assert!(bundle.is_file(), "{output}");
 
     // A host running another plugin, in a folder of its own (its ./plugins is where uploads go).
     let host_dir = dir.path().join("host");

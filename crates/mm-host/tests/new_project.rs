@@ -7,7 +7,7 @@ use std::process::Command;
 
 mod command_line;
 
-use command_line::{assert_contains, mm_host};
+use command_line::{assert_contains, bundle_prebuilt, mm_host};
 
 /// The target folder this test was built in (`<target>/debug/deps/new_project-…`): the new
 /// project builds there too, so the SDK's crates are not compiled from nothing again.
@@ -62,21 +62,10 @@ fn a_new_project_passes_its_tests_and_bundles() {
     );
 
     // `mm-host bundle` with the binary `cargo test` built (a release build would add minutes).
-    let binary = target.join("debug/greeter");
-    let dist = dir.path().join("dist");
-    let (ok, output) = mm_host(
-        &[
-            "bundle",
-            project_arg,
-            "--binary",
-            binary.to_str().unwrap(),
-            "--target",
-            "linux-amd64",
-            "--out",
-            dist.to_str().unwrap(),
-        ],
-        &[],
+    bundle_prebuilt(
+        &project,
+        &target.join("debug/greeter"),
+        &dir.path().join("dist"),
+        "com.example.greeter-0.1.0-linux-amd64.tar.gz",
     );
-    assert!(ok, "{output}");
-    assert!(dist.join("com.example.greeter-0.1.0-linux-amd64.tar.gz").is_file(), "{output}");
 }

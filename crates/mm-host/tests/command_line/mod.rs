@@ -22,6 +22,33 @@ pub(crate) fn mm_host(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     (output.status.success(), format!("{stdout}\n--- stderr ---\n{stderr}"))
 }
 
+/// `mm-host bundle <plugin_dir> --binary <binary> --target linux-amd64 --out <out>` (a
+/// prebuilt binary: no release build); the path of the bundle it wrote, `out/<file_name>`.
+#[allow(dead_code)]
+pub(crate) fn bundle_prebuilt(
+    plugin_dir: &std::path::Path,
+    binary: &std::path::Path,
+    out: &std::path::Path,
+    file_name: &str,
+) -> std::path::PathBuf {
+    let path = |p: &std::path::Path| p.to_str().expect("a UTF-8 path").to_owned();
+    let args = [
+        "bundle",
+        &path(plugin_dir),
+        "--binary",
+        &path(binary),
+        "--target",
+        "linux-amd64",
+        "--out",
+        &path(out),
+    ];
+    let (ok, output) = mm_host(&args, &[]);
+    assert!(ok, "{output}");
+    let bundle = out.join(file_name);
+    assert!(bundle.is_file(), "no {file_name}: {output}");
+    bundle
+}
+
 /// Fails with the whole output when one of `needles` is not in it.
 pub(crate) fn assert_contains(output: &str, needles: &[&str]) {
     for needle in needles {
