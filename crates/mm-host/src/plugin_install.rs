@@ -21,6 +21,11 @@ fn install_error(id: &str, message: impl Into<String>, status: i32) -> AppError 
     app_error(id, message.into(), status)
 }
 
+/// A bundle whose plugin cannot run here (no executable for this platform, a bad path).
+fn not_runnable(error: crate::supervisor::SupervisorError) -> AppError {
+    install_error("app.plugin.install.app_error", format!("Unable to install plugin: {error}"), 400)
+}
+
 impl Host {
     /// Allows or forbids installing uploaded plugins: `PluginSettings.EnableUploads` (off by
     /// default, as on a server), with `PluginSettings.Enable` on. `mm-host run` allows them
@@ -111,6 +116,9 @@ impl Host {
                 400,
             )
         })?;
+        // A bundle this machine cannot run (no executable for it) is refused before anything
+        // installed is touched.
+        PluginSpec::from_dir(&root).map_err(not_runnable)?;
         let id = manifest.id.clone();
         let dest = plugins_dir.join(&id);
         let was_running = self.plugin(&id).is_some();
@@ -142,9 +150,7 @@ impl Host {
                 500,
             )
         })?;
-        let spec = PluginSpec::from_dir(&dest).map_err(|e| {
-            install_error("app.plugin.install.app_error", format!("Unable to install plugin: {e}"), 400)
-        })?;
+        let spec = PluginSpec::from_dir(&dest).map_err(not_runnable)?;
         self.set_plugin_manifest(&manifest);
         let installer =
             self.inner.installer.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();

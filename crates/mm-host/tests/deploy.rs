@@ -49,12 +49,21 @@ fn deploy_installs_enables_and_replaces_a_bundle_on_a_running_host() {
     let (ok, output) =
         mm_host(&["deploy", "--url", &base, "--token", "wrong", bundle.to_str().unwrap()], &[]);
     assert!(!ok, "{output}");
-    assert_contains(&output, &["refused the upload (401)"]);
+    assert_contains(&output, &["refused the token (401)"]);
     let junk = dir.path().join("junk.tar.gz");
     std::fs::write(&junk, b"not a bundle").unwrap();
     let (ok, output) = mm_host(&["deploy", "--url", &base, "--token", &token, junk.to_str().unwrap()], &[]);
     assert!(!ok, "{output}");
     assert_contains(&output, &["refused the upload (400)", "app.plugin.extract.app_error"]);
+
+    // A bundle with no executable for this machine is refused before anything is installed.
+    let foreign = dir.path().join("foreign.tar.gz");
+    write_bundle_for_windows_only(&foreign);
+    let (ok, output) =
+        mm_host(&["deploy", "--url", &base, "--token", &token, foreign.to_str().unwrap()], &[]);
+    assert!(!ok, "{output}");
+    assert_contains(&output, &["refused the upload (400)", "app.plugin.install.app_error"]);
+    assert!(!host_dir.join("plugins").join(DEPLOYED).exists(), "nothing installed");
 
     let (ok, output) = mm_host(&["deploy", "--url", &base, "--token", &token, bundle.to_str().unwrap()], &[]);
     assert!(ok, "{output}");
@@ -86,4 +95,21 @@ fn wait_for_route(base: &str) -> String {
         assert!(std::time::Instant::now() < deadline, "the deployed plugin never answered: {status} {body}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A bundle whose only executable is for `windows-amd64` (which no Unix host runs).
+fn write_bundle_for_windows_only(path: &std::path::Path) {
+    let manifest = format!(
+        r#"{{"id": "{DEPLOYED}", "version": "0.2.0", "server": {{"executables": {{"windows-amd64": "server/plugin.exe"}}}}}}"#
+    );
+    let gz = flate2::write::GzEncoder::new(std::fs::File::create(path).unwrap(), flate2::Compression::fast());
+    let mut archive = tar::Builder::new(gz);
+    for (name, data) in [("plugin.json", manifest.as_bytes()), ("server/plugin.exe", &b"MZ"[..])] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o755);
+        header.set_cksum();
+        archive.append_data(&mut header, format!("{DEPLOYED}/{name}"), data).unwrap();
+    }
+    archive.into_inner().unwrap().finish().unwrap();
 }

@@ -17,6 +17,18 @@ pub(crate) async fn deploy(args: DeployArgs, printer: Printer) -> Result<(), Cli
     let data = std::fs::read(&bundle).map_err(|e| CliError(format!("reading {}: {e}", bundle.display())))?;
     let url = args.url.trim_end_matches('/');
     let auth = ("Authorization", format!("Bearer {}", args.token));
+    // The token first, with a small request: a server answers a refused upload before reading
+    // the bundle and closes the connection, which would leave only a broken-pipe error.
+    let (status, text) = http_get::send(
+        hyper::Method::GET,
+        &format!("{url}/api/v4/users/me"),
+        std::slice::from_ref(&auth),
+        Bytes::new(),
+    )
+    .await?;
+    if status != 200 {
+        return Err(CliError(format!("the server refused the token ({status}): {}", server_message(&text))));
+    }
     printer.step(&format!("Uploading {} ({} KiB) to {url}", bundle.display(), data.len() / 1024));
     let boundary = format!("mm-host-deploy-{:016x}", data.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
     let file_name = bundle
@@ -30,7 +42,14 @@ pub(crate) async fn deploy(args: DeployArgs, printer: Printer) -> Result<(), Cli
         &[auth.clone(), ("Content-Type", format!("multipart/form-data; boundary={boundary}"))],
         body,
     )
-    .await?;
+    .await
+    .map_err(|CliError(error)| {
+        // A server that refuses an upload answers before reading it and closes the connection.
+        CliError(format!(
+            "{error} (the server may have refused the bundle before reading it: are plugin uploads \
+             enabled, PluginSettings.EnableUploads, and is the bundle within FileSettings.MaxFileSize?)"
+        ))
+    })?;
     if status != 201 {
         return Err(CliError(format!("the server refused the upload ({status}): {}", server_message(&text))));
     }
