@@ -8,7 +8,7 @@
 //! registered. Only plugins a supervisor launched can be started and stopped again from the
 //! PluginAPI: the host holds no process of its own.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use mm_types::{AppError, Manifest, PluginState, PluginStatus};
 use serde_json::{Value, json};
@@ -38,6 +38,18 @@ fn settings_defaults(manifest: &crate::manifest::Manifest) -> serde_json::Map<St
         .filter(|setting| !setting.key.is_empty())
         .map(|setting| (setting.key.to_lowercase(), setting.default.clone().unwrap_or(Value::Null)))
         .collect()
+}
+
+/// The object at `key` in `map`, made an empty object when missing or not an object.
+fn object_entry<'a>(
+    map: &'a mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut serde_json::Map<String, Value>> {
+    let entry = map.entry(key).or_insert_with(|| json!({}));
+    if !entry.is_object() {
+        *entry = json!({});
+    }
+    entry.as_object_mut()
 }
 
 /// The error id of plugin calls mm-host cannot carry out for a plugin no supervisor launched.
@@ -77,11 +89,20 @@ impl Host {
         if let Some(dir) = self.with_known(|known| known.get(plugin_id).and_then(|k| k.dir.clone())) {
             return dir;
         }
+        self.plugins_dir().join(plugin_id)
+    }
+
+    /// `PluginSettings.Directory`, made absolute (`<current dir>/plugins` by default, as the
+    /// server): where plugins are installed.
+    pub(crate) fn plugins_dir(&self) -> PathBuf {
         let config = self.store().config();
-        let plugins =
-            config.pointer("/PluginSettings/Directory").and_then(Value::as_str).unwrap_or("./plugins");
-        let path = Path::new(plugins).join(plugin_id);
-        std::path::absolute(&path).unwrap_or(path)
+        let dir = config.pointer("/PluginSettings/Directory").and_then(Value::as_str).unwrap_or("./plugins");
+        std::path::absolute(dir).unwrap_or_else(|_| PathBuf::from(dir))
+    }
+
+    /// Whether the host knows the plugin (running, launched, installed or given a manifest).
+    pub(crate) fn is_known(&self, plugin_id: &str) -> bool {
+        self.known_ids().iter().any(|id| id == plugin_id)
     }
 
     /// Records a plugin a supervisor is about to launch.
@@ -169,7 +190,7 @@ impl Host {
     /// A plugin's status as `GetPluginStatus` answers it: running or not, with its folder;
     /// the server's 404 for a plugin it does not know.
     pub(crate) fn plugin_status(&self, plugin_id: &str) -> Result<PluginStatus, AppError> {
-        if !self.known_ids().iter().any(|id| id == plugin_id) {
+        if !self.is_known(plugin_id) {
             return Err(not_installed());
         }
         let manifest = self.manifest_of(plugin_id);
@@ -267,7 +288,7 @@ impl Host {
 
     /// How a known plugin was launched (`None`: not by a supervisor); 404 when unknown.
     fn launch_of(&self, plugin_id: &str) -> Result<Option<(PluginSpec, WeakSupervisor)>, AppError> {
-        if !self.known_ids().iter().any(|id| id == plugin_id) {
+        if !self.is_known(plugin_id) {
             return Err(not_installed());
         }
         Ok(self.with_known(|known| known.get(plugin_id).and_then(|k| k.launch.clone())))
@@ -276,24 +297,29 @@ impl Host {
     /// Saves `PluginSettings.PluginStates.<id> = {"Enable": enable}` as the server's
     /// `EnablePlugin`/`DisablePlugin` do.
     async fn save_plugin_state(&self, plugin_id: &str, enable: bool) -> Result<(), AppError> {
+        self.save_plugin_settings("the plugin state", |plugin_settings| {
+            if let Some(states) = object_entry(plugin_settings, "PluginStates") {
+                states.insert(plugin_id.to_string(), json!({ "Enable": enable }));
+            }
+        })
+        .await
+    }
+
+    /// Edits the configuration's `PluginSettings` (created when missing) with `edit` and saves
+    /// the configuration as the server does (`OnConfigurationChange` runs); `what` names the
+    /// change in the error.
+    pub(crate) async fn save_plugin_settings(
+        &self,
+        what: &str,
+        edit: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<(), AppError> {
         let mut config = self.store().config();
-        if let Some(settings) = config.as_object_mut() {
-            let plugin_settings = settings.entry("PluginSettings").or_insert_with(|| json!({}));
-            if !plugin_settings.is_object() {
-                *plugin_settings = json!({});
-            }
-            if let Some(plugin_settings) = plugin_settings.as_object_mut() {
-                let states = plugin_settings.entry("PluginStates").or_insert_with(|| json!({}));
-                if !states.is_object() {
-                    *states = json!({});
-                }
-                if let Some(states) = states.as_object_mut() {
-                    states.insert(plugin_id.to_string(), json!({ "Enable": enable }));
-                }
-            }
+        if let Some(plugin_settings) = config.as_object_mut().and_then(|c| object_entry(c, "PluginSettings"))
+        {
+            edit(plugin_settings);
         }
         let config = mm_types::ServerConfig::from_value(&config).map_err(|e| {
-            AppError::new("app.plugin.config.app_error", format!("Unable to save the plugin state: {e}"))
+            AppError::new("app.plugin.config.app_error", format!("Unable to save {what}: {e}"))
                 .with_status(500)
         })?;
         self.save_config(config).await

@@ -17,13 +17,20 @@ use crate::supervisor::{PluginSpec, WeakSupervisor};
 /// Most bytes an unpacked bundle may hold (a zip bomb stops here, not at the disk's end).
 const MAX_UNPACKED: u64 = 2 << 30;
 
-fn install_error(id: &str, message: impl Into<String>, status: i32) -> AppError {
-    app_error(id, message.into(), status)
-}
-
 /// A bundle whose plugin cannot run here (no executable for this platform, a bad path).
 fn not_runnable(error: crate::supervisor::SupervisorError) -> AppError {
-    install_error("app.plugin.install.app_error", format!("Unable to install plugin: {error}"), 400)
+    app_error("app.plugin.install.app_error", format!("Unable to install plugin: {error}"), 400)
+}
+
+/// The server's 500 for a failed file operation while installing: `doing` and the error.
+fn filesystem_error(doing: String) -> impl FnOnce(std::io::Error) -> AppError {
+    move |e| {
+        app_error(
+            "app.plugin.filesystem.app_error",
+            format!("Encountered filesystem error: {doing}: {e}"),
+            500,
+        )
+    }
 }
 
 impl Host {
@@ -31,22 +38,11 @@ impl Host {
     /// default, as on a server), with `PluginSettings.Enable` on. `mm-host run` allows them
     /// so that `mm-host deploy` works against it.
     pub async fn set_plugin_uploads(&self, enabled: bool) -> Result<(), AppError> {
-        let mut config = self.store().config();
-        for key in ["Enable", "EnableUploads"] {
-            if let Some(settings) =
-                config.pointer_mut("/PluginSettings").and_then(serde_json::Value::as_object_mut)
-            {
-                settings.insert(key.to_owned(), serde_json::Value::Bool(enabled || key == "Enable"));
-            }
-        }
-        let config = mm_types::ServerConfig::from_value(&config).map_err(|e| {
-            install_error(
-                "app.plugin.config.app_error",
-                format!("Unable to save the plugin settings: {e}"),
-                500,
-            )
-        })?;
-        self.save_config(config).await
+        self.save_plugin_settings("the plugin settings", |plugin_settings| {
+            plugin_settings.insert("Enable".to_owned(), true.into());
+            plugin_settings.insert("EnableUploads".to_owned(), enabled.into());
+        })
+        .await
     }
 
     /// The server's check before installing an uploaded plugin: 501 unless
@@ -58,7 +54,7 @@ impl Host {
         if on("/PluginSettings/Enable") && on("/PluginSettings/EnableUploads") {
             Ok(())
         } else {
-            Err(install_error(
+            Err(app_error(
                 "app.plugin.upload_disabled.app_error",
                 "Plugins and/or plugin uploads have been disabled.",
                 501,
@@ -98,19 +94,13 @@ impl Host {
         bundle: &[u8],
         replace: bool,
     ) -> Result<Manifest, AppError> {
-        let plugins_dir = plugins_dir.to_path_buf();
-        std::fs::create_dir_all(&plugins_dir).map_err(|e| {
-            install_error(
-                "app.plugin.filesystem.app_error",
-                format!("Encountered filesystem error: creating {}: {e}", plugins_dir.display()),
-                500,
-            )
-        })?;
-        let staging = Staging::new(&plugins_dir);
+        std::fs::create_dir_all(plugins_dir)
+            .map_err(filesystem_error(format!("creating {}", plugins_dir.display())))?;
+        let staging = Staging::new(plugins_dir);
         unpack(bundle, staging.path())?;
         let root = manifest_folder(staging.path())?;
         let manifest = Manifest::from_file(root.join(MANIFEST_FILE_NAME)).map_err(|e| {
-            install_error(
+            app_error(
                 "app.plugin.manifest.app_error",
                 format!("Unable to find manifest for extracted plugin: {e}"),
                 400,
@@ -122,9 +112,9 @@ impl Host {
         let id = manifest.id.clone();
         let dest = plugins_dir.join(&id);
         let was_running = self.plugin(&id).is_some();
-        if dest.exists() || self.plugin_status(&id).is_ok() {
+        if dest.exists() || self.is_known(&id) {
             if !replace {
-                return Err(install_error(
+                return Err(app_error(
                     "app.plugin.install_id.app_error",
                     "Unable to install plugin. A plugin with the same ID is already installed.",
                     400,
@@ -134,22 +124,12 @@ impl Host {
                 self.stop_for_replace(&id).await?;
             }
             if dest.exists() {
-                std::fs::remove_dir_all(&dest).map_err(|e| {
-                    install_error(
-                        "app.plugin.filesystem.app_error",
-                        format!("Encountered filesystem error: removing {}: {e}", dest.display()),
-                        500,
-                    )
-                })?;
+                std::fs::remove_dir_all(&dest)
+                    .map_err(filesystem_error(format!("removing {}", dest.display())))?;
             }
         }
-        std::fs::rename(&root, &dest).map_err(|e| {
-            install_error(
-                "app.plugin.filesystem.app_error",
-                format!("Encountered filesystem error: moving the plugin to {}: {e}", dest.display()),
-                500,
-            )
-        })?;
+        std::fs::rename(&root, &dest)
+            .map_err(filesystem_error(format!("moving the plugin to {}", dest.display())))?;
         let spec = PluginSpec::from_dir(&dest).map_err(not_runnable)?;
         self.set_plugin_manifest(&manifest);
         let installer =
@@ -158,7 +138,7 @@ impl Host {
         tracing::info!(target: "mm_host::plugins", plugin = %id, dir = %dest.display(), "installed");
         if was_running && let Some(supervisor) = installer.as_ref().and_then(WeakSupervisor::upgrade) {
             supervisor.start(spec).await.map_err(|e| {
-                install_error(
+                app_error(
                     "app.plugin.restart.app_error",
                     format!("Unable to restart plugin on upgrade: {e}"),
                     500,
@@ -168,23 +148,13 @@ impl Host {
         Ok(manifest)
     }
 
-    /// `PluginSettings.Directory`, made absolute (`./plugins` by default, as the server).
-    fn plugins_dir(&self) -> PathBuf {
-        let config = self.store().config();
-        let dir = config
-            .pointer("/PluginSettings/Directory")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("./plugins");
-        std::path::absolute(dir).unwrap_or_else(|_| PathBuf::from(dir))
-    }
-
     /// Stops a running plugin that an upload replaces.
     async fn stop_for_replace(&self, plugin_id: &str) -> Result<(), AppError> {
         let supervisor = self
             .launch_supervisor(plugin_id)
             .ok_or_else(|| crate::installed_plugins::not_supervised(plugin_id, "replace"))?;
         supervisor.stop(plugin_id).await.map(drop).map_err(|e| {
-            install_error("app.plugin.deactivate.app_error", format!("Unable to deactivate plugin: {e}"), 500)
+            app_error("app.plugin.deactivate.app_error", format!("Unable to deactivate plugin: {e}"), 500)
         })
     }
 }
@@ -214,7 +184,7 @@ impl Drop for Staging {
 /// Unpacks a `.tar.gz` into `dir`; entries that would land outside it are refused by `tar`.
 fn unpack(bundle: &[u8], dir: &Path) -> Result<(), AppError> {
     let bad = |e: std::io::Error| {
-        install_error("app.plugin.extract.app_error", format!("Unable to extract plugin file: {e}"), 400)
+        app_error("app.plugin.extract.app_error", format!("Unable to extract plugin file: {e}"), 400)
     };
     std::fs::create_dir_all(dir).map_err(bad)?;
     let gz = flate2::read::GzDecoder::new(bundle).take(MAX_UNPACKED);
@@ -233,7 +203,7 @@ fn manifest_folder(dir: &Path) -> Result<PathBuf, AppError> {
         .unwrap_or_default();
     match entries.as_slice() {
         [only] if only.is_dir() && only.join(MANIFEST_FILE_NAME).is_file() => Ok(only.clone()),
-        _ => Err(install_error(
+        _ => Err(app_error(
             "app.plugin.manifest.app_error",
             "Unable to find manifest for extracted plugin: no plugin.json at the top of the bundle or in its \
              only folder",
