@@ -61,17 +61,13 @@ pub(super) async fn demo(args: DemoArgs, printer: Printer) -> Result<(), CliErro
 
 /// The SDK's source tree: the demo builds the example from it.
 fn workspace_root() -> Result<PathBuf, CliError> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let root = root.canonicalize().unwrap_or(root);
-    if root.join(EXAMPLE_DIR).join("Cargo.toml").is_file() {
-        Ok(root)
-    } else {
-        Err(CliError(format!(
+    super::built_from_sdk(&format!("{EXAMPLE_DIR}/Cargo.toml")).map_err(|root| {
+        CliError(format!(
             "the demo builds {EXAMPLE_DIR} from the SDK's source tree, which is not at {} any more; run it from a checkout \
              with `cargo run -p mm-host -- demo`",
             root.display()
-        )))
-    }
+        ))
+    })
 }
 
 /// `cargo build -p mm-host -p mm-example-hello` (release when this binary is), and the example's path

@@ -31,7 +31,7 @@ mod session;
 mod watch;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -66,6 +66,14 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The SDK's source tree this mm-host was built from, if `inside` (a path in it) is still
+/// there; else the tree's path, for messages.
+pub(crate) fn built_from_sdk(inside: &str) -> Result<PathBuf, PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
+    if root.join(inside).is_file() { Ok(root) } else { Err(root) }
 }
 
 /// A failure of a CLI command, shown to the user as is.

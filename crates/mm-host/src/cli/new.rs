@@ -19,13 +19,6 @@ const FILES: &[(&str, &str)] = &[
     (".gitignore", include_str!("../../templates/plugin/gitignore.template")),
 ];
 
-/// The SDK's source tree this mm-host was built from, when it is still there: new projects
-/// depend on its `crates/mattermost-plugin` by path (the SDK is not on crates.io yet).
-fn built_from_sdk() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.parent()?;
-    root.join("crates/mattermost-plugin/Cargo.toml").is_file().then(|| root.to_path_buf())
-}
-
 pub(crate) fn new(args: NewArgs, printer: Printer) -> Result<(), CliError> {
     validate_plugin_id(&args.plugin_id)
         .map_err(|reason| CliError(format!("{:?} is not a plugin id: {reason}", args.plugin_id)))?;
@@ -34,7 +27,13 @@ pub(crate) fn new(args: NewArgs, printer: Printer) -> Result<(), CliError> {
     if dir.exists() && dir.read_dir().map(|mut entries| entries.next().is_some()).unwrap_or(true) {
         return Err(CliError(format!("{} already exists and is not empty", dir.display())));
     }
-    let sdk = match args.sdk.clone().or_else(built_from_sdk) {
+    // By default the SDK this mm-host was built from: new projects depend on its
+    // `crates/mattermost-plugin` by path (the SDK is not on crates.io yet).
+    let sdk = match args
+        .sdk
+        .clone()
+        .or_else(|| super::built_from_sdk("crates/mattermost-plugin/Cargo.toml").ok())
+    {
         Some(sdk) => std::path::absolute(&sdk).unwrap_or(sdk),
         None => {
             return Err(CliError(
