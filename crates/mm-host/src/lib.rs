@@ -28,6 +28,7 @@ mod error;
 pub mod events;
 mod front;
 mod host;
+mod http1;
 mod installed_plugins;
 pub mod plugin_http;
 mod plugin_install;

@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
 
 use super::CliError;
 
@@ -49,11 +48,6 @@ async fn fetch(
         Some(_) => authority.as_str().to_owned(),
         None => format!("{}:80", authority.host()),
     };
-    let stream = tokio::net::TcpStream::connect(address).await.map_err(|e| fail("cannot connect", &e))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| fail("handshake", &e))?;
-    tokio::spawn(connection);
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let mut request = hyper::Request::builder()
         .method(method.clone())
@@ -63,8 +57,8 @@ async fn fetch(
         request = request.header(*name, value);
     }
     let request = request.body(Full::new(body)).map_err(|e| fail("bad request", &e))?;
-    let response = sender.send_request(request).await.map_err(|e| fail("request failed", &e))?;
-    let status = response.status().as_u16();
-    let body = response.into_body().collect().await.map_err(|e| fail("reading the body", &e))?.to_bytes();
-    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    let response = crate::http1::exchange(address, request)
+        .await
+        .map_err(|e| CliError(format!("{method} {url}: {e}")))?;
+    Ok((response.status().as_u16(), String::from_utf8_lossy(response.body()).into_owned()))
 }

@@ -5,9 +5,7 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use http_body_util::Full;
 
 use crate::HostError;
 
@@ -102,12 +100,6 @@ impl HttpCall {
     /// Sends the request and reads the whole response.
     pub async fn send(self) -> Result<HttpResponse, HostError> {
         let failed = |what: &str, e: &dyn fmt::Display| HostError::Http { message: format!("{what}: {e}") };
-        let stream =
-            TcpStream::connect(self.addr).await.map_err(|e| failed("connecting to the HTTP front", &e))?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| failed("HTTP handshake", &e))?;
-        tokio::spawn(connection);
         let mut request =
             Request::builder().method(self.method).uri(&self.path).header("host", self.addr.to_string());
         for (name, value) in self.headers {
@@ -117,9 +109,9 @@ impl HttpCall {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let request = request.body(Full::new(self.body)).map_err(|e| failed("building the request", &e))?;
-        let response = sender.send_request(request).await.map_err(|e| failed("sending the request", &e))?;
+        let response =
+            crate::http1::exchange(self.addr, request).await.map_err(|e| failed("the HTTP front", &e))?;
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|e| failed("reading the response body", &e))?.to_bytes();
         Ok(HttpResponse { status: parts.status, headers: parts.headers, body })
     }
 }
