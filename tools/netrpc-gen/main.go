@@ -4,8 +4,9 @@
 // Z_<Method>Returns structs the server's net/rpc glue sends, and every Go type reachable from
 // them with the field names, types and JSON names gob and encoding/json use.
 //
-// The Rust build (crates/mm-proto/build.rs, through crates/mm-codegen) joins this file with the gRPC descriptors to
-// generate the net/rpc mapping; regenerate it for a new server version with
+// crates/mm-codegen joins this file with the gRPC descriptors to generate the net/rpc mapping
+// (PROTO_BLESS=1 cargo test -p mm-proto --test generated); regenerate it for a new server
+// version with
 //
 //	go run . -out ../../crates/mm-proto/stock/surface.json
 package main

@@ -1,7 +1,10 @@
-//! Build-time code generation for `mm-proto`, from the descriptors it already compiles.
+//! Code generation for `mm-proto`, from its declarations.
 //!
-//! `mm-proto`'s build script compiles `proto/` (and `stock/`) with protox and hands the
-//! descriptor set to this crate, which writes Rust source into `OUT_DIR`:
+//! [`generate_mm_proto`] compiles `mm-proto`'s `proto/` (and `stock/`) with protox and writes
+//! every file the crate includes; they are committed under `crates/mm-proto/src/generated/`,
+//! so building a plugin runs no code generator, and `mm-proto`'s test `generated` fails when
+//! they are stale (`PROTO_BLESS=1 cargo test -p mm-proto --test generated` rewrites them).
+//! The parts:
 //!
 //! - [`read_rpcs`] reads every RPC of the declared services into an [`Rpc`]: its name, path,
 //!   request and response messages (proto and Rust names), its group (the proto file of its
@@ -27,7 +30,7 @@
 //!     errors_in_body: &["posts", "kv", "files"],
 //!     app_error: "mattermost.pluginapi.v1.AppError",
 //! };
-//! // In build.rs, `fds` comes from protox and the sidecar from `rpc.toml`.
+//! // `fds` comes from protox and the sidecar from `rpc.toml`.
 //! let fds = prost_types::FileDescriptorSet::default();
 //! let error = mm_codegen::read_rpcs(&fds, &surface, "[safety]\n").unwrap_err();
 //! assert_eq!(error.message(), "the service mattermost.pluginapi.v1.PluginAPI is not in the descriptors");
@@ -37,10 +40,12 @@ mod error;
 mod grpc;
 mod model;
 pub mod netrpc;
+mod proto_crate;
 mod sidecar;
 mod table;
 
 pub use error::Error;
 pub use grpc::{GatedServices, ServiceGate};
 pub use model::{ErrorConvention, MessageRef, Rpc, Safety, ServiceSpec, Surface, read_rpcs};
+pub use proto_crate::{GeneratedFile, MM_PROTO_SURFACE, generate_mm_proto};
 pub use table::rpc_table;

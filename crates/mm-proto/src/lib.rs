@@ -2,8 +2,10 @@
 //!
 //! This is the raw wire layer of the SDK: [prost] messages, the [RPC table](rpc) and tonic
 //! clients and servers for the two services Mattermost speaks with a plugin process, generated
-//! at build time from the crate's own `proto/` folder (compiled by [protox], so no system
-//! `protoc` is needed).
+//! from the crate's own `proto/` folder (compiled by [protox], so no system `protoc` is
+//! needed). The generated code is committed under `src/generated/`, so a build runs no code
+//! generator; the test `generated` fails when it is stale, and
+//! `PROTO_BLESS=1 cargo test -p mm-proto --test generated` rewrites it.
 //!
 //! **Plugin authors should not need this crate directly.** Use `mm-types` for the domain model,
 //! `mm-client` to call the server and `mm-hooks` / `mm-http` to serve hooks; they convert to and
@@ -37,10 +39,10 @@
 #[allow(missing_docs, unreachable_pub, clippy::all, rustdoc::broken_intra_doc_links)]
 mod generated {
     pub mod v1 {
-        include!(concat!(env!("OUT_DIR"), "/mattermost.pluginapi.v1.rs"));
+        include!("generated/mattermost.pluginapi.v1.rs");
     }
     pub mod go_plugin {
-        include!(concat!(env!("OUT_DIR"), "/plugin.rs"));
+        include!("generated/plugin.rs");
     }
 }
 
@@ -65,7 +67,7 @@ pub use tonic;
 
 /// The encoded `FileDescriptorSet` of every file in `proto/` and its imports (with source
 /// info), for reflection, dynamic messages and tests that derive method lists from the schema.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/descriptor_set.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/descriptor_set.bin");
 
 /// The protobuf package of the plugin protocol.
 pub const PACKAGE: &str = "mattermost.pluginapi.v1";
