@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-mod command_line;
+use crate::command_line;
 
 use command_line::{RunningHost, assert_contains, bundle_prebuilt, http_request, mm_host};
 

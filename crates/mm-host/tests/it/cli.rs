@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-mod command_line;
+use crate::command_line;
 
 use command_line::{RunningHost, assert_contains, http_request, mm_host, mm_host_command};
 
@@ -230,7 +230,7 @@ fn plugin_panic_lines(backtrace: &str) -> (Vec<String>, String) {
 /// `tests/fixtures/sdk_plugin.rs:<line>:`, the line of the SDK fixture's `panic!` (read from
 /// the source, so that the fixture can change).
 fn sdk_panic_location() -> String {
-    let source = include_str!("fixtures/sdk_plugin.rs");
+    let source = include_str!("../fixtures/sdk_plugin.rs");
     let line =
         source.lines().position(|l| l.trim_start().starts_with("panic!(")).expect("the fixture panics") + 1;
     format!("tests/fixtures/sdk_plugin.rs:{line}:")

@@ -15,7 +15,7 @@ use mm_host::testkit::TestHost;
 use mm_proto::v1 as wire;
 use mm_types::Post;
 
-mod command_line;
+use crate::command_line;
 
 use command_line::{RunningHost, assert_contains, http_request};
 

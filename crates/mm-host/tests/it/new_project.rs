@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-mod command_line;
+use crate::command_line;
 
 use command_line::{assert_contains, bundle_prebuilt, mm_host};
 

@@ -13,7 +13,7 @@ use mm_host::supervisor::{API_TARGET_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, 
 use mm_host::testkit::TestHost;
 use serde_json::{Value, json};
 
-mod command_line;
+use crate::command_line;
 
 use command_line::{assert_contains, mm_host, mm_host_command};
 

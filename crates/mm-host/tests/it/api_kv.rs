@@ -1,6 +1,6 @@
 //! The KV store through the PluginAPI, every option.
 
-mod support;
+use crate::support;
 
 use bytes::Bytes;
 use mm_proto::v1 as wire;

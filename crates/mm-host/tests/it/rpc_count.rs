@@ -1,8 +1,6 @@
 //! Every PluginAPI RPC, derived from the descriptors, called once with an empty request:
 //! implemented ones never answer UNIMPLEMENTED, the others name themselves.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use prost_reflect::DescriptorPool;

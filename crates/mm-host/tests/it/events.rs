@@ -1,6 +1,6 @@
 //! Server-side events run the plugins' hooks as the server does.
 
-mod support;
+use crate::support;
 
 use mm_host::Host;
 use mm_types::{

@@ -1,8 +1,7 @@
 //! PluginAPI semantics per domain, through a real client on loopback.
 
-mod support;
+use crate::support;
 
-#[path = "api_domains/server_parity.rs"]
 mod server_parity;
 
 use bytes::Bytes;
