@@ -128,6 +128,6 @@ pub mod prelude {
     pub use mm_http::{MattermostUserId, PluginHttpExt, RequestExt};
     pub use mm_types::{
         AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse, FileInfo, Id,
-        JsonMap, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp, User, UserId,
+        JsonMap, Page, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp, User, UserId,
     };
 }

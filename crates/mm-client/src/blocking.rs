@@ -29,7 +29,7 @@ pub type Client = crate::ApiClient<crate::Blocking>;
 /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
 /// let blocking = client.to_blocking()?;
 /// let count = mm_client::blocking::spawn_blocking(move || -> mm_client::Result<usize> {
-///     let keys = blocking.kv().list(0, 100)?;
+///     let keys = blocking.kv().list(mm_types::Page::first(100))?;
 ///     Ok(keys.len())
 /// })
 /// .await

@@ -54,6 +54,7 @@
 //! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
 //! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
 //! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
+//! | listing parameters | [`Page`] |
 //! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
 //! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
 //!
@@ -99,6 +100,7 @@ mod limits;
 mod logging;
 mod notification;
 mod oauth;
+mod page;
 mod plugin;
 mod post;
 mod preference;
@@ -146,6 +148,7 @@ pub use limits::{FilesLimits, MessagesLimits, ProductLimits, TeamsLimits};
 pub use logging::{AuditRecord, AuditStatus, KeyValuePair};
 pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
 pub use oauth::OAuthApp;
+pub use page::Page;
 pub use plugin::{Manifest, OnInstallEvent, PluginState, PluginStatus};
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,

@@ -1,11 +1,12 @@
 //! Bot accounts.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::Error;
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
 
 /// Bot accounts: `client.bots()`.
 ///
@@ -70,7 +71,7 @@ impl<'a, M: Mode> Bots<'a, M> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetBots<'a, M> {
-        GetBots { client: self.client, options: BotGetOptions::page(0, 60) }
+        GetBots { client: self.client, page: Page::default(), options: BotGetOptions::page(0, 60) }
     }
 
     /// Makes sure the bot exists and is active, creating it (or updating and reactivating
@@ -101,6 +102,7 @@ impl<'a, M: Mode> Bots<'a, M> {
 #[must_use = "a builder does nothing until sent"]
 pub struct GetBots<'a, M: Mode> {
     client: &'a ApiClient<M>,
+    page: Page,
     options: BotGetOptions,
 }
 
@@ -123,28 +125,30 @@ impl<M: Mode> GetBots<'_, M> {
         self
     }
 
-    /// All the options at once.
+    /// All the options at once; their `page` and `per_page` are replaced by
+    /// [`page`](Self::page)'s (default: the first page of 60).
     pub fn options(mut self, options: BotGetOptions) -> Self {
         self.options = options;
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.options.page = page;
-        self
-    }
-
-    /// Bots per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.options.per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<Bot>> {
-        let request = wire::GetBotsRequest { options: Some(self.options.into_wire()) };
-        self.client.call(request, |r| from_wire(r.bots))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<Bot>> {
+        let options =
+            BotGetOptions { page: page.wire_index(), per_page: page.wire_per_page(), ..self.options.clone() };
+        let request = wire::GetBotsRequest { options: Some(options.into_wire()) };
+        self.client.call_async(request, |r| from_wire(r.bots))
     }
 }
 

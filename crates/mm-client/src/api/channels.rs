@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
     Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
@@ -85,8 +86,12 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A page of a team's public channels (`GetPublicChannelsForTeam`).
-    pub fn public_for_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<Channel>> {
-        let request = wire::GetPublicChannelsForTeamRequest { team_id: team_id.to_string(), page, per_page };
+    pub fn public_for_team(&self, team_id: &TeamId, page: Page) -> M::Output<Vec<Channel>> {
+        let request = wire::GetPublicChannelsForTeamRequest {
+            team_id: team_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.channels))
     }
 
@@ -210,8 +215,12 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A page of a channel's members (`GetChannelMembers`).
-    pub fn members(&self, channel_id: &ChannelId, page: i32, per_page: i32) -> M::Output<Vec<ChannelMember>> {
-        let request = wire::GetChannelMembersRequest { channel_id: channel_id.to_string(), page, per_page };
+    pub fn members(&self, channel_id: &ChannelId, page: Page) -> M::Output<Vec<ChannelMember>> {
+        let request = wire::GetChannelMembersRequest {
+            channel_id: channel_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.channel_members))
     }
 
@@ -233,14 +242,13 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        page: i32,
-        per_page: i32,
+        page: Page,
     ) -> M::Output<Vec<ChannelMember>> {
         let request = wire::GetChannelMembersForUserRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            page,
-            per_page,
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| from_wire(r.channel_members))
     }

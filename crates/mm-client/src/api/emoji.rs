@@ -1,6 +1,7 @@
 //! Custom emoji.
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::{Emoji, EmojiId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
@@ -29,8 +30,12 @@ impl<M: Mode> ApiClient<M> {
 
 impl<M: Mode> Emojis<'_, M> {
     /// A page of custom emoji, sorted by `sort_by` (`""` or `"name"`) (`GetEmojiList`).
-    pub fn list(&self, sort_by: &str, page: i32, per_page: i32) -> M::Output<Vec<Emoji>> {
-        let request = wire::GetEmojiListRequest { sort_by: sort_by.to_owned(), page, per_page };
+    pub fn list(&self, sort_by: &str, page: Page) -> M::Output<Vec<Emoji>> {
+        let request = wire::GetEmojiListRequest {
+            sort_by: sort_by.to_owned(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.emojis))
     }
 

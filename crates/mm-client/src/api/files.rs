@@ -1,12 +1,13 @@
 //! File infos, file contents and resumable upload sessions.
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, UploadSession, UserId, wire};
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
 
 /// File infos, file contents and resumable upload sessions: `client.files()`.
 ///
@@ -107,11 +108,11 @@ impl<'a, M: Mode> Files<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let recent = client.files().infos().in_channel(&channel).sort_by("CreateAt").sort_order("desc").per_page(20).await?;
+    /// let recent = client.files().infos().in_channel(&channel).sort_by("CreateAt").sort_order("desc").page(mm_types::Page::first(20)).await?;
     /// # Ok(()) }
     /// ```
     pub fn infos(&self) -> GetFileInfos<'a, M> {
-        GetFileInfos { client: self.client, page: 0, per_page: 60, options: GetFileInfosOptions::default() }
+        GetFileInfos { client: self.client, page: Page::default(), options: GetFileInfosOptions::default() }
     }
 }
 
@@ -121,8 +122,7 @@ impl<'a, M: Mode> Files<'a, M> {
 #[must_use = "a builder does nothing until sent"]
 pub struct GetFileInfos<'a, M: Mode> {
     client: &'a ApiClient<M>,
-    page: i32,
-    per_page: i32,
+    page: Page,
     options: GetFileInfosOptions,
 }
 
@@ -163,26 +163,25 @@ impl<M: Mode> GetFileInfos<'_, M> {
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
         self.page = page;
-        self
-    }
-
-    /// File infos per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.per_page = per_page;
         self
     }
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<FileInfo>> {
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<FileInfo>> {
         let request = wire::GetFileInfosRequest {
-            page: self.page,
-            per_page: self.per_page,
-            options: Some(self.options.into_wire()),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+            options: Some(self.options.clone().into_wire()),
         };
-        self.client.call(request, |r| from_wire(r.file_infos))
+        self.client.call_async(request, |r| from_wire(r.file_infos))
     }
 }
 

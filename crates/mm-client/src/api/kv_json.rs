@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use mm_types::Page;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -23,7 +24,7 @@ const MODIFY_FIRST_WAIT: Duration = Duration::from_millis(5);
 const MODIFY_MAX_WAIT: Duration = Duration::from_millis(320);
 
 /// Keys per page when [`KvJson::list_keys`] walks the store.
-const LIST_PAGE: i32 = 500;
+const LIST_PAGE: u32 = 500;
 
 /// The plugin's key-value store with values as JSON: `client.kv().json()`.
 ///
@@ -66,11 +67,13 @@ fn from_json<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
 
 /// The page after `page`; an error instead of an overflow when the server never ends the
 /// listing.
-fn next_page(page: i32) -> Result<i32> {
-    page.checked_add(1).ok_or_else(|| {
+fn next_page(page: Page) -> Result<Page> {
+    let next = page.next();
+    (page.wire_index() < next.wire_index()).then_some(next).ok_or_else(|| {
         Error::malformed(format!(
-            "the server answered full pages up to page {page}, the last one a request can name; \
-             the server does not end the listing"
+            "the server answered full pages up to page {}, the last one a request can name; \
+             the server does not end the listing",
+            page.index()
         ))
         .in_rpc("KVList")
     })
@@ -182,9 +185,9 @@ impl<'a, M: Mode> KvJson<'a, M> {
         let prefix = prefix.to_owned();
         self.client.run(ApiCall::new(async move {
             let mut keys = Vec::new();
-            let mut page: i32 = 0;
+            let mut page = Page::first(LIST_PAGE);
             loop {
-                let batch = client.kv().list(page, LIST_PAGE).await?;
+                let batch = client.kv().list(page).await?;
                 // A short (or empty) page is the last one.
                 let last = batch.len() < LIST_PAGE as usize;
                 keys.extend(batch.into_iter().filter(|k| k.starts_with(&prefix)));
@@ -203,8 +206,8 @@ mod tests {
 
     #[test]
     fn the_page_counter_fails_clearly_instead_of_overflowing() {
-        assert_eq!(next_page(0).unwrap(), 1);
-        let err = next_page(i32::MAX).unwrap_err();
+        assert_eq!(next_page(Page::first(5)).unwrap(), Page::new(1, 5));
+        let err = next_page(Page::new(i32::MAX as u32, 5)).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::MalformedResponse);
         assert!(err.to_string().starts_with("KVList: the server answered full pages"), "{err}");
     }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
     ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp, TokenId, User,
@@ -11,7 +12,7 @@ use mm_types::{
 
 use super::{ids, opt_id, strings};
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
 
 /// Users, statuses, custom statuses, sessions, access tokens and permission checks:
 /// `client.users()`.
@@ -53,14 +54,11 @@ impl<'a, M: Mode> Users<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let page = client.users().list().in_channel(&channel).active(true).page(0).per_page(100).await?;
+    /// let page = client.users().list().in_channel(&channel).active(true).page(mm_types::Page::new(0, 100)).await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetUsers<'a, M> {
-        GetUsers {
-            client: self.client,
-            request: wire::GetUsersRequest { per_page: 60, ..Default::default() },
-        }
+        GetUsers { client: self.client, request: wire::GetUsersRequest::default(), page: Page::default() }
     }
 
     /// Gets users by id (`GetUsersByIds`).
@@ -101,8 +99,12 @@ impl<'a, M: Mode> Users<'a, M> {
     }
 
     /// A page of a team's members as users (`GetUsersInTeam`).
-    pub fn in_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
-        let request = wire::GetUsersInTeamRequest { team_id: team_id.to_string(), page, per_page };
+    pub fn in_team(&self, team_id: &TeamId, page: Page) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersInTeamRequest {
+            team_id: team_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.users))
     }
 
@@ -161,18 +163,12 @@ impl<'a, M: Mode> Users<'a, M> {
 
     /// A page of a channel's members as users, sorted by `sort_by` (`"username"` or
     /// `"status"`) (`GetUsersInChannel`).
-    pub fn in_channel(
-        &self,
-        channel_id: &ChannelId,
-        sort_by: &str,
-        page: i32,
-        per_page: i32,
-    ) -> M::Output<Vec<User>> {
+    pub fn in_channel(&self, channel_id: &ChannelId, sort_by: &str, page: Page) -> M::Output<Vec<User>> {
         let request = wire::GetUsersInChannelRequest {
             channel_id: channel_id.to_string(),
             sort_by: sort_by.to_owned(),
-            page,
-            per_page,
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| from_wire(r.users))
     }
@@ -347,6 +343,7 @@ impl<'a, M: Mode> Users<'a, M> {
 pub struct GetUsers<'a, M: Mode> {
     client: &'a ApiClient<M>,
     request: wire::GetUsersRequest,
+    page: Page,
 }
 
 impl<M: Mode> GetUsers<'_, M> {
@@ -440,15 +437,9 @@ impl<M: Mode> GetUsers<'_, M> {
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.request.page = page;
-        self
-    }
-
-    /// Users per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.request.per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
@@ -466,7 +457,17 @@ impl<M: Mode> GetUsers<'_, M> {
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<User>> {
-        self.client.call(self.request, |r| from_wire(r.users))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<User>> {
+        let request = wire::GetUsersRequest {
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+            ..self.request.clone()
+        };
+        self.client.call_async(request, |r| from_wire(r.users))
     }
 }
 

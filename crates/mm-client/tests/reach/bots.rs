@@ -1,5 +1,6 @@
 //! Reach entries: bot accounts.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
 
@@ -39,7 +40,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetBots",
-        g.list().owner("com.example.owner").include_deleted(true).only_orphaned(true).page(2).per_page(20),
+        g.list().owner("com.example.owner").include_deleted(true).only_orphaned(true).page(Page::new(2, 20)),
         wire::GetBotsRequest {
             options: Some(wire::BotGetOptions {
                 owner_id: "com.example.owner".into(),

@@ -1,5 +1,6 @@
 //! Reach entries: channels, members, sidebar categories.
 
+use mm_types::Page;
 use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
@@ -47,7 +48,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetPublicChannelsForTeam",
-        ch.public_for_team(&id("team-pub"), 1, 21),
+        ch.public_for_team(&id("team-pub"), Page::new(1, 21)),
         wire::GetPublicChannelsForTeamRequest { team_id: "team-pub".into(), page: 1, per_page: 21 },
     )
     .await;
@@ -137,7 +138,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelMembers",
-        ch.members(&id("chan-ms"), 2, 22),
+        ch.members(&id("chan-ms"), Page::new(2, 22)),
         wire::GetChannelMembersRequest { channel_id: "chan-ms".into(), page: 2, per_page: 22 },
     )
     .await;
@@ -152,7 +153,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelMembersForUser",
-        ch.members_for_user(&id("team-mu"), &id("user-mu"), 3, 23),
+        ch.members_for_user(&id("team-mu"), &id("user-mu"), Page::new(3, 23)),
         wire::GetChannelMembersForUserRequest {
             team_id: "team-mu".into(),
             user_id: "user-mu".into(),

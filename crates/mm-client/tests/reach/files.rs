@@ -1,6 +1,7 @@
 //! Reach entries: file infos, file contents and resumable upload sessions.
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
 
@@ -89,8 +90,7 @@ pub async fn run(r: &mut Reach) {
             .include_deleted(true)
             .sort_by("Size")
             .sort_order("asc")
-            .page(4)
-            .per_page(44),
+            .page(Page::new(4, 44)),
         wire::GetFileInfosRequest {
             page: 4,
             per_page: 44,

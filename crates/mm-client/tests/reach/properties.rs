@@ -1,5 +1,6 @@
 //! Reach entries: property groups, fields and values.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
 use serde_json::json;
@@ -98,8 +99,7 @@ pub async fn run(r: &mut Reach) {
             .target_type("channel")
             .target_id("chan-sf")
             .include_deleted(true)
-            .page(2)
-            .per_page(25),
+            .page(Page::new(2, 25)),
         wire::SearchPropertyFieldsRequest {
             group_id: "group-sf".into(),
             opts: Some(wire::PropertyFieldSearchOpts {
@@ -209,7 +209,10 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "SearchPropertyValues",
-        p.search_values(&id("group-sv")).target("post", "post-sv").field(&id("field-sv")).page(1),
+        p.search_values(&id("group-sv"))
+            .target("post", "post-sv")
+            .field(&id("field-sv"))
+            .page(Page::new(1, 60)),
         wire::SearchPropertyValuesRequest {
             group_id: "group-sv".into(),
             opts: Some(wire::PropertyValueSearchOpts {

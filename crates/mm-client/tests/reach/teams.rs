@@ -1,6 +1,7 @@
 //! Reach entries: teams, team membership, team icons and statistics.
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
 
@@ -114,7 +115,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetTeamMembers",
-        g.members(&id("GetTeamMembers.team_id"), 101, 102),
+        g.members(&id("GetTeamMembers.team_id"), Page::new(101, 102)),
         wire::GetTeamMembersRequest { team_id: "GetTeamMembers.team_id".into(), page: 101, per_page: 102 },
     )
     .await;
@@ -129,7 +130,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetTeamMembersForUser",
-        g.members_for_user(&id("GetTeamMembersForUser.user_id"), 101, 102),
+        g.members_for_user(&id("GetTeamMembersForUser.user_id"), Page::new(101, 102)),
         wire::GetTeamMembersForUserRequest {
             user_id: "GetTeamMembersForUser.user_id".into(),
             page: 101,

@@ -1,5 +1,6 @@
 //! Reach entries: users, statuses, sessions, tokens, permissions.
 
+use mm_types::Page;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -58,8 +59,7 @@ pub async fn run(r: &mut Reach) {
             .channel_roles(&["channel_admin"])
             .team_roles(&["team_admin"])
             .sort("last_activity_at")
-            .page(3)
-            .per_page(25)
+            .page(Page::new(3, 25))
             .updated_after(Timestamp::from_millis(1234))
             .view_restrictions(ViewUsersRestrictions {
                 teams: vec![id("team-v")],
@@ -118,7 +118,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetUsersInTeam",
-        users.in_team(&id("team-x"), 2, 30),
+        users.in_team(&id("team-x"), Page::new(2, 30)),
         wire::GetUsersInTeamRequest { team_id: "team-x".into(), page: 2, per_page: 30 },
     )
     .await;
@@ -177,7 +177,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetUsersInChannel",
-        users.in_channel(&id("chan-u"), "status", 4, 40),
+        users.in_channel(&id("chan-u"), "status", Page::new(4, 40)),
         wire::GetUsersInChannelRequest {
             channel_id: "chan-u".into(),
             sort_by: "status".into(),

@@ -1,6 +1,7 @@
 //! Bots.
 
 use mattermost_plugin::serde_json::json;
+use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{Bot, BotPatch, UserId};
 
 use super::{Entry, Vals, e, one, unit};
@@ -47,8 +48,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .owner(&v.raw_id(0))
                 .include_deleted(true)
                 .only_orphaned(true)
-                .page(2)
-                .per_page(30)
+                .page(Page::new(2, 30))
                 .send();
             one(vec![options], call)
         }),

@@ -1,5 +1,6 @@
 //! Channels, channel members, sidebar categories.
 
+use mattermost_plugin::types::Page;
 use std::collections::HashMap;
 
 use mattermost_plugin::types::{
@@ -82,7 +83,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetPublicChannelsForTeam", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 2, 20], c.channels().public_for_team(&team, 2, 20))
+            one(args![team, 2, 20], c.channels().public_for_team(&team, Page::new(2, 20)))
         }),
         e("GetChannel", |c, v| {
             let id: ChannelId = v.id(0);
@@ -131,7 +132,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelMembers", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, 3, 30], c.channels().members(&channel, 3, 30))
+            one(args![channel, 3, 30], c.channels().members(&channel, Page::new(3, 30)))
         }),
         e("GetChannelMembersByIds", |c, v| {
             let (channel, users): (ChannelId, Vec<UserId>) = (v.id(0), vec![v.id(1), v.id(2)]);
@@ -139,7 +140,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelMembersForUser", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
-            one(args![team, user, 4, 45], c.channels().members_for_user(&team, &user, 4, 45))
+            one(args![team, user, 4, 45], c.channels().members_for_user(&team, &user, Page::new(4, 45)))
         }),
         e("UpdateChannelMemberRoles", |c, v| {
             let (channel, user): (ChannelId, UserId) = (v.id(0), v.id(1));

@@ -1,6 +1,7 @@
 //! Files, file infos, upload sessions.
 
 use mattermost_plugin::serde_json::json;
+use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{ChannelId, FileId, Timestamp, UploadSession, UploadType, UserId};
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -78,8 +79,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .include_deleted(true)
                 .sort_by("CreateAt")
                 .sort_order("DESC")
-                .page(2)
-                .per_page(20)
+                .page(Page::new(2, 20))
                 .send();
             one(vec![j(&2), j(&20), options], call)
         }),

@@ -1,6 +1,7 @@
 //! Property groups, fields and values.
 
 use mattermost_plugin::serde_json::json;
+use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{
     PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId, PropertyRequestOptions,
     PropertyValue, PropertyValueId, Timestamp,
@@ -68,7 +69,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .target_type("channel")
                 .target_id(&v.raw_id(1))
                 .include_deleted(true)
-                .per_page(25)
+                .page(Page::first(25))
                 .send();
             one(vec![j(&group), options], call)
         }),
@@ -129,7 +130,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .target("user", &v.raw_id(1))
                 .field(&field)
                 .include_deleted(true)
-                .per_page(30)
+                .page(Page::first(30))
                 .send();
             one(vec![j(&group), options], call)
         }),

@@ -1,5 +1,6 @@
 //! Teams and team members.
 
+use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{Team, TeamId, TeamType, UserId};
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -61,7 +62,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetTeamMembers", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 2, 25], c.teams().members(&team, 2, 25))
+            one(args![team, 2, 25], c.teams().members(&team, Page::new(2, 25)))
         }),
         e("GetTeamMember", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
@@ -69,7 +70,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetTeamMembersForUser", |c, v| {
             let user: UserId = v.id(0);
-            one(args![user, 3, 35], c.teams().members_for_user(&user, 3, 35))
+            one(args![user, 3, 35], c.teams().members_for_user(&user, Page::new(3, 35)))
         }),
         e("UpdateTeamMemberRoles", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));

@@ -1,5 +1,6 @@
 //! Users, statuses, sessions, tokens, permissions.
 
+use mattermost_plugin::types::Page;
 use std::collections::HashMap;
 
 use mattermost_plugin::serde_json::{Value, json};
@@ -69,8 +70,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .team_roles(&["team_admin"])
                 .sort("last_activity_at")
                 .view_restrictions(restrictions)
-                .page(2)
-                .per_page(30)
+                .page(Page::new(2, 30))
                 .updated_after(Timestamp::from_millis(1_700_000_000_000))
                 .send();
             one(vec![options], call)
@@ -91,7 +91,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetUsersInTeam", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 3, 40], c.users().in_team(&team, 3, 40))
+            one(args![team, 3, 40], c.users().in_team(&team, Page::new(3, 40)))
         }),
         e("UpdateUser", |c, v| one(args![user(v)], c.users().update(user(v)))),
         e("GetUserStatus", |c, v| {
@@ -133,7 +133,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetUsersInChannel", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, "status", 4, 50], c.users().in_channel(&channel, "status", 4, 50))
+            one(args![channel, "status", 4, 50], c.users().in_channel(&channel, "status", Page::new(4, 50)))
         }),
         e("GetLDAPUserAttributes", |c, v| {
             let id: UserId = v.id(0);
