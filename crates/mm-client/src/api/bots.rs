@@ -7,6 +7,7 @@ use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::Error;
 use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Bot accounts: `client.bots()`.
 ///
@@ -153,3 +154,4 @@ impl<M: Mode> GetBots<'_, M> {
 }
 
 awaitable_builder!(GetBots, Vec<Bot>);
+paged_builder!(GetBots, Bot);

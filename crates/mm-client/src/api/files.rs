@@ -8,6 +8,7 @@ use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, Uploa
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// File infos, file contents and resumable upload sessions: `client.files()`.
 ///
@@ -186,3 +187,4 @@ impl<M: Mode> GetFileInfos<'_, M> {
 }
 
 awaitable_builder!(GetFileInfos, Vec<FileInfo>);
+paged_builder!(GetFileInfos, FileInfo);

@@ -10,6 +10,7 @@ use mm_types::{
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// User groups, group members and group syncables (teams and channels synced from a group): `client.groups()`.
 ///
@@ -262,3 +263,4 @@ impl<M: Mode> GetGroups<'_, M> {
 }
 
 awaitable_builder!(GetGroups, Vec<Group>);
+paged_builder!(GetGroups, Group);

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::TryStreamExt;
 use mm_types::Page;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -62,20 +63,6 @@ fn to_json<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<Bytes> {
 fn from_json<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         Error::malformed(format!("the value of KV key {key:?} is not the expected JSON: {e}")).with_source(e)
-    })
-}
-
-/// The page after `page`; an error instead of an overflow when the server never ends the
-/// listing.
-fn next_page(page: Page) -> Result<Page> {
-    let next = page.next();
-    (page.wire_index() < next.wire_index()).then_some(next).ok_or_else(|| {
-        Error::malformed(format!(
-            "the server answered full pages up to page {}, the last one a request can name; \
-             the server does not end the listing",
-            page.index()
-        ))
-        .in_rpc("KVList")
     })
 }
 
@@ -185,30 +172,11 @@ impl<'a, M: Mode> KvJson<'a, M> {
         let prefix = prefix.to_owned();
         self.client.run(ApiCall::new(async move {
             let mut keys = Vec::new();
-            let mut page = Page::first(LIST_PAGE);
-            loop {
-                let batch = client.kv().list(page).await?;
-                // A short (or empty) page is the last one.
-                let last = batch.len() < LIST_PAGE as usize;
+            let mut pages = crate::pages(Page::first(LIST_PAGE), |page| client.kv().list(page));
+            while let Some(batch) = pages.try_next().await.map_err(|e| e.in_rpc("KVList"))? {
                 keys.extend(batch.into_iter().filter(|k| k.starts_with(&prefix)));
-                if last {
-                    return Ok(keys);
-                }
-                page = next_page(page)?;
             }
+            Ok(keys)
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_counter_fails_clearly_instead_of_overflowing() {
-        assert_eq!(next_page(Page::first(5)).unwrap(), Page::new(1, 5));
-        let err = next_page(Page::new(i32::MAX as u32, 5)).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::MalformedResponse);
-        assert!(err.to_string().starts_with("KVList: the server answered full pages"), "{err}");
     }
 }

@@ -11,6 +11,7 @@ use mm_types::{
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Property groups, fields and values: `client.properties()`.
 ///
@@ -437,6 +438,7 @@ impl<M: Mode> SearchPropertyFields<'_, M> {
 }
 
 awaitable_builder!(SearchPropertyFields, Vec<PropertyField>);
+paged_builder!(SearchPropertyFields, PropertyField);
 
 /// Filters and paging for [`Properties::search_values`] (`SearchPropertyValues`).
 #[derive(Debug)]
@@ -504,3 +506,4 @@ impl<M: Mode> SearchPropertyValues<'_, M> {
 }
 
 awaitable_builder!(SearchPropertyValues, Vec<PropertyValue>);
+paged_builder!(SearchPropertyValues, PropertyValue);

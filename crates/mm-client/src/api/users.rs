@@ -13,6 +13,7 @@ use mm_types::{
 use super::{ids, opt_id, strings};
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Users, statuses, custom statuses, sessions, access tokens and permission checks:
 /// `client.users()`.
@@ -472,6 +473,7 @@ impl<M: Mode> GetUsers<'_, M> {
 }
 
 awaitable_builder!(GetUsers, Vec<User>);
+paged_builder!(GetUsers, User);
 
 /// Filters for [`Users::search`] (`SearchUsers`). Default limit: 100.
 #[derive(Debug)]
