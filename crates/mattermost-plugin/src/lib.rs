@@ -127,7 +127,8 @@ pub mod prelude {
     #[cfg(feature = "http")]
     pub use mm_http::{MattermostUserId, PluginHttpExt, RequestExt};
     pub use mm_types::{
-        AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse, FileInfo, Id,
-        JsonMap, Page, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp, User, UserId,
+        AccountState, AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse,
+        Deleted, FileInfo, Id, JsonMap, Page, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp,
+        User, UserId,
     };
 }

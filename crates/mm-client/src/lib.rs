@@ -12,7 +12,7 @@
 //! # async fn demo() -> mm_client::Result<()> {
 //! let client = Client::from_env().await?; // MATTERMOST_PLUGIN_API_TARGET
 //! let alice = client.users().get_by_username("alice").await?;
-//! let town_square = client.channels().get_by_name(&"team-id".parse()?, "town-square", false).await?;
+//! let town_square = client.channels().get_by_name(&"team-id".parse()?, "town-square", mm_types::Deleted::Exclude).await?;
 //! client.posts().create(Post::new(town_square.id, format!("Welcome, @{}!", alice.username))).await?;
 //! # Ok(()) }
 //! ```

@@ -54,7 +54,7 @@
 //! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
 //! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
 //! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
-//! | listing parameters | [`Page`] |
+//! | call parameters | [`Page`], [`Deleted`], [`AccountState`], [`IfInstalled`], [`IfNotShared`] |
 //! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
 //! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
 //!
@@ -93,6 +93,7 @@ mod dialog;
 mod draft;
 mod emoji;
 mod file;
+mod filters;
 mod group;
 mod http;
 mod kv;
@@ -132,6 +133,7 @@ pub use error::{Error, FieldPath, Result};
 pub use file::{
     FileData, FileDownloadType, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType,
 };
+pub use filters::{AccountState, Deleted, IfInstalled, IfNotShared};
 pub use group::{
     CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
     GroupSyncableType,

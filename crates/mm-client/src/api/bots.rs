@@ -2,7 +2,7 @@
 
 use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
+use mm_types::{AccountState, Bot, BotGetOptions, BotPatch, Deleted, UserId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::Error;
@@ -15,7 +15,7 @@ use crate::pages::paged_builder;
 /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
 /// use mm_types::Bot;
 /// let bot_id = client.bots().ensure(Bot::new("helper")).await?;
-/// let bot = client.bots().get(&bot_id, false).await?;
+/// let bot = client.bots().get(&bot_id, mm_types::Deleted::Exclude).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -47,14 +47,16 @@ impl<'a, M: Mode> Bots<'a, M> {
     }
 
     /// A bot by user id (`GetBot`).
-    pub fn get(&self, bot_user_id: &UserId, include_deleted: bool) -> M::Output<Bot> {
-        let request = wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted };
+    pub fn get(&self, bot_user_id: &UserId, deleted: Deleted) -> M::Output<Bot> {
+        let request =
+            wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted: deleted.included() };
         self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// Activates or deactivates a bot (`UpdateBotActive`).
-    pub fn update_active(&self, bot_user_id: &UserId, active: bool) -> M::Output<Bot> {
-        let request = wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active };
+    pub fn update_active(&self, bot_user_id: &UserId, state: AccountState) -> M::Output<Bot> {
+        let request =
+            wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active: state.is_active() };
         self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
@@ -68,7 +70,7 @@ impl<'a, M: Mode> Bots<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
-    /// let mine = client.bots().list().owner("com.example.plugin").include_deleted(true).await?;
+    /// let mine = client.bots().list().owner("com.example.plugin").include_deleted().await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetBots<'a, M> {
@@ -114,15 +116,15 @@ impl<M: Mode> GetBots<'_, M> {
         self
     }
 
-    /// Whether deactivated bots are listed.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.options.include_deleted = yes;
+    /// Lists deactivated bots too.
+    pub fn include_deleted(mut self) -> Self {
+        self.options.include_deleted = true;
         self
     }
 
     /// Only bots whose owner was deactivated.
-    pub fn only_orphaned(mut self, yes: bool) -> Self {
-        self.options.only_orphaned = yes;
+    pub fn only_orphaned(mut self) -> Self {
+        self.options.only_orphaned = true;
         self
     }
 

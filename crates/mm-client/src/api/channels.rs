@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
+    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType, Deleted,
     OrderedSidebarCategories, SidebarCategoryWithChannels, TeamId, UserId, wire,
 };
 
@@ -109,11 +109,11 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A channel by team and URL name (`GetChannelByName`).
-    pub fn get_by_name(&self, team_id: &TeamId, name: &str, include_deleted: bool) -> M::Output<Channel> {
+    pub fn get_by_name(&self, team_id: &TeamId, name: &str, deleted: Deleted) -> M::Output<Channel> {
         let request = wire::GetChannelByNameRequest {
             team_id: team_id.to_string(),
             name: name.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| payload(r.channel, "channel"))
     }
@@ -123,12 +123,12 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_name: &str,
         channel_name: &str,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<Channel> {
         let request = wire::GetChannelByNameForTeamNameRequest {
             team_name: team_name.to_owned(),
             channel_name: channel_name.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| payload(r.channel, "channel"))
     }
@@ -138,12 +138,12 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<Vec<Channel>> {
         let request = wire::GetChannelsForTeamForUserRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| from_wire(r.channels))
     }

@@ -140,9 +140,9 @@ impl<M: Mode> GetFileInfos<'_, M> {
         self
     }
 
-    /// Whether deleted files are included.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.options.include_deleted = yes;
+    /// Lists deleted files too.
+    pub fn include_deleted(mut self) -> Self {
+        self.options.include_deleted = true;
         self
     }
 

@@ -106,6 +106,6 @@ pub use preferences::Preferences;
 pub use properties::{Properties, SearchPropertyFields, SearchPropertyValues};
 pub use realtime::Realtime;
 pub use shared_channels::SharedChannels;
-pub use system::System;
+pub use system::{RequestTrialLicense, System};
 pub use teams::Teams;
 pub use users::{GetUsers, SearchUsers, Users};

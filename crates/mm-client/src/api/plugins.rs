@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use mm_types::{Manifest, PluginStatus, wire};
+use mm_types::{IfInstalled, Manifest, PluginStatus, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::{Error, Result};
@@ -68,9 +68,11 @@ impl<M: Mode> Plugins<'_, M> {
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
-    /// Installs a plugin from its bundle (`.tar.gz`), replacing an installed version when `replace` (`InstallPlugin`).
-    pub fn install(&self, bundle: impl Into<Bytes>, replace: bool) -> M::Output<Manifest> {
-        let request = wire::InstallPluginRequest { file_data: bundle.into(), replace };
+    /// Installs a plugin from its bundle (`.tar.gz`) (`InstallPlugin`); `if_installed` says
+    /// whether an installed plugin with the same id is replaced or the install fails.
+    pub fn install(&self, bundle: impl Into<Bytes>, if_installed: IfInstalled) -> M::Output<Manifest> {
+        let request =
+            wire::InstallPluginRequest { file_data: bundle.into(), replace: if_installed.replaces() };
         self.client.call(request, |r| payload(r.manifest, "manifest"))
     }
 

@@ -4,8 +4,8 @@
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyRequestOptions, PropertyValue,
-    PropertyValueId, wire,
+    Deleted, PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyRequestOptions,
+    PropertyValue, PropertyValueId, wire,
 };
 
 use super::ids;
@@ -150,8 +150,11 @@ impl<'a, M: Mode> Properties<'a, M> {
     }
 
     /// How many property fields a group has (`CountPropertyFields`).
-    pub fn count_fields(&self, group_id: &PropertyGroupId, include_deleted: bool) -> M::Output<i64> {
-        let request = wire::CountPropertyFieldsRequest { group_id: group_id.to_string(), include_deleted };
+    pub fn count_fields(&self, group_id: &PropertyGroupId, deleted: Deleted) -> M::Output<i64> {
+        let request = wire::CountPropertyFieldsRequest {
+            group_id: group_id.to_string(),
+            include_deleted: deleted.included(),
+        };
         self.client.call(request, |r| Ok(r.count))
     }
 
@@ -161,13 +164,13 @@ impl<'a, M: Mode> Properties<'a, M> {
         group_id: &PropertyGroupId,
         target_type: &str,
         target_id: &str,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<i64> {
         let request = wire::CountPropertyFieldsForTargetRequest {
             group_id: group_id.to_string(),
             target_type: target_type.to_owned(),
             target_id: target_id.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| Ok(r.count))
     }
@@ -410,9 +413,9 @@ impl<M: Mode> SearchPropertyFields<'_, M> {
         self
     }
 
-    /// Whether deleted fields are listed too.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.opts().include_deleted = yes;
+    /// Lists deleted fields too.
+    pub fn include_deleted(mut self) -> Self {
+        self.opts().include_deleted = true;
         self
     }
 
@@ -478,9 +481,9 @@ impl<M: Mode> SearchPropertyValues<'_, M> {
         self
     }
 
-    /// Whether deleted values are listed too.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.opts().include_deleted = yes;
+    /// Lists deleted values too.
+    pub fn include_deleted(mut self) -> Self {
+        self.opts().include_deleted = true;
         self
     }
 

@@ -6,8 +6,8 @@ use bytes::Bytes;
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp, TokenId, User,
-    UserAccessToken, UserAuth, UserId, UserStatus, ViewUsersRestrictions, wire,
+    AccountState, ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp,
+    TokenId, User, UserAccessToken, UserAuth, UserId, UserStatus, ViewUsersRestrictions, wire,
 };
 
 use super::{ids, opt_id, strings};
@@ -55,7 +55,7 @@ impl<'a, M: Mode> Users<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let page = client.users().list().in_channel(&channel).active(true).page(mm_types::Page::new(0, 100)).await?;
+    /// let page = client.users().list().in_channel(&channel).account_state(mm_types::AccountState::Active).page(mm_types::Page::first(100)).await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetUsers<'a, M> {
@@ -142,8 +142,9 @@ impl<'a, M: Mode> Users<'a, M> {
     }
 
     /// Activates or deactivates a user (`UpdateUserActive`).
-    pub fn update_active(&self, user_id: &UserId, active: bool) -> M::Output<()> {
-        let request = wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active };
+    pub fn update_active(&self, user_id: &UserId, state: AccountState) -> M::Output<()> {
+        let request =
+            wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active: state.is_active() };
         self.client.call(request, |_| Ok(()))
     }
 
@@ -385,26 +386,21 @@ impl<M: Mode> GetUsers<'_, M> {
     }
 
     /// Only users allowed by the groups that constrain the team or channel.
-    pub fn group_constrained(mut self, yes: bool) -> Self {
-        self.request.group_constrained = yes;
+    pub fn group_constrained(mut self) -> Self {
+        self.request.group_constrained = true;
         self
     }
 
     /// Only users in no team.
-    pub fn without_team(mut self, yes: bool) -> Self {
-        self.request.without_team = yes;
+    pub fn without_team(mut self) -> Self {
+        self.request.without_team = true;
         self
     }
 
-    /// Only deactivated users.
-    pub fn inactive(mut self, yes: bool) -> Self {
-        self.request.inactive = yes;
-        self
-    }
-
-    /// Only active users.
-    pub fn active(mut self, yes: bool) -> Self {
-        self.request.active = yes;
+    /// Only active, or only deactivated, users (default: both).
+    pub fn account_state(mut self, state: AccountState) -> Self {
+        self.request.active = state.is_active();
+        self.request.inactive = !state.is_active();
         self
     }
 
@@ -521,20 +517,20 @@ impl<M: Mode> SearchUsers<'_, M> {
     }
 
     /// Only users allowed by the groups that constrain the team or channel.
-    pub fn group_constrained(mut self, yes: bool) -> Self {
-        self.request.group_constrained = yes;
+    pub fn group_constrained(mut self) -> Self {
+        self.request.group_constrained = true;
         self
     }
 
-    /// Whether deactivated users are included.
-    pub fn allow_inactive(mut self, yes: bool) -> Self {
-        self.request.allow_inactive = yes;
+    /// Finds deactivated users too.
+    pub fn include_deactivated(mut self) -> Self {
+        self.request.allow_inactive = true;
         self
     }
 
     /// Only users in no team.
-    pub fn without_team(mut self, yes: bool) -> Self {
-        self.request.without_team = yes;
+    pub fn without_team(mut self) -> Self {
+        self.request.without_team = true;
         self
     }
 

@@ -3,6 +3,7 @@
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
+use mm_types::{AccountState, Deleted};
 
 use super::{Reach, fx, id};
 
@@ -22,13 +23,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetBot",
-        g.get(&id("GetBot.bot_user_id"), true),
+        g.get(&id("GetBot.bot_user_id"), Deleted::Include),
         wire::GetBotRequest { bot_user_id: "GetBot.bot_user_id".into(), include_deleted: true },
     )
     .await;
     r.check(
         "UpdateBotActive",
-        g.update_active(&id("UpdateBotActive.bot_user_id"), true),
+        g.update_active(&id("UpdateBotActive.bot_user_id"), AccountState::Active),
         wire::UpdateBotActiveRequest { bot_user_id: "UpdateBotActive.bot_user_id".into(), active: true },
     )
     .await;
@@ -40,7 +41,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetBots",
-        g.list().owner("com.example.owner").include_deleted(true).only_orphaned(true).page(Page::new(2, 20)),
+        g.list().owner("com.example.owner").include_deleted().only_orphaned().page(Page::new(2, 20)),
         wire::GetBotsRequest {
             options: Some(wire::BotGetOptions {
                 owner_id: "com.example.owner".into(),

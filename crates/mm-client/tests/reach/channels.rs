@@ -1,5 +1,6 @@
 //! Reach entries: channels, members, sidebar categories.
 
+use mm_types::Deleted;
 use mm_types::Page;
 use std::collections::HashMap;
 
@@ -56,7 +57,7 @@ pub async fn run(r: &mut Reach) {
         .await;
     r.check(
         "GetChannelByName",
-        ch.get_by_name(&id("team-n"), "town-square", true),
+        ch.get_by_name(&id("team-n"), "town-square", Deleted::Include),
         wire::GetChannelByNameRequest {
             team_id: "team-n".into(),
             name: "town-square".into(),
@@ -66,7 +67,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelByNameForTeamName",
-        ch.get_by_name_for_team_name("engineering", "off-topic", true),
+        ch.get_by_name_for_team_name("engineering", "off-topic", Deleted::Include),
         wire::GetChannelByNameForTeamNameRequest {
             team_name: "engineering".into(),
             channel_name: "off-topic".into(),
@@ -76,7 +77,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelsForTeamForUser",
-        ch.for_team_for_user(&id("team-fu"), &id("user-fu"), true),
+        ch.for_team_for_user(&id("team-fu"), &id("user-fu"), Deleted::Include),
         wire::GetChannelsForTeamForUserRequest {
             team_id: "team-fu".into(),
             user_id: "user-fu".into(),

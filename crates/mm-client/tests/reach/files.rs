@@ -87,7 +87,7 @@ pub async fn run(r: &mut Reach) {
         g.infos()
             .by_user(&id("GetFileInfos.user"))
             .in_channel(&id("GetFileInfos.channel"))
-            .include_deleted(true)
+            .include_deleted()
             .sort_by("Size")
             .sort_order("asc")
             .page(Page::new(4, 44)),

@@ -1,5 +1,6 @@
 //! Reach entries: plugin management, manifests and inter-plugin HTTP.
 
+use mm_types::IfInstalled;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -38,7 +39,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "InstallPlugin",
-        g.install(Bytes::from_static(b"InstallPlugin.file_data"), true),
+        g.install(Bytes::from_static(b"InstallPlugin.file_data"), IfInstalled::Replace),
         wire::InstallPluginRequest {
             file_data: Bytes::from_static(b"InstallPlugin.file_data"),
             replace: true,

@@ -1,5 +1,6 @@
 //! Reach entries: property groups, fields and values.
 
+use mm_types::Deleted;
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
@@ -98,7 +99,7 @@ pub async fn run(r: &mut Reach) {
         p.search_fields(&id("group-sf"))
             .target_type("channel")
             .target_id("chan-sf")
-            .include_deleted(true)
+            .include_deleted()
             .page(Page::new(2, 25)),
         wire::SearchPropertyFieldsRequest {
             group_id: "group-sf".into(),
@@ -114,13 +115,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "CountPropertyFields",
-        p.count_fields(&id("group-cf"), true),
+        p.count_fields(&id("group-cf"), Deleted::Include),
         wire::CountPropertyFieldsRequest { group_id: "group-cf".into(), include_deleted: true },
     )
     .await;
     r.check(
         "CountPropertyFieldsForTarget",
-        p.count_fields_for_target(&id("group-cft"), "post", "post-cft", false),
+        p.count_fields_for_target(&id("group-cft"), "post", "post-cft", Deleted::Exclude),
         wire::CountPropertyFieldsForTargetRequest {
             group_id: "group-cft".into(),
             target_type: "post".into(),

@@ -1,5 +1,6 @@
 //! Reach entries: users, statuses, sessions, tokens, permissions.
 
+use mm_types::AccountState;
 use mm_types::Page;
 use std::collections::HashMap;
 
@@ -50,10 +51,9 @@ pub async fn run(r: &mut Reach) {
             .not_in_channel(&id("chan-out"))
             .in_group(&id("group-in"))
             .not_in_group(&id("group-out"))
-            .group_constrained(true)
-            .without_team(true)
-            .inactive(true)
-            .active(true)
+            .group_constrained()
+            .without_team()
+            .account_state(AccountState::Deactivated)
             .role("system_admin")
             .roles(&["r1", "r2"])
             .channel_roles(&["channel_admin"])
@@ -75,7 +75,7 @@ pub async fn run(r: &mut Reach) {
             group_constrained: true,
             without_team: true,
             inactive: true,
-            active: true,
+            active: false,
             role: "system_admin".into(),
             roles: vec!["r1".into(), "r2".into()],
             channel_roles: vec!["channel_admin".into()],
@@ -150,7 +150,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "UpdateUserActive",
-        users.update_active(&id("user-act"), true),
+        users.update_active(&id("user-act"), AccountState::Active),
         wire::UpdateUserActiveRequest { user_id: "user-act".into(), active: true },
     )
     .await;
@@ -205,9 +205,9 @@ pub async fn run(r: &mut Reach) {
             .not_in_channel(&id("chan-ns"))
             .in_group(&id("group-s"))
             .not_in_group(&id("group-ns"))
-            .group_constrained(true)
-            .allow_inactive(true)
-            .without_team(true)
+            .group_constrained()
+            .include_deactivated()
+            .without_team()
             .limit(7)
             .role("system_user")
             .roles(&["a"])

@@ -2,6 +2,7 @@
 
 use mattermost_plugin::serde_json::json;
 use mattermost_plugin::types::Page;
+use mattermost_plugin::types::{AccountState, Deleted};
 use mattermost_plugin::types::{Bot, BotPatch, UserId};
 
 use super::{Entry, Vals, e, one, unit};
@@ -27,11 +28,11 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetBot", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, true], c.bots().get(&id, true))
+            one(args![id, true], c.bots().get(&id, Deleted::Include))
         }),
         e("UpdateBotActive", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, true], c.bots().update_active(&id, true))
+            one(args![id, true], c.bots().update_active(&id, AccountState::Active))
         }),
         e("PermanentDeleteBot", |c, v| {
             let id: UserId = v.id(0);
@@ -46,8 +47,8 @@ pub(super) fn entries() -> Vec<Entry> {
                 .bots()
                 .list()
                 .owner(&v.raw_id(0))
-                .include_deleted(true)
-                .only_orphaned(true)
+                .include_deleted()
+                .only_orphaned()
                 .page(Page::new(2, 30))
                 .send();
             one(vec![options], call)

@@ -1,5 +1,6 @@
 //! Channels, channel members, sidebar categories.
 
+use mattermost_plugin::types::Deleted;
 use mattermost_plugin::types::Page;
 use std::collections::HashMap;
 
@@ -91,15 +92,21 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelByName", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, v.raw_id(1), true], c.channels().get_by_name(&team, &v.raw_id(1), true))
+            one(
+                args![team, v.raw_id(1), true],
+                c.channels().get_by_name(&team, &v.raw_id(1), Deleted::Include),
+            )
         }),
         e("GetChannelByNameForTeamName", |c, v| {
             let (team, name) = (v.raw_id(0), v.raw_id(1));
-            one(args![team, name, true], c.channels().get_by_name_for_team_name(&team, &name, true))
+            one(
+                args![team, name, true],
+                c.channels().get_by_name_for_team_name(&team, &name, Deleted::Include),
+            )
         }),
         e("GetChannelsForTeamForUser", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
-            one(args![team, user, true], c.channels().for_team_for_user(&team, &user, true))
+            one(args![team, user, true], c.channels().for_team_for_user(&team, &user, Deleted::Include))
         }),
         e("GetChannelStats", |c, v| {
             let id: ChannelId = v.id(0);

@@ -76,7 +76,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .infos()
                 .by_user(&user)
                 .in_channel(&channel)
-                .include_deleted(true)
+                .include_deleted()
                 .sort_by("CreateAt")
                 .sort_order("DESC")
                 .page(Page::new(2, 20))

@@ -1,5 +1,6 @@
 //! Plugins: management, the bundle, inter-plugin HTTP.
 
+use mattermost_plugin::types::IfInstalled;
 use std::collections::BTreeMap;
 
 use mattermost_plugin::axum::http;
@@ -34,7 +35,7 @@ pub(super) fn entries() -> Vec<Entry> {
         e("GetPluginStatus", |c, v| one(args![v.text("id")], c.plugins().status(&v.text("id")))),
         e("InstallPlugin", |c, _| {
             let bundle = stream();
-            one(vec![digest(&bundle), Value::Bool(true)], c.plugins().install(bundle, true))
+            one(vec![digest(&bundle), Value::Bool(true)], c.plugins().install(bundle, IfInstalled::Replace))
         }),
         e("GetPluginID", |c, _| one(args![], c.plugins().id())),
         e("PluginHTTP", |c, v| {

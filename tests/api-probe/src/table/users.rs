@@ -1,5 +1,6 @@
 //! Users, statuses, sessions, tokens, permissions.
 
+use mattermost_plugin::types::AccountState;
 use mattermost_plugin::types::Page;
 use std::collections::HashMap;
 
@@ -60,10 +61,9 @@ pub(super) fn entries() -> Vec<Entry> {
                 .not_in_channel(&v.id(7))
                 .in_group(&v.id(3))
                 .not_in_group(&v.id(8))
-                .group_constrained(true)
-                .without_team(true)
-                .inactive(true)
-                .active(true)
+                .group_constrained()
+                .without_team()
+                .account_state(AccountState::Deactivated)
                 .role("system_user")
                 .roles(&["system_admin"])
                 .channel_roles(&["channel_admin"])
@@ -112,7 +112,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("UpdateUserActive", |c, v| {
             let id: UserId = v.id(0);
-            unit(args![id, true], c.users().update_active(&id, true))
+            unit(args![id, true], c.users().update_active(&id, AccountState::Active))
         }),
         e("UpdateUserCustomStatus", |c, v| {
             let id: UserId = v.id(0);
@@ -158,9 +158,9 @@ pub(super) fn entries() -> Vec<Entry> {
                 .not_in_channel(&v.id(4))
                 .in_group(&v.id(5))
                 .not_in_group(&v.id(6))
-                .group_constrained(true)
-                .allow_inactive(true)
-                .without_team(true)
+                .group_constrained()
+                .include_deactivated()
+                .without_team()
                 .limit(25)
                 .role("system_user")
                 .roles(&["system_admin"])
