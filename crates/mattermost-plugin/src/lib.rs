@@ -128,7 +128,7 @@ pub mod prelude {
     pub use mm_http::{MattermostUserId, PluginHttpExt, RequestExt};
     pub use mm_types::{
         AccountState, AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse,
-        Deleted, FileInfo, Id, JsonMap, Page, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp,
-        User, UserId,
+        Deleted, FileInfo, Id, JsonMap, Page, Permission, PluginContext, Post, PostId, Reaction, Role, Team,
+        TeamId, Timestamp, User, UserId,
     };
 }

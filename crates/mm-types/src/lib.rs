@@ -54,7 +54,7 @@
 //! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
 //! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
 //! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
-//! | call parameters | [`Page`], [`Deleted`], [`AccountState`], [`IfInstalled`], [`IfNotShared`] |
+//! | call parameters | [`Page`], [`Deleted`], [`AccountState`], [`IfInstalled`], [`IfNotShared`], [`Role`], [`Permission`], [`UserSort`], [`ChannelMemberSort`], [`EmojiSort`], [`FileSort`], [`SortOrder`] |
 //! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
 //! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
 //!
@@ -106,7 +106,9 @@ mod plugin;
 mod post;
 mod preference;
 mod property;
+mod role;
 mod shared_channel;
+mod sort;
 mod team;
 mod user;
 mod websocket;
@@ -161,9 +163,11 @@ pub use property::{
     PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyRequestOptions,
     PropertyValue, PropertyValueSearchOpts,
 };
+pub use role::{Permission, Role};
 pub use shared_channel::{
     GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,
 };
+pub use sort::{ChannelMemberSort, EmojiSort, FileSort, SortOrder, UserSort};
 pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
 pub use timestamp::Timestamp;
 pub use user::{

@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
     Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType, Deleted,
     OrderedSidebarCategories, SidebarCategoryWithChannels, TeamId, UserId, wire,
 };
+use mm_types::{Page, Role};
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
@@ -253,17 +253,17 @@ impl<M: Mode> Channels<'_, M> {
         self.client.call(request, |r| from_wire(r.channel_members))
     }
 
-    /// Replaces a member's channel roles, space-separated (`UpdateChannelMemberRoles`).
+    /// Replaces a member's channel roles (`UpdateChannelMemberRoles`; the wire's space-separated list).
     pub fn update_member_roles(
         &self,
         channel_id: &ChannelId,
         user_id: &UserId,
-        roles: &str,
+        roles: &[Role],
     ) -> M::Output<ChannelMember> {
         let request = wire::UpdateChannelMemberRolesRequest {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
-            new_roles: roles.to_owned(),
+            new_roles: Role::join(roles),
         };
         self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }

@@ -1,8 +1,8 @@
 //! Custom emoji.
 
 use bytes::Bytes;
-use mm_types::Page;
 use mm_types::{Emoji, EmojiId, wire};
+use mm_types::{EmojiSort, Page};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::Mode;
@@ -29,10 +29,10 @@ impl<M: Mode> ApiClient<M> {
 }
 
 impl<M: Mode> Emojis<'_, M> {
-    /// A page of custom emoji, sorted by `sort_by` (`""` or `"name"`) (`GetEmojiList`).
-    pub fn list(&self, sort_by: &str, page: Page) -> M::Output<Vec<Emoji>> {
+    /// A page of custom emoji, sorted by `sort` (`GetEmojiList`).
+    pub fn list(&self, sort: EmojiSort, page: Page) -> M::Output<Vec<Emoji>> {
         let request = wire::GetEmojiListRequest {
-            sort_by: sort_by.to_owned(),
+            sort_by: sort.into(),
             page: page.wire_index(),
             per_page: page.wire_per_page(),
         };

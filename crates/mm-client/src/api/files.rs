@@ -1,9 +1,9 @@
 //! File infos, file contents and resumable upload sessions.
 
 use bytes::Bytes;
-use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, UploadSession, UserId, wire};
+use mm_types::{FileSort, Page, SortOrder};
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
@@ -109,7 +109,7 @@ impl<'a, M: Mode> Files<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let recent = client.files().infos().in_channel(&channel).sort_by("CreateAt").sort_order("desc").page(mm_types::Page::first(20)).await?;
+    /// let recent = client.files().infos().in_channel(&channel).sort_by(mm_types::FileSort::CreateAt).sort_order(mm_types::SortOrder::Desc).page(mm_types::Page::first(20)).await?;
     /// # Ok(()) }
     /// ```
     pub fn infos(&self) -> GetFileInfos<'a, M> {
@@ -146,15 +146,15 @@ impl<M: Mode> GetFileInfos<'_, M> {
         self
     }
 
-    /// The sort field (`"CreateAt"`, `"Size"`...).
-    pub fn sort_by(mut self, field: &str) -> Self {
-        self.options.sort_by = field.to_owned();
+    /// The sort field (default: upload time).
+    pub fn sort_by(mut self, field: FileSort) -> Self {
+        self.options.sort_by = field.into();
         self
     }
 
-    /// `"asc"` or `"desc"`.
-    pub fn sort_order(mut self, order: &str) -> Self {
-        self.options.sort_order = order.to_owned();
+    /// The sort direction (default: newest or largest first).
+    pub fn sort_order(mut self, order: SortOrder) -> Self {
+        self.options.sort_order = order.into();
         self
     }
 

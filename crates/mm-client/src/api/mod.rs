@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn demo(client: mm_client::Client, team: mm_types::TeamId) -> mm_client::Result<()> {
-//! let admins = client.users().list().in_team(&team).role("system_admin").page(mm_types::Page::first(50)).await?;
+//! let admins = client.users().list().in_team(&team).role(&mm_types::Role::SYSTEM_ADMIN).page(mm_types::Page::first(50)).await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -1,8 +1,8 @@
 //! Teams, team membership, team icons and statistics.
 
 use bytes::Bytes;
-use mm_types::Page;
 use mm_types::convert::IntoWire;
+use mm_types::{Page, Role};
 use mm_types::{Team, TeamId, TeamMember, TeamMemberWithError, TeamStats, TeamUnread, UserId, wire};
 
 use super::ids;
@@ -158,17 +158,17 @@ impl<M: Mode> Teams<'_, M> {
         self.client.call(request, |r| from_wire(r.team_members))
     }
 
-    /// Replaces a member's team roles, space-separated (`UpdateTeamMemberRoles`).
+    /// Replaces a member's team roles (`UpdateTeamMemberRoles`; the wire's space-separated list).
     pub fn update_member_roles(
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        roles: &str,
+        roles: &[Role],
     ) -> M::Output<TeamMember> {
         let request = wire::UpdateTeamMemberRolesRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            new_roles: roles.to_owned(),
+            new_roles: Role::join(roles),
         };
         self.client.call(request, |r| payload(r.team_member, "team_member"))
     }

@@ -6,8 +6,9 @@ use bytes::Bytes;
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    AccountState, ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp,
-    TokenId, User, UserAccessToken, UserAuth, UserId, UserStatus, ViewUsersRestrictions, wire,
+    AccountState, ChannelId, ChannelMemberSort, CustomStatus, GroupId, Permission, PostId, Role, Session,
+    SessionId, Status, TeamId, Timestamp, TokenId, User, UserAccessToken, UserAuth, UserId, UserSort,
+    UserStatus, ViewUsersRestrictions, wire,
 };
 
 use super::{ids, opt_id, strings};
@@ -134,10 +135,13 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
-    /// Sets "do not disturb" until `end_time`, in seconds since the epoch
-    /// (`SetUserStatusTimedDND`).
-    pub fn set_timed_dnd(&self, user_id: &UserId, end_time: i64) -> M::Output<Status> {
-        let request = wire::SetUserStatusTimedDndRequest { user_id: user_id.to_string(), end_time };
+    /// Sets "do not disturb" until `until` (`SetUserStatusTimedDND`; the server takes whole
+    /// seconds, so the milliseconds are dropped).
+    pub fn set_timed_dnd(&self, user_id: &UserId, until: Timestamp) -> M::Output<Status> {
+        let request = wire::SetUserStatusTimedDndRequest {
+            user_id: user_id.to_string(),
+            end_time: until.as_millis().div_euclid(1000),
+        };
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
@@ -163,12 +167,16 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |_| Ok(()))
     }
 
-    /// A page of a channel's members as users, sorted by `sort_by` (`"username"` or
-    /// `"status"`) (`GetUsersInChannel`).
-    pub fn in_channel(&self, channel_id: &ChannelId, sort_by: &str, page: Page) -> M::Output<Vec<User>> {
+    /// A page of a channel's members as users, sorted by `sort` (`GetUsersInChannel`).
+    pub fn in_channel(
+        &self,
+        channel_id: &ChannelId,
+        sort: ChannelMemberSort,
+        page: Page,
+    ) -> M::Output<Vec<User>> {
         let request = wire::GetUsersInChannelRequest {
             channel_id: channel_id.to_string(),
-            sort_by: sort_by.to_owned(),
+            sort_by: sort.into(),
             page: page.wire_index(),
             per_page: page.wire_per_page(),
         };
@@ -215,12 +223,12 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |_| Ok(()))
     }
 
-    /// Whether a user has a system-wide permission such as `manage_system`
-    /// (`HasPermissionTo`).
-    pub fn has_permission(&self, user_id: &UserId, permission: &str) -> M::Output<bool> {
+    /// Whether a user has a system-wide permission such as
+    /// [`Permission::MANAGE_SYSTEM`] (`HasPermissionTo`).
+    pub fn has_permission(&self, user_id: &UserId, permission: &Permission) -> M::Output<bool> {
         let request = wire::HasPermissionToRequest {
             user_id: user_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -230,12 +238,12 @@ impl<'a, M: Mode> Users<'a, M> {
         &self,
         user_id: &UserId,
         team_id: &TeamId,
-        permission: &str,
+        permission: &Permission,
     ) -> M::Output<bool> {
         let request = wire::HasPermissionToTeamRequest {
             user_id: user_id.to_string(),
             team_id: team_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -245,12 +253,12 @@ impl<'a, M: Mode> Users<'a, M> {
         &self,
         user_id: &UserId,
         channel_id: &ChannelId,
-        permission: &str,
+        permission: &Permission,
     ) -> M::Output<bool> {
         let request = wire::HasPermissionToChannelRequest {
             user_id: user_id.to_string(),
             channel_id: channel_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -278,10 +286,11 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |r| payload(r.user_auth, "user_auth"))
     }
 
-    /// Replaces a user's system roles with `roles`, space-separated (`UpdateUserRoles`).
-    pub fn update_roles(&self, user_id: &UserId, roles: &str) -> M::Output<User> {
+    /// Replaces a user's system roles with `roles` (`UpdateUserRoles`; the wire's
+    /// space-separated list).
+    pub fn update_roles(&self, user_id: &UserId, roles: &[Role]) -> M::Output<User> {
         let request =
-            wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: roles.to_owned() };
+            wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: Role::join(roles) };
         self.client.call(request, |r| payload(r.user, "user"))
     }
 
@@ -326,14 +335,10 @@ impl<'a, M: Mode> Users<'a, M> {
     }
 
     /// Whether any of the roles grants a permission (`RolesGrantPermission`).
-    pub fn roles_grant_permission<S: AsRef<str>>(
-        &self,
-        role_names: &[S],
-        permission: &str,
-    ) -> M::Output<bool> {
+    pub fn roles_grant_permission(&self, role_names: &[Role], permission: &Permission) -> M::Output<bool> {
         let request = wire::RolesGrantPermissionRequest {
             role_names: strings(role_names),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -405,32 +410,32 @@ impl<M: Mode> GetUsers<'_, M> {
     }
 
     /// Only users with this system role.
-    pub fn role(mut self, role: &str) -> Self {
-        self.request.role = role.to_owned();
+    pub fn role(mut self, role: &Role) -> Self {
+        self.request.role = role.as_str().to_owned();
         self
     }
 
     /// Only users with one of these system roles.
-    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn roles(mut self, roles: &[Role]) -> Self {
         self.request.roles = strings(roles);
         self
     }
 
     /// Only users with one of these channel roles (with [`in_channel`](Self::in_channel)).
-    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn channel_roles(mut self, roles: &[Role]) -> Self {
         self.request.channel_roles = strings(roles);
         self
     }
 
     /// Only users with one of these team roles (with [`in_team`](Self::in_team)).
-    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn team_roles(mut self, roles: &[Role]) -> Self {
         self.request.team_roles = strings(roles);
         self
     }
 
-    /// The sort order (`"last_activity_at"`, `"create_at"`, `"status"`, `"admin"`...).
-    pub fn sort(mut self, sort: &str) -> Self {
-        self.request.sort = sort.to_owned();
+    /// The sort order; each applies with some filters only (see [`UserSort`]).
+    pub fn sort(mut self, sort: UserSort) -> Self {
+        self.request.sort = sort.into();
         self
     }
 
@@ -541,25 +546,25 @@ impl<M: Mode> SearchUsers<'_, M> {
     }
 
     /// Only users with this system role.
-    pub fn role(mut self, role: &str) -> Self {
-        self.request.role = role.to_owned();
+    pub fn role(mut self, role: &Role) -> Self {
+        self.request.role = role.as_str().to_owned();
         self
     }
 
     /// Only users with one of these system roles.
-    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn roles(mut self, roles: &[Role]) -> Self {
         self.request.roles = strings(roles);
         self
     }
 
     /// Only users with one of these channel roles.
-    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn channel_roles(mut self, roles: &[Role]) -> Self {
         self.request.channel_roles = strings(roles);
         self
     }
 
     /// Only users with one of these team roles.
-    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn team_roles(mut self, roles: &[Role]) -> Self {
         self.request.team_roles = strings(roles);
         self
     }

@@ -2,6 +2,7 @@
 
 use mm_types::Deleted;
 use mm_types::Page;
+use mm_types::Role;
 use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
@@ -165,7 +166,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "UpdateChannelMemberRoles",
-        ch.update_member_roles(&id("chan-mr"), &id("user-mr"), "channel_user channel_admin"),
+        ch.update_member_roles(&id("chan-mr"), &id("user-mr"), &[Role::CHANNEL_USER, Role::CHANNEL_ADMIN]),
         wire::UpdateChannelMemberRolesRequest {
             channel_id: "chan-mr".into(),
             user_id: "user-mr".into(),

@@ -4,6 +4,7 @@ use bytes::Bytes;
 use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
+use mm_types::{FileSort, SortOrder};
 
 use super::{Reach, fx, id};
 
@@ -88,8 +89,8 @@ pub async fn run(r: &mut Reach) {
             .by_user(&id("GetFileInfos.user"))
             .in_channel(&id("GetFileInfos.channel"))
             .include_deleted()
-            .sort_by("Size")
-            .sort_order("asc")
+            .sort_by(FileSort::Size)
+            .sort_order(SortOrder::Asc)
             .page(Page::new(4, 44)),
         wire::GetFileInfosRequest {
             page: 4,

@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use mm_types::Page;
+use mm_types::Role;
 use mm_types::convert::IntoWire;
 use mm_types::wire;
 
@@ -143,7 +144,7 @@ pub async fn run(r: &mut Reach) {
         g.update_member_roles(
             &id("UpdateTeamMemberRoles.team_id"),
             &id("UpdateTeamMemberRoles.user_id"),
-            "UpdateTeamMemberRoles.new_roles",
+            &[Role::new("UpdateTeamMemberRoles.new_roles")],
         ),
         wire::UpdateTeamMemberRolesRequest {
             team_id: "UpdateTeamMemberRoles.team_id".into(),

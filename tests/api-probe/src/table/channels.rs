@@ -2,6 +2,7 @@
 
 use mattermost_plugin::types::Deleted;
 use mattermost_plugin::types::Page;
+use mattermost_plugin::types::Role;
 use std::collections::HashMap;
 
 use mattermost_plugin::types::{
@@ -152,7 +153,10 @@ pub(super) fn entries() -> Vec<Entry> {
         e("UpdateChannelMemberRoles", |c, v| {
             let (channel, user): (ChannelId, UserId) = (v.id(0), v.id(1));
             let roles = "channel_user channel_admin";
-            one(args![channel, user, roles], c.channels().update_member_roles(&channel, &user, roles))
+            one(
+                args![channel, user, roles],
+                c.channels().update_member_roles(&channel, &user, &[Role::CHANNEL_USER, Role::CHANNEL_ADMIN]),
+            )
         }),
         e("UpdateChannelMemberNotifications", |c, v| {
             let (channel, user): (ChannelId, UserId) = (v.id(0), v.id(1));

@@ -3,6 +3,7 @@
 use mattermost_plugin::serde_json::json;
 use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{ChannelId, FileId, Timestamp, UploadSession, UploadType, UserId};
+use mattermost_plugin::types::{FileSort, SortOrder};
 
 use super::{Entry, Vals, e, one, unit, with};
 use crate::report::{base64, digest, j};
@@ -77,8 +78,8 @@ pub(super) fn entries() -> Vec<Entry> {
                 .by_user(&user)
                 .in_channel(&channel)
                 .include_deleted()
-                .sort_by("CreateAt")
-                .sort_order("DESC")
+                .sort_by(FileSort::CreateAt)
+                .sort_order(SortOrder::Desc)
                 .page(Page::new(2, 20))
                 .send();
             one(vec![j(&2), j(&20), options], call)

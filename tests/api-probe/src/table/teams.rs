@@ -1,6 +1,7 @@
 //! Teams and team members.
 
 use mattermost_plugin::types::Page;
+use mattermost_plugin::types::Role;
 use mattermost_plugin::types::{Team, TeamId, TeamType, UserId};
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -76,7 +77,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
             one(
                 args![team, user, "team_user team_admin"],
-                c.teams().update_member_roles(&team, &user, "team_user team_admin"),
+                c.teams().update_member_roles(&team, &user, &[Role::TEAM_USER, Role::TEAM_ADMIN]),
             )
         }),
         e("GetTeamIcon", |c, v| {

@@ -2,6 +2,7 @@
 
 use mattermost_plugin::types::AccountState;
 use mattermost_plugin::types::Page;
+use mattermost_plugin::types::{ChannelMemberSort, Permission, Role, UserSort};
 use std::collections::HashMap;
 
 use mattermost_plugin::serde_json::{Value, json};
@@ -64,11 +65,11 @@ pub(super) fn entries() -> Vec<Entry> {
                 .group_constrained()
                 .without_team()
                 .account_state(AccountState::Deactivated)
-                .role("system_user")
-                .roles(&["system_admin"])
-                .channel_roles(&["channel_admin"])
-                .team_roles(&["team_admin"])
-                .sort("last_activity_at")
+                .role(&Role::new("system_user"))
+                .roles(&[Role::new("system_admin")])
+                .channel_roles(&[Role::new("channel_admin")])
+                .team_roles(&[Role::new("team_admin")])
+                .sort(UserSort::LastActivityAt)
                 .view_restrictions(restrictions)
                 .page(Page::new(2, 30))
                 .updated_after(Timestamp::from_millis(1_700_000_000_000))
@@ -108,7 +109,10 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("SetUserStatusTimedDND", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, 1_800_000_000i64], c.users().set_timed_dnd(&id, 1_800_000_000))
+            one(
+                args![id, 1_800_000_000i64],
+                c.users().set_timed_dnd(&id, Timestamp::from_millis(1_800_000_000_000)),
+            )
         }),
         e("UpdateUserActive", |c, v| {
             let id: UserId = v.id(0);
@@ -133,7 +137,10 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetUsersInChannel", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, "status", 4, 50], c.users().in_channel(&channel, "status", Page::new(4, 50)))
+            one(
+                args![channel, "status", 4, 50],
+                c.users().in_channel(&channel, ChannelMemberSort::Status, Page::new(4, 50)),
+            )
         }),
         e("GetLDAPUserAttributes", |c, v| {
             let id: UserId = v.id(0);
@@ -162,10 +169,10 @@ pub(super) fn entries() -> Vec<Entry> {
                 .include_deactivated()
                 .without_team()
                 .limit(25)
-                .role("system_user")
-                .roles(&["system_admin"])
-                .channel_roles(&["channel_user"])
-                .team_roles(&["team_user"])
+                .role(&Role::new("system_user"))
+                .roles(&[Role::new("system_admin")])
+                .channel_roles(&[Role::new("channel_user")])
+                .team_roles(&[Role::new("team_user")])
                 .send();
             one(vec![search], call)
         }),
@@ -180,16 +187,23 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("HasPermissionTo", |c, v| {
             let id: UserId = v.id(0);
-            one(vec![j(&id), permission("manage_system")], c.users().has_permission(&id, "manage_system"))
+            one(
+                vec![j(&id), permission("manage_system")],
+                c.users().has_permission(&id, &Permission::new("manage_system")),
+            )
         }),
         e("HasPermissionToTeam", |c, v| {
             let (id, team): (UserId, TeamId) = (v.id(0), v.id(1));
-            let call = c.users().has_permission_to_team(&id, &team, "manage_team");
+            let call = c.users().has_permission_to_team(&id, &team, &Permission::new("manage_team"));
             one(vec![j(&id), j(&team), permission("manage_team")], call)
         }),
         e("HasPermissionToChannel", |c, v| {
             let (id, channel): (UserId, ChannelId) = (v.id(0), v.id(1));
-            let call = c.users().has_permission_to_channel(&id, &channel, "manage_public_channel_members");
+            let call = c.users().has_permission_to_channel(
+                &id,
+                &channel,
+                &Permission::new("manage_public_channel_members"),
+            );
             one(vec![j(&id), j(&channel), permission("manage_public_channel_members")], call)
         }),
         e("PublishUserTyping", |c, v| {
@@ -205,7 +219,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let id: UserId = v.id(0);
             one(
                 args![id, "system_user system_admin"],
-                c.users().update_roles(&id, "system_user system_admin"),
+                c.users().update_roles(&id, &[Role::SYSTEM_USER, Role::SYSTEM_ADMIN]),
             )
         }),
         e("GetSession", |c, v| {
@@ -251,7 +265,13 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("RolesGrantPermission", |c, v| {
             let roles = vec![v.text("role"), "system_admin".to_owned()];
-            one(args![roles, "manage_system"], c.users().roles_grant_permission(&roles, "manage_system"))
+            one(
+                args![roles, "manage_system"],
+                c.users().roles_grant_permission(
+                    &roles.iter().map(Role::new).collect::<Vec<_>>(),
+                    &Permission::MANAGE_SYSTEM,
+                ),
+            )
         }),
     ]
 }
