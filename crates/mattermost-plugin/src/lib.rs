@@ -119,7 +119,7 @@ pub use mm_hooks::run;
 /// What most plugins use: `use mattermost_plugin::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "client")]
-    pub use mm_client::{Client, Error as ClientError, ErrorKind as ClientErrorKind};
+    pub use mm_client::{Client, Error as ClientError, ErrorKind as ClientErrorKind, OptionalExt};
     #[cfg(feature = "hooks")]
     pub use mm_hooks::http::{HttpRequestStream, HttpResponseStream};
     #[cfg(feature = "hooks")]
