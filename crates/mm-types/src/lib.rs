@@ -153,7 +153,7 @@ pub use logging::{AuditRecord, AuditStatus, KeyValuePair};
 pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
 pub use oauth::OAuthApp;
 pub use page::Page;
-pub use plugin::{Manifest, OnInstallEvent, PluginState, PluginStatus};
+pub use plugin::{Manifest, OnInstallEvent, PluginId, PluginState, PluginStatus};
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
     PostType, Reaction, SearchParameter, SearchParams,

@@ -1,11 +1,6 @@
 //! Role and permission names: open sets of strings with the server's built-in names as
 //! constants.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 /// Defines an open string newtype with `const` values for known names.
 macro_rules! name_newtype {
     (
@@ -15,14 +10,14 @@ macro_rules! name_newtype {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Cow<'static, str>);
+        pub struct $name(::std::borrow::Cow<'static, str>);
 
         impl $name {
-            $($(#[$cmeta])* pub const $konst: $name = $name(Cow::Borrowed($text));)*
+            $($(#[$cmeta])* pub const $konst: $name = $name(::std::borrow::Cow::Borrowed($text));)*
 
             /// A name; any string is accepted (plugins and newer servers define their own).
             pub fn new(name: impl Into<String>) -> Self {
-                $name(Cow::Owned(name.into()))
+                $name(::std::borrow::Cow::Owned(name.into()))
             }
 
             /// The name, as the server writes it.
@@ -31,8 +26,8 @@ macro_rules! name_newtype {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
@@ -67,19 +62,21 @@ macro_rules! name_newtype {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map($name::new)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(d).map($name::new)
             }
         }
     };
 }
+
+pub(crate) use name_newtype;
 
 name_newtype! {
     /// The name of a role, such as `system_admin` or `team_user`.

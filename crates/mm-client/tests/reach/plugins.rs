@@ -1,6 +1,7 @@
 //! Reach entries: plugin management, manifests and inter-plugin HTTP.
 
 use mm_types::IfInstalled;
+use mm_types::PluginId;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -15,25 +16,25 @@ pub async fn run(r: &mut Reach) {
     r.check("GetPlugins", g.list(), wire::GetPluginsRequest {}).await;
     r.check(
         "EnablePlugin",
-        g.enable("EnablePlugin.id"),
+        g.enable(&PluginId::new("EnablePlugin.id")),
         wire::EnablePluginRequest { id: "EnablePlugin.id".into() },
     )
     .await;
     r.check(
         "DisablePlugin",
-        g.disable("DisablePlugin.id"),
+        g.disable(&PluginId::new("DisablePlugin.id")),
         wire::DisablePluginRequest { id: "DisablePlugin.id".into() },
     )
     .await;
     r.check(
         "RemovePlugin",
-        g.remove("RemovePlugin.id"),
+        g.remove(&PluginId::new("RemovePlugin.id")),
         wire::RemovePluginRequest { id: "RemovePlugin.id".into() },
     )
     .await;
     r.check(
         "GetPluginStatus",
-        g.status("GetPluginStatus.id"),
+        g.status(&PluginId::new("GetPluginStatus.id")),
         wire::GetPluginStatusRequest { id: "GetPluginStatus.id".into() },
     )
     .await;

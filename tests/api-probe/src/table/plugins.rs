@@ -1,6 +1,7 @@
 //! Plugins: management, the bundle, inter-plugin HTTP.
 
 use mattermost_plugin::types::IfInstalled;
+use mattermost_plugin::types::PluginId;
 use std::collections::BTreeMap;
 
 use mattermost_plugin::axum::http;
@@ -29,10 +30,14 @@ pub(super) fn entries() -> Vec<Entry> {
     vec![
         e("GetBundlePath", |c, _| one(args![], c.plugins().bundle_path())),
         e("GetPlugins", |c, _| one(args![], c.plugins().list())),
-        e("EnablePlugin", |c, v| unit(args![v.text("id")], c.plugins().enable(&v.text("id")))),
-        e("DisablePlugin", |c, v| unit(args![v.text("id")], c.plugins().disable(&v.text("id")))),
-        e("RemovePlugin", |c, v| unit(args![v.text("id")], c.plugins().remove(&v.text("id")))),
-        e("GetPluginStatus", |c, v| one(args![v.text("id")], c.plugins().status(&v.text("id")))),
+        e("EnablePlugin", |c, v| unit(args![v.text("id")], c.plugins().enable(&PluginId::new(v.text("id"))))),
+        e("DisablePlugin", |c, v| {
+            unit(args![v.text("id")], c.plugins().disable(&PluginId::new(v.text("id"))))
+        }),
+        e("RemovePlugin", |c, v| unit(args![v.text("id")], c.plugins().remove(&PluginId::new(v.text("id"))))),
+        e("GetPluginStatus", |c, v| {
+            one(args![v.text("id")], c.plugins().status(&PluginId::new(v.text("id"))))
+        }),
         e("InstallPlugin", |c, _| {
             let bundle = stream();
             one(vec![digest(&bundle), Value::Bool(true)], c.plugins().install(bundle, IfInstalled::Replace))
