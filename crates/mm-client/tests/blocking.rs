@@ -4,11 +4,10 @@
 
 mod support;
 
-use mm_types::Page;
 use std::time::Duration;
 
 use mm_client::ErrorKind;
-use mm_types::{ChannelId, Post, UserId, wire};
+use mm_types::{ChannelId, Page, Post, UserId, wire};
 
 /// A server on a runtime of its own, as a Mattermost server would be to a sync plugin.
 fn server() -> (tokio::runtime::Runtime, support::ApiServer) {

@@ -1,9 +1,7 @@
 //! Reach entries: bot accounts.
 
-use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
-use mm_types::{AccountState, Deleted};
+use mm_types::{AccountState, Deleted, Page, wire};
 
 use super::{Reach, fx, id};
 

@@ -1,13 +1,11 @@
 //! Reach entries: channels, members, sidebar categories.
 
-use mm_types::Deleted;
-use mm_types::Page;
-use mm_types::Role;
 use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelMemberIdentifier, ChannelType, SidebarCategoryType, SidebarCategoryWithChannels, wire,
+    Channel, ChannelMemberIdentifier, ChannelType, Deleted, Page, Role, SidebarCategoryType,
+    SidebarCategoryWithChannels, wire,
 };
 
 use super::{Reach, id};

@@ -1,8 +1,6 @@
 //! Reach entries: custom emoji.
 
-use mm_types::EmojiSort;
-use mm_types::Page;
-use mm_types::wire;
+use mm_types::{EmojiSort, Page, wire};
 
 use super::{Reach, id};
 

@@ -1,10 +1,8 @@
 //! Reach entries: file infos, file contents and resumable upload sessions.
 
 use bytes::Bytes;
-use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
-use mm_types::{FileSort, SortOrder};
+use mm_types::{FileSort, Page, SortOrder, wire};
 
 use super::{Reach, fx, id};
 

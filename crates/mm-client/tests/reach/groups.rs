@@ -1,8 +1,7 @@
 //! Reach entries: user groups, group members and group syncables (teams and channels synced from a group).
 
-use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::{GroupSource, GroupSyncableType, wire};
+use mm_types::{GroupSource, GroupSyncableType, Page, wire};
 
 use super::{Reach, fx, id};
 

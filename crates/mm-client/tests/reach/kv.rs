@@ -1,11 +1,9 @@
 //! Reach entries: the KV store.
 
-use mm_types::Page;
 use std::time::Duration;
 
 use bytes::Bytes;
-use mm_types::KvSetOptions;
-use mm_types::wire;
+use mm_types::{KvSetOptions, Page, wire};
 
 use super::Reach;
 

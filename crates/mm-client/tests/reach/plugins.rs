@@ -1,11 +1,9 @@
 //! Reach entries: plugin management, manifests and inter-plugin HTTP.
 
-use mm_types::IfInstalled;
-use mm_types::PluginId;
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use mm_types::wire;
+use mm_types::{IfInstalled, PluginId, wire};
 
 use super::Reach;
 

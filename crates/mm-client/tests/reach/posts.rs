@@ -1,8 +1,7 @@
 //! Reach entries: posts, reactions, ephemeral posts, search.
 
-use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::{Post, Reaction, SearchParameter, SearchParams, Timestamp, wire};
+use mm_types::{Page, Post, Reaction, SearchParameter, SearchParams, Timestamp, wire};
 
 use super::{Reach, id};
 

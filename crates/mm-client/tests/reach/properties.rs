@@ -1,9 +1,7 @@
 //! Reach entries: property groups, fields and values.
 
-use mm_types::Deleted;
-use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::{PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
+use mm_types::{Deleted, Page, PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
 use serde_json::json;
 
 use super::{Reach, id};

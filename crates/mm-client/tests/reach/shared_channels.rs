@@ -1,8 +1,7 @@
 //! Reach entries: shared channels and remote clusters.
 
-use mm_types::IfNotShared;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{IfNotShared, wire};
 
 use super::{Reach, fx, id};
 

@@ -1,10 +1,8 @@
 //! Reach entries: teams, team membership, team icons and statistics.
 
 use bytes::Bytes;
-use mm_types::Page;
-use mm_types::Role;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{Page, Role, wire};
 
 use super::{Reach, fx, id};
 

@@ -1,15 +1,12 @@
 //! Reach entries: users, statuses, sessions, tokens, permissions.
 
-use mm_types::AccountState;
-use mm_types::Page;
-use mm_types::{ChannelMemberSort, Permission, Role, UserSort};
 use std::collections::HashMap;
 
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    CustomStatus, CustomStatusDuration, Session, Timestamp, User, UserAccessToken, UserAuth, UserStatus,
-    ViewUsersRestrictions, wire,
+    AccountState, ChannelMemberSort, CustomStatus, CustomStatusDuration, Page, Permission, Role, Session,
+    Timestamp, User, UserAccessToken, UserAuth, UserSort, UserStatus, ViewUsersRestrictions, wire,
 };
 
 use super::{Reach, id};

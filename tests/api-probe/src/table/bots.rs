@@ -1,9 +1,7 @@
 //! Bots.
 
 use mattermost_plugin::serde_json::json;
-use mattermost_plugin::types::Page;
-use mattermost_plugin::types::{AccountState, Deleted};
-use mattermost_plugin::types::{Bot, BotPatch, UserId};
+use mattermost_plugin::types::{AccountState, Bot, BotPatch, Deleted, Page, UserId};
 
 use super::{Entry, Vals, e, one, unit};
 

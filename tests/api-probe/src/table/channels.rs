@@ -1,13 +1,10 @@
 //! Channels, channel members, sidebar categories.
 
-use mattermost_plugin::types::Deleted;
-use mattermost_plugin::types::Page;
-use mattermost_plugin::types::Role;
 use std::collections::HashMap;
 
 use mattermost_plugin::types::{
-    Channel, ChannelId, ChannelMemberIdentifier, ChannelType, JsonMap, SidebarCategoryType,
-    SidebarCategoryWithChannels, TeamId, UserId,
+    Channel, ChannelId, ChannelMemberIdentifier, ChannelType, Deleted, JsonMap, Page, Role,
+    SidebarCategoryType, SidebarCategoryWithChannels, TeamId, UserId,
 };
 
 use mattermost_plugin::serde_json::Value;

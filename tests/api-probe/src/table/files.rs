@@ -1,9 +1,9 @@
 //! Files, file infos, upload sessions.
 
 use mattermost_plugin::serde_json::json;
-use mattermost_plugin::types::Page;
-use mattermost_plugin::types::{ChannelId, FileId, Timestamp, UploadSession, UploadType, UserId};
-use mattermost_plugin::types::{FileSort, SortOrder};
+use mattermost_plugin::types::{
+    ChannelId, FileId, FileSort, Page, SortOrder, Timestamp, UploadSession, UploadType, UserId,
+};
 
 use super::{Entry, Vals, e, one, unit, with};
 use crate::report::{base64, digest, j};

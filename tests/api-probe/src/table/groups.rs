@@ -1,10 +1,9 @@
 //! User groups, memberships, syncables.
 
 use mattermost_plugin::serde_json::{Value, json};
-use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{
     CreateDefaultMembershipParams, Group, GroupId, GroupSearchOpts, GroupSource, GroupSyncable,
-    GroupSyncableType, Timestamp, UserId, ViewUsersRestrictions,
+    GroupSyncableType, Page, Timestamp, UserId, ViewUsersRestrictions,
 };
 
 use super::{Entry, Vals, e, one, unit, with};

@@ -1,9 +1,8 @@
 //! The plugin's key-value store.
 
-use mattermost_plugin::types::Page;
 use std::time::Duration;
 
-use mattermost_plugin::types::KvSetOptions;
+use mattermost_plugin::types::{KvSetOptions, Page};
 
 use super::{Entry, e, one, unit, with};
 use crate::report::{base64, j};

@@ -1,12 +1,10 @@
 //! The small groups: dialogs, emoji, notifications, OAuth apps, preferences, real-time events.
 
 use mattermost_plugin::serde_json::{Value, json};
-use mattermost_plugin::types::EmojiSort;
-use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{
-    ClusterSendType, Dialog, DialogElement, DialogElementType, EmojiId, JsonMap, OAuthApp, OpenDialogRequest,
-    PluginClusterEvent, PluginClusterEventSendOptions, Preference, PreferenceCategory, PushNotification,
-    UserId, WebsocketBroadcast,
+    ClusterSendType, Dialog, DialogElement, DialogElementType, EmojiId, EmojiSort, JsonMap, OAuthApp,
+    OpenDialogRequest, Page, PluginClusterEvent, PluginClusterEventSendOptions, Preference,
+    PreferenceCategory, PushNotification, UserId, WebsocketBroadcast,
 };
 
 use super::{Entry, Vals, e, one, unit, with};

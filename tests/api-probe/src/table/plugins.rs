@@ -1,11 +1,10 @@
 //! Plugins: management, the bundle, inter-plugin HTTP.
 
-use mattermost_plugin::types::IfInstalled;
-use mattermost_plugin::types::PluginId;
 use std::collections::BTreeMap;
 
 use mattermost_plugin::axum::http;
 use mattermost_plugin::serde_json::{Value, json};
+use mattermost_plugin::types::{IfInstalled, PluginId};
 
 use super::{Entry, e, one, unit, with};
 use crate::report::digest;

@@ -1,9 +1,8 @@
 //! Posts, reactions, ephemeral posts, search.
 
 use mattermost_plugin::serde_json::{Value, json};
-use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{
-    ChannelId, Post, PostId, Reaction, SearchParameter, SearchParams, TeamId, Timestamp, UserId,
+    ChannelId, Page, Post, PostId, Reaction, SearchParameter, SearchParams, TeamId, Timestamp, UserId,
 };
 
 use super::{Entry, Vals, e, one, unit};

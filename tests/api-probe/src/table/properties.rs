@@ -1,11 +1,9 @@
 //! Property groups, fields and values.
 
 use mattermost_plugin::serde_json::json;
-use mattermost_plugin::types::Deleted;
-use mattermost_plugin::types::Page;
 use mattermost_plugin::types::{
-    PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId, PropertyRequestOptions,
-    PropertyValue, PropertyValueId, Timestamp,
+    Deleted, Page, PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId,
+    PropertyRequestOptions, PropertyValue, PropertyValueId, Timestamp,
 };
 
 use super::{Entry, Vals, e, one, unit};

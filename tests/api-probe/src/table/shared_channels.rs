@@ -1,9 +1,8 @@
 //! Shared channels and remote clusters.
 
 use mattermost_plugin::serde_json::{Value, json};
-use mattermost_plugin::types::IfNotShared;
 use mattermost_plugin::types::{
-    ChannelId, ChannelType, FileInfo, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId,
+    ChannelId, ChannelType, FileInfo, GetPostsSinceForSyncCursor, IfNotShared, RegisterPluginOpts, RemoteId,
     SharedChannel, SyncMsg, Timestamp, UserId,
 };
 

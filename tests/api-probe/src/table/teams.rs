@@ -1,8 +1,6 @@
 //! Teams and team members.
 
-use mattermost_plugin::types::Page;
-use mattermost_plugin::types::Role;
-use mattermost_plugin::types::{Team, TeamId, TeamType, UserId};
+use mattermost_plugin::types::{Page, Role, Team, TeamId, TeamType, UserId};
 
 use super::{Entry, Vals, e, one, unit, with};
 use crate::report::{base64, j};

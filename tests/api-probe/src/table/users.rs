@@ -1,14 +1,12 @@
 //! Users, statuses, sessions, tokens, permissions.
 
-use mattermost_plugin::types::AccountState;
-use mattermost_plugin::types::Page;
-use mattermost_plugin::types::{ChannelMemberSort, Permission, Role, UserSort};
 use std::collections::HashMap;
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ChannelId, CustomStatus, CustomStatusDuration, Session, TeamId, Timestamp, User, UserAccessToken,
-    UserAuth, UserId, UserStatus, ViewUsersRestrictions,
+    AccountState, ChannelId, ChannelMemberSort, CustomStatus, CustomStatusDuration, Page, Permission, Role,
+    Session, TeamId, Timestamp, User, UserAccessToken, UserAuth, UserId, UserSort, UserStatus,
+    ViewUsersRestrictions,
 };
 
 use super::{Entry, Vals, e, one, unit, with};
