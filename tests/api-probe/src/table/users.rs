@@ -45,7 +45,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let options = json!({
                 "InTeamId": team, "NotInTeamId": v.raw_id(6), "InChannelId": channel,
                 "NotInChannelId": v.raw_id(7), "InGroupId": group, "NotInGroupId": v.raw_id(8),
-                "GroupConstrained": true, "WithoutTeam": true, "Inactive": true, "Active": true,
+                "GroupConstrained": true, "WithoutTeam": true, "Inactive": true, "Active": false,
                 "Role": "system_user", "Roles": ["system_admin"], "ChannelRoles": ["channel_admin"],
                 "TeamRoles": ["team_admin"], "Sort": "last_activity_at",
                 "ViewRestrictions": {"Teams": restrictions.teams, "Channels": restrictions.channels},
