@@ -74,7 +74,7 @@ impl<'a, M: Mode> Bots<'a, M> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetBots<'a, M> {
-        GetBots { client: self.client, page: Page::default(), options: BotGetOptions::page(0, 60) }
+        GetBots { client: self.client, page: Page::default(), options: BotGetOptions::page(Page::default()) }
     }
 
     /// Makes sure the bot exists and is active, creating it (or updating and reactivating
