@@ -119,7 +119,7 @@ pub use mm_hooks::run;
 /// What most plugins use: `use mattermost_plugin::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "client")]
-    pub use mm_client::{Client, Error as ClientError, ErrorKind as ClientErrorKind};
+    pub use mm_client::{Client, Error as ClientError, ErrorKind as ClientErrorKind, OptionalExt};
     #[cfg(feature = "hooks")]
     pub use mm_hooks::http::{HttpRequestStream, HttpResponseStream};
     #[cfg(feature = "hooks")]
@@ -127,7 +127,8 @@ pub mod prelude {
     #[cfg(feature = "http")]
     pub use mm_http::{MattermostUserId, PluginHttpExt, RequestExt};
     pub use mm_types::{
-        AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse, FileInfo, Id,
-        JsonMap, PluginContext, Post, PostId, Reaction, Team, TeamId, Timestamp, User, UserId,
+        AccountState, AppError, Channel, ChannelId, ChannelType, Command, CommandArgs, CommandResponse,
+        Deleted, FileInfo, Id, JsonMap, Page, Permission, PluginContext, Post, PostId, Reaction, Role, Team,
+        TeamId, Timestamp, User, UserId,
     };
 }

@@ -18,8 +18,42 @@
 //! # Ok::<(), mm_client::Error>(())
 //! ```
 
+use mm_types::Page;
+
+use crate::error::Result;
+
 /// A blocking PluginAPI client: [`crate::Client`] in [`Blocking`](crate::Blocking) mode.
 pub type Client = crate::ApiClient<crate::Blocking>;
+
+/// A paged listing as an iterator of pages; see [`pages`].
+pub use crate::pages::BlockingPages as Pages;
+
+/// Walks a paged listing from `first`, one call per page, as an [`Iterator`] of pages: the
+/// blocking twin of [`crate::pages`], with the same rules.
+///
+/// `fetch` makes the call for one page. The iterator yields each page's items, asks for the
+/// next page only after a full one, and ends after a page shorter than `first.per_page()` (an
+/// empty one included). An error is yielded once and ends the iteration. A page size of 0
+/// yields an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error and nothing
+/// else.
+///
+/// ```no_run
+/// use mm_types::Page;
+///
+/// # fn demo(client: mm_client::blocking::Client, team: mm_types::TeamId) -> mm_client::Result<()> {
+/// for page in mm_client::blocking::pages(Page::first(200), |page| client.teams().members(&team, page)) {
+///     for member in page? {
+///         println!("{}", member.user_id);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub fn pages<'a, T, F>(first: Page, fetch: F) -> Pages<'a, T>
+where
+    F: FnMut(Page) -> Result<Vec<T>> + 'a,
+{
+    crate::pages::blocking_pages(first, fetch)
+}
 
 /// Runs sync code on tokio's blocking thread pool, where this crate's blocking calls are
 /// allowed (like `tokio::task::spawn_blocking`, which it wraps). Must be called inside a tokio
@@ -29,7 +63,7 @@ pub type Client = crate::ApiClient<crate::Blocking>;
 /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
 /// let blocking = client.to_blocking()?;
 /// let count = mm_client::blocking::spawn_blocking(move || -> mm_client::Result<usize> {
-///     let keys = blocking.kv().list(0, 100)?;
+///     let keys = blocking.kv().list(mm_types::Page::first(100))?;
 ///     Ok(keys.len())
 /// })
 /// .await

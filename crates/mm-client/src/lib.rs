@@ -12,7 +12,7 @@
 //! # async fn demo() -> mm_client::Result<()> {
 //! let client = Client::from_env().await?; // MATTERMOST_PLUGIN_API_TARGET
 //! let alice = client.users().get_by_username("alice").await?;
-//! let town_square = client.channels().get_by_name(&"team-id".parse()?, "town-square", false).await?;
+//! let town_square = client.channels().get_by_name(&"team-id".parse()?, "town-square", mm_types::Deleted::Exclude).await?;
 //! client.posts().create(Post::new(town_square.id, format!("Welcome, @{}!", alice.username))).await?;
 //! # Ok(()) }
 //! ```
@@ -23,6 +23,12 @@
 //!   [`AppError`](mm_types::AppError) when there is one, and predicates such as
 //!   [`is_not_found`](Error::is_not_found). Both ways the server reports failures (an
 //!   `AppError` in an OK response, or a gRPC status `"<id>: <message>"`) are handled.
+//! - **Typed parameters**: a [`Page`](mm_types::Page) for paged listings and [`pages`] (or a
+//!   builder's `.pages()`) to walk them; enums instead of `bool`s and free-form strings
+//!   ([`Deleted`](mm_types::Deleted), [`AccountState`](mm_types::AccountState),
+//!   [`UserSort`](mm_types::UserSort), ...); [`Role`](mm_types::Role) and
+//!   [`Permission`](mm_types::Permission) names; [`OptionalExt::optional`] for lookups where
+//!   "not found" is an answer.
 //! - **A tower stack** on every call: a tracing span, a time budget (default 30 s, sent as
 //!   the gRPC deadline), retries only where safe (see [`RetryPolicy`]), the 4 MiB request
 //!   limit checked before sending, and your own layers ([`ClientBuilder::layer`]).
@@ -42,6 +48,8 @@ mod go_fields;
 mod mode;
 mod mutex;
 mod netrpc;
+mod optional;
+mod pages;
 pub mod rpc;
 mod stack;
 mod transport;
@@ -54,6 +62,8 @@ pub use error::{Code, Error, ErrorKind, Result};
 pub use mode::{ApiCall, Async, Blocking, Mode};
 pub use mutex::{ClusterMutex, ClusterMutexGuard, DEFAULT_LEASE};
 pub use netrpc::NetRpcApi;
+pub use optional::OptionalExt;
+pub use pages::{Pages, pages};
 pub use rpc::{ResponseBody, RpcMethod, RpcRequest, RpcResponse, RpcService, Safety};
 pub use stack::RetryPolicy;
 pub use transport::Target;

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use mm_client::ErrorKind;
-use mm_types::{ChannelId, Post, UserId, wire};
+use mm_types::{ChannelId, Page, Post, UserId, wire};
 
 /// A server on a runtime of its own, as a Mattermost server would be to a sync plugin.
 fn server() -> (tokio::runtime::Runtime, support::ApiServer) {
@@ -25,7 +25,12 @@ fn blocking_calls_return_results_from_plain_threads() {
             let client = client.clone();
             std::thread::spawn(move || {
                 let user = client.users().get(&UserId::from_raw(format!("user-{i}")))?;
-                let page = client.users().list().in_channel(&ChannelId::from_raw("c")).per_page(10).send()?;
+                let page = client
+                    .users()
+                    .list()
+                    .in_channel(&ChannelId::from_raw("c"))
+                    .page(Page::first(10))
+                    .send()?;
                 client.posts().create(Post::new(ChannelId::from_raw("c"), format!("from thread {i}")))?;
                 Ok::<_, mm_client::Error>((user, page))
             })

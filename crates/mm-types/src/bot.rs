@@ -4,6 +4,7 @@ use mm_proto::v1 as wire;
 use serde::{Deserialize, Serialize};
 
 use crate::id::UserId;
+use crate::page::Page;
 use crate::timestamp::Timestamp;
 use crate::wire_struct;
 
@@ -121,8 +122,8 @@ wire_struct! {
 /// Which bots `GetBots` lists, one page at a time.
 ///
 /// ```
-/// use mm_types::BotGetOptions;
-/// let opts = BotGetOptions::page(0, 50).include_deleted();
+/// use mm_types::{BotGetOptions, Page};
+/// let opts = BotGetOptions::page(Page::first(50)).include_deleted();
 /// assert_eq!(opts.per_page, 50);
 /// assert!(opts.include_deleted);
 /// ```
@@ -142,9 +143,9 @@ pub struct BotGetOptions {
 }
 
 impl BotGetOptions {
-    /// Page `page` (from 0) of `per_page` bots.
-    pub fn page(page: i32, per_page: i32) -> Self {
-        BotGetOptions { page, per_page, ..Default::default() }
+    /// One page of bots.
+    pub fn page(page: Page) -> Self {
+        BotGetOptions { page: page.wire_index(), per_page: page.wire_per_page(), ..Default::default() }
     }
 
     /// Only bots of one owner.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::enums::string_enum;
 use crate::id::{ChannelId, GroupId, TeamId, UserId};
+use crate::page::Page;
 use crate::timestamp::Timestamp;
 use crate::wire_struct;
 
@@ -211,8 +212,8 @@ wire_struct! {
 /// Filters and paging for `GetGroups`.
 ///
 /// ```
-/// use mm_types::{GroupSearchOpts, GroupSource};
-/// let opts = GroupSearchOpts::query("dev").with_source(GroupSource::Custom).page(0, 20);
+/// use mm_types::{GroupSearchOpts, GroupSource, Page};
+/// let opts = GroupSearchOpts::query("dev").with_source(GroupSource::Custom).page(Page::first(20));
 /// assert_eq!(opts.page_opts_per_page, 20);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,10 +253,10 @@ impl GroupSearchOpts {
         GroupSearchOpts { q: q.into(), ..Default::default() }
     }
 
-    /// Page `page` (from 0) of `per_page` groups.
-    pub fn page(mut self, page: i32, per_page: i32) -> Self {
-        self.page_opts_page = page;
-        self.page_opts_per_page = per_page;
+    /// One page of groups.
+    pub fn page(mut self, page: Page) -> Self {
+        self.page_opts_page = page.wire_index();
+        self.page_opts_per_page = page.wire_per_page();
         self
     }
 

@@ -54,6 +54,7 @@
 //! | real time, cluster | [`WebSocketRequest`], [`WebsocketBroadcast`], [`PluginClusterEvent`], [`PluginClusterEventSendOptions`] |
 //! | dialogs | [`OpenDialogRequest`], [`Dialog`], [`DialogElement`], [`DialogElementOption`] |
 //! | plugins, logging | [`Manifest`], [`PluginStatus`], [`OnInstallEvent`], [`KeyValuePair`], [`AuditRecord`] |
+//! | call parameters | [`Page`], [`Deleted`], [`AccountState`], [`IfInstalled`], [`IfNotShared`], [`Role`], [`Permission`], [`UserSort`], [`ChannelMemberSort`], [`EmojiSort`], [`FileSort`], [`SortOrder`] |
 //! | server | [`ServerConfig`], [`ProductLimits`], [`FilesLimits`], [`MessagesLimits`], [`TeamsLimits`] |
 //! | hooks and errors | [`PluginContext`], [`RequestContext`], [`AppError`], [`HttpRequestInit`], [`HttpResponseInit`], [`HttpHeader`] |
 //!
@@ -92,6 +93,7 @@ mod dialog;
 mod draft;
 mod emoji;
 mod file;
+mod filters;
 mod group;
 mod http;
 mod kv;
@@ -99,11 +101,14 @@ mod limits;
 mod logging;
 mod notification;
 mod oauth;
+mod page;
 mod plugin;
 mod post;
 mod preference;
 mod property;
+mod role;
 mod shared_channel;
+mod sort;
 mod team;
 mod user;
 mod websocket;
@@ -130,6 +135,7 @@ pub use error::{Error, FieldPath, Result};
 pub use file::{
     FileData, FileDownloadType, FileInfo, FileUploadResponse, GetFileInfosOptions, UploadSession, UploadType,
 };
+pub use filters::{AccountState, Deleted, IfInstalled, IfNotShared};
 pub use group::{
     CreateDefaultMembershipParams, Group, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
     GroupSyncableType,
@@ -146,7 +152,8 @@ pub use limits::{FilesLimits, MessagesLimits, ProductLimits, TeamsLimits};
 pub use logging::{AuditRecord, AuditStatus, KeyValuePair};
 pub use notification::{EmailNotification, EmailNotificationContent, PushNotification, PushType};
 pub use oauth::OAuthApp;
-pub use plugin::{Manifest, OnInstallEvent, PluginState, PluginStatus};
+pub use page::Page;
+pub use plugin::{Manifest, OnInstallEvent, PluginId, PluginState, PluginStatus};
 pub use post::{
     Post, PostAcknowledgement, PostEmbed, PostImage, PostList, PostMetadata, PostPriority, PostSearchResults,
     PostType, Reaction, SearchParameter, SearchParams,
@@ -156,9 +163,11 @@ pub use property::{
     PropertyField, PropertyFieldSearchOpts, PropertyFieldType, PropertyGroup, PropertyRequestOptions,
     PropertyValue, PropertyValueSearchOpts,
 };
+pub use role::{Permission, Role};
 pub use shared_channel::{
     GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteCluster, SharedChannel, SyncMsg, SyncResponse,
 };
+pub use sort::{ChannelMemberSort, EmojiSort, FileSort, SortOrder, UserSort};
 pub use team::{Team, TeamMember, TeamMemberWithError, TeamStats, TeamType, TeamUnread};
 pub use timestamp::Timestamp;
 pub use user::{

@@ -9,6 +9,7 @@ use crate::convert::{FromWire, IntoWire};
 use crate::enums::UnknownValue;
 use crate::error::Result;
 use crate::id::UserId;
+use crate::role::name_newtype;
 use crate::wire_struct;
 
 /// Who installed the plugin (`OnInstall`).
@@ -184,4 +185,16 @@ impl PluginStatus {
 
 wire_struct! {
     PluginStatus <=> wire::PluginStatus { plugin_id, plugin_path, state, name, description, version }
+}
+
+name_newtype! {
+    /// A plugin's id, as in its manifest (`com.example.my-plugin`).
+    ///
+    /// ```
+    /// use mm_types::PluginId;
+    /// let id = PluginId::new("com.example.hello");
+    /// assert_eq!(id.as_str(), "com.example.hello");
+    /// assert_eq!(PluginId::from("com.example.hello"), id);
+    /// ```
+    pub struct PluginId;
 }

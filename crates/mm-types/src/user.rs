@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::enums::string_enum;
 use crate::id::{ChannelId, RemoteId, SessionId, TeamId, TokenId, UserId};
 use crate::json::json_blob;
+use crate::role::Role;
 use crate::team::TeamMember;
 use crate::timestamp::Timestamp;
 use crate::wire_struct;
@@ -113,14 +114,21 @@ impl User {
         self.roles.split_whitespace()
     }
 
-    /// Whether the user has the role `name`.
-    pub fn has_role(&self, name: &str) -> bool {
-        self.roles().any(|r| r == name)
+    /// Whether the user has `role` among its system roles.
+    ///
+    /// ```
+    /// use mm_types::{Role, User};
+    /// let user = User { roles: "system_user system_admin".into(), ..Default::default() };
+    /// assert!(user.has_role(&Role::SYSTEM_ADMIN));
+    /// assert!(!user.has_role(&Role::SYSTEM_GUEST));
+    /// ```
+    pub fn has_role(&self, role: &Role) -> bool {
+        self.roles().any(|r| r == role.as_str())
     }
 
     /// Whether the user is a system administrator.
     pub fn is_system_admin(&self) -> bool {
-        self.has_role("system_admin")
+        self.has_role(&Role::SYSTEM_ADMIN)
     }
 
     /// "First Last" when the user has a name, otherwise the username.

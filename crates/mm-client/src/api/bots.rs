@@ -1,11 +1,13 @@
 //! Bot accounts.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
-use mm_types::{Bot, BotGetOptions, BotPatch, UserId, wire};
+use mm_types::{AccountState, Bot, BotGetOptions, BotPatch, Deleted, UserId, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::Error;
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Bot accounts: `client.bots()`.
 ///
@@ -13,7 +15,7 @@ use crate::mode::Mode;
 /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
 /// use mm_types::Bot;
 /// let bot_id = client.bots().ensure(Bot::new("helper")).await?;
-/// let bot = client.bots().get(&bot_id, false).await?;
+/// let bot = client.bots().get(&bot_id, mm_types::Deleted::Exclude).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -45,14 +47,16 @@ impl<'a, M: Mode> Bots<'a, M> {
     }
 
     /// A bot by user id (`GetBot`).
-    pub fn get(&self, bot_user_id: &UserId, include_deleted: bool) -> M::Output<Bot> {
-        let request = wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted };
+    pub fn get(&self, bot_user_id: &UserId, deleted: Deleted) -> M::Output<Bot> {
+        let request =
+            wire::GetBotRequest { bot_user_id: bot_user_id.to_string(), include_deleted: deleted.included() };
         self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
     /// Activates or deactivates a bot (`UpdateBotActive`).
-    pub fn update_active(&self, bot_user_id: &UserId, active: bool) -> M::Output<Bot> {
-        let request = wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active };
+    pub fn update_active(&self, bot_user_id: &UserId, state: AccountState) -> M::Output<Bot> {
+        let request =
+            wire::UpdateBotActiveRequest { bot_user_id: bot_user_id.to_string(), active: state.is_active() };
         self.client.call(request, |r| payload(r.bot, "bot"))
     }
 
@@ -66,11 +70,11 @@ impl<'a, M: Mode> Bots<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
-    /// let mine = client.bots().list().owner("com.example.plugin").include_deleted(true).await?;
+    /// let mine = client.bots().list().owner("com.example.plugin").include_deleted().await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetBots<'a, M> {
-        GetBots { client: self.client, options: BotGetOptions::page(0, 60) }
+        GetBots { client: self.client, page: Page::default(), options: BotGetOptions::page(Page::default()) }
     }
 
     /// Makes sure the bot exists and is active, creating it (or updating and reactivating
@@ -101,6 +105,7 @@ impl<'a, M: Mode> Bots<'a, M> {
 #[must_use = "a builder does nothing until sent"]
 pub struct GetBots<'a, M: Mode> {
     client: &'a ApiClient<M>,
+    page: Page,
     options: BotGetOptions,
 }
 
@@ -111,41 +116,44 @@ impl<M: Mode> GetBots<'_, M> {
         self
     }
 
-    /// Whether deactivated bots are listed.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.options.include_deleted = yes;
+    /// Lists deactivated bots too.
+    pub fn include_deleted(mut self) -> Self {
+        self.options.include_deleted = true;
         self
     }
 
     /// Only bots whose owner was deactivated.
-    pub fn only_orphaned(mut self, yes: bool) -> Self {
-        self.options.only_orphaned = yes;
+    pub fn only_orphaned(mut self) -> Self {
+        self.options.only_orphaned = true;
         self
     }
 
-    /// All the options at once.
+    /// All the options at once; their `page` and `per_page` are replaced by
+    /// [`page`](Self::page)'s (default: the first page of 60).
     pub fn options(mut self, options: BotGetOptions) -> Self {
         self.options = options;
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.options.page = page;
-        self
-    }
-
-    /// Bots per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.options.per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<Bot>> {
-        let request = wire::GetBotsRequest { options: Some(self.options.into_wire()) };
-        self.client.call(request, |r| from_wire(r.bots))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<Bot>> {
+        let options =
+            BotGetOptions { page: page.wire_index(), per_page: page.wire_per_page(), ..self.options.clone() };
+        let request = wire::GetBotsRequest { options: Some(options.into_wire()) };
+        self.client.call_async(request, |r| from_wire(r.bots))
     }
 }
 
 awaitable_builder!(GetBots, Vec<Bot>);
+paged_builder!(GetBots, Bot);

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType,
+    Channel, ChannelId, ChannelMember, ChannelMemberIdentifier, ChannelStats, ChannelType, Deleted,
     OrderedSidebarCategories, SidebarCategoryWithChannels, TeamId, UserId, wire,
 };
+use mm_types::{Page, Role};
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
@@ -85,8 +86,12 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A page of a team's public channels (`GetPublicChannelsForTeam`).
-    pub fn public_for_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<Channel>> {
-        let request = wire::GetPublicChannelsForTeamRequest { team_id: team_id.to_string(), page, per_page };
+    pub fn public_for_team(&self, team_id: &TeamId, page: Page) -> M::Output<Vec<Channel>> {
+        let request = wire::GetPublicChannelsForTeamRequest {
+            team_id: team_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.channels))
     }
 
@@ -104,11 +109,11 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A channel by team and URL name (`GetChannelByName`).
-    pub fn get_by_name(&self, team_id: &TeamId, name: &str, include_deleted: bool) -> M::Output<Channel> {
+    pub fn get_by_name(&self, team_id: &TeamId, name: &str, deleted: Deleted) -> M::Output<Channel> {
         let request = wire::GetChannelByNameRequest {
             team_id: team_id.to_string(),
             name: name.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| payload(r.channel, "channel"))
     }
@@ -118,12 +123,12 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_name: &str,
         channel_name: &str,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<Channel> {
         let request = wire::GetChannelByNameForTeamNameRequest {
             team_name: team_name.to_owned(),
             channel_name: channel_name.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| payload(r.channel, "channel"))
     }
@@ -133,12 +138,12 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<Vec<Channel>> {
         let request = wire::GetChannelsForTeamForUserRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| from_wire(r.channels))
     }
@@ -210,8 +215,12 @@ impl<M: Mode> Channels<'_, M> {
     }
 
     /// A page of a channel's members (`GetChannelMembers`).
-    pub fn members(&self, channel_id: &ChannelId, page: i32, per_page: i32) -> M::Output<Vec<ChannelMember>> {
-        let request = wire::GetChannelMembersRequest { channel_id: channel_id.to_string(), page, per_page };
+    pub fn members(&self, channel_id: &ChannelId, page: Page) -> M::Output<Vec<ChannelMember>> {
+        let request = wire::GetChannelMembersRequest {
+            channel_id: channel_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.channel_members))
     }
 
@@ -233,29 +242,28 @@ impl<M: Mode> Channels<'_, M> {
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        page: i32,
-        per_page: i32,
+        page: Page,
     ) -> M::Output<Vec<ChannelMember>> {
         let request = wire::GetChannelMembersForUserRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            page,
-            per_page,
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| from_wire(r.channel_members))
     }
 
-    /// Replaces a member's channel roles, space-separated (`UpdateChannelMemberRoles`).
+    /// Replaces a member's channel roles (`UpdateChannelMemberRoles`; the wire's space-separated list).
     pub fn update_member_roles(
         &self,
         channel_id: &ChannelId,
         user_id: &UserId,
-        roles: &str,
+        roles: &[Role],
     ) -> M::Output<ChannelMember> {
         let request = wire::UpdateChannelMemberRolesRequest {
             channel_id: channel_id.to_string(),
             user_id: user_id.to_string(),
-            new_roles: roles.to_owned(),
+            new_roles: Role::join(roles),
         };
         self.client.call(request, |r| payload(r.channel_member, "channel_member"))
     }

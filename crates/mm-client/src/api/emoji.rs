@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use mm_types::{Emoji, EmojiId, wire};
+use mm_types::{EmojiSort, Page};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::mode::Mode;
@@ -28,9 +29,13 @@ impl<M: Mode> ApiClient<M> {
 }
 
 impl<M: Mode> Emojis<'_, M> {
-    /// A page of custom emoji, sorted by `sort_by` (`""` or `"name"`) (`GetEmojiList`).
-    pub fn list(&self, sort_by: &str, page: i32, per_page: i32) -> M::Output<Vec<Emoji>> {
-        let request = wire::GetEmojiListRequest { sort_by: sort_by.to_owned(), page, per_page };
+    /// A page of custom emoji, sorted by `sort` (`GetEmojiList`).
+    pub fn list(&self, sort: EmojiSort, page: Page) -> M::Output<Vec<Emoji>> {
+        let request = wire::GetEmojiListRequest {
+            sort_by: sort.into(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.emojis))
     }
 

@@ -3,10 +3,12 @@
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
 use mm_types::{ChannelId, FileId, FileInfo, GetFileInfosOptions, UploadId, UploadSession, UserId, wire};
+use mm_types::{FileSort, Page, SortOrder};
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// File infos, file contents and resumable upload sessions: `client.files()`.
 ///
@@ -107,11 +109,11 @@ impl<'a, M: Mode> Files<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let recent = client.files().infos().in_channel(&channel).sort_by("CreateAt").sort_order("desc").per_page(20).await?;
+    /// let recent = client.files().infos().in_channel(&channel).sort_by(mm_types::FileSort::CreateAt).sort_order(mm_types::SortOrder::Desc).page(mm_types::Page::first(20)).await?;
     /// # Ok(()) }
     /// ```
     pub fn infos(&self) -> GetFileInfos<'a, M> {
-        GetFileInfos { client: self.client, page: 0, per_page: 60, options: GetFileInfosOptions::default() }
+        GetFileInfos { client: self.client, page: Page::default(), options: GetFileInfosOptions::default() }
     }
 }
 
@@ -121,8 +123,7 @@ impl<'a, M: Mode> Files<'a, M> {
 #[must_use = "a builder does nothing until sent"]
 pub struct GetFileInfos<'a, M: Mode> {
     client: &'a ApiClient<M>,
-    page: i32,
-    per_page: i32,
+    page: Page,
     options: GetFileInfosOptions,
 }
 
@@ -139,21 +140,21 @@ impl<M: Mode> GetFileInfos<'_, M> {
         self
     }
 
-    /// Whether deleted files are included.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.options.include_deleted = yes;
+    /// Lists deleted files too.
+    pub fn include_deleted(mut self) -> Self {
+        self.options.include_deleted = true;
         self
     }
 
-    /// The sort field (`"CreateAt"`, `"Size"`...).
-    pub fn sort_by(mut self, field: &str) -> Self {
-        self.options.sort_by = field.to_owned();
+    /// The sort field (default: upload time).
+    pub fn sort_by(mut self, field: FileSort) -> Self {
+        self.options.sort_by = field.into();
         self
     }
 
-    /// `"asc"` or `"desc"`.
-    pub fn sort_order(mut self, order: &str) -> Self {
-        self.options.sort_order = order.to_owned();
+    /// The sort direction (default: newest or largest first).
+    pub fn sort_order(mut self, order: SortOrder) -> Self {
+        self.options.sort_order = order.into();
         self
     }
 
@@ -163,27 +164,27 @@ impl<M: Mode> GetFileInfos<'_, M> {
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
         self.page = page;
-        self
-    }
-
-    /// File infos per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.per_page = per_page;
         self
     }
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<FileInfo>> {
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<FileInfo>> {
         let request = wire::GetFileInfosRequest {
-            page: self.page,
-            per_page: self.per_page,
-            options: Some(self.options.into_wire()),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+            options: Some(self.options.clone().into_wire()),
         };
-        self.client.call(request, |r| from_wire(r.file_infos))
+        self.client.call_async(request, |r| from_wire(r.file_infos))
     }
 }
 
 awaitable_builder!(GetFileInfos, Vec<FileInfo>);
+paged_builder!(GetFileInfos, FileInfo);

@@ -1,5 +1,6 @@
 //! User groups, group members and group syncables (teams and channels synced from a group).
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
     CreateDefaultMembershipParams, Group, GroupId, GroupMember, GroupSearchOpts, GroupSource, GroupSyncable,
@@ -8,7 +9,8 @@ use mm_types::{
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// User groups, group members and group syncables (teams and channels synced from a group): `client.groups()`.
 ///
@@ -43,8 +45,12 @@ impl<'a, M: Mode> Groups<'a, M> {
     }
 
     /// A page of a group's members, as users (`GetGroupMemberUsers`).
-    pub fn member_users(&self, group_id: &GroupId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
-        let request = wire::GetGroupMemberUsersRequest { group_id: group_id.to_string(), page, per_page };
+    pub fn member_users(&self, group_id: &GroupId, page: Page) -> M::Output<Vec<User>> {
+        let request = wire::GetGroupMemberUsersRequest {
+            group_id: group_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.users))
     }
 
@@ -190,14 +196,13 @@ impl<'a, M: Mode> Groups<'a, M> {
     /// ```no_run
     /// # async fn demo(client: mm_client::Client) -> mm_client::Result<()> {
     /// use mm_types::GroupSearchOpts;
-    /// let found = client.groups().list().options(GroupSearchOpts::query("sre").include_member_count()).per_page(10).await?;
+    /// let found = client.groups().list().options(GroupSearchOpts::query("sre").include_member_count()).page(mm_types::Page::first(10)).await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetGroups<'a, M> {
         GetGroups {
             client: self.client,
-            page: 0,
-            per_page: 60,
+            page: Page::default(),
             options: GroupSearchOpts::default(),
             view_restrictions: None,
         }
@@ -210,8 +215,7 @@ impl<'a, M: Mode> Groups<'a, M> {
 #[must_use = "a builder does nothing until sent"]
 pub struct GetGroups<'a, M: Mode> {
     client: &'a ApiClient<M>,
-    page: i32,
-    per_page: i32,
+    page: Page,
     options: GroupSearchOpts,
     view_restrictions: Option<ViewUsersRestrictions>,
 }
@@ -235,28 +239,28 @@ impl<M: Mode> GetGroups<'_, M> {
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
         self.page = page;
-        self
-    }
-
-    /// Groups per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.per_page = per_page;
         self
     }
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<Group>> {
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<Group>> {
         let request = wire::GetGroupsRequest {
-            page: self.page,
-            per_page: self.per_page,
-            opts: Some(self.options.into_wire()),
-            view_restrictions: self.view_restrictions.map(IntoWire::into_wire),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+            opts: Some(self.options.clone().into_wire()),
+            view_restrictions: self.view_restrictions.clone().map(IntoWire::into_wire),
         };
-        self.client.call(request, |r| from_wire(r.groups))
+        self.client.call_async(request, |r| from_wire(r.groups))
     }
 }
 
 awaitable_builder!(GetGroups, Vec<Group>);
+paged_builder!(GetGroups, Group);

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{KvSetOptions, wire};
 
@@ -121,8 +122,8 @@ impl<'a, M: Mode> Kv<'a, M> {
 
     /// One page of keys, in key order (`KVList`). [`KvJson::list_keys`](super::KvJson::list_keys)
     /// reads every page.
-    pub fn list(&self, page: i32, per_page: i32) -> M::Output<Vec<String>> {
-        let request = wire::KvListRequest { page, per_page };
+    pub fn list(&self, page: Page) -> M::Output<Vec<String>> {
+        let request = wire::KvListRequest { page: page.wire_index(), per_page: page.wire_per_page() };
         self.client.call(request, |r| from_wire(r.keys))
     }
 }

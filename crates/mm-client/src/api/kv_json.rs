@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::TryStreamExt;
+use mm_types::Page;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -23,7 +25,7 @@ const MODIFY_FIRST_WAIT: Duration = Duration::from_millis(5);
 const MODIFY_MAX_WAIT: Duration = Duration::from_millis(320);
 
 /// Keys per page when [`KvJson::list_keys`] walks the store.
-const LIST_PAGE: i32 = 500;
+const LIST_PAGE: u32 = 500;
 
 /// The plugin's key-value store with values as JSON: `client.kv().json()`.
 ///
@@ -61,18 +63,6 @@ fn to_json<T: Serialize + ?Sized>(key: &str, value: &T) -> Result<Bytes> {
 fn from_json<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|e| {
         Error::malformed(format!("the value of KV key {key:?} is not the expected JSON: {e}")).with_source(e)
-    })
-}
-
-/// The page after `page`; an error instead of an overflow when the server never ends the
-/// listing.
-fn next_page(page: i32) -> Result<i32> {
-    page.checked_add(1).ok_or_else(|| {
-        Error::malformed(format!(
-            "the server answered full pages up to page {page}, the last one a request can name; \
-             the server does not end the listing"
-        ))
-        .in_rpc("KVList")
     })
 }
 
@@ -182,30 +172,11 @@ impl<'a, M: Mode> KvJson<'a, M> {
         let prefix = prefix.to_owned();
         self.client.run(ApiCall::new(async move {
             let mut keys = Vec::new();
-            let mut page: i32 = 0;
-            loop {
-                let batch = client.kv().list(page, LIST_PAGE).await?;
-                // A short (or empty) page is the last one.
-                let last = batch.len() < LIST_PAGE as usize;
+            let mut pages = crate::pages(Page::first(LIST_PAGE), |page| client.kv().list(page));
+            while let Some(batch) = pages.try_next().await.map_err(|e| e.in_rpc("KVList"))? {
                 keys.extend(batch.into_iter().filter(|k| k.starts_with(&prefix)));
-                if last {
-                    return Ok(keys);
-                }
-                page = next_page(page)?;
             }
+            Ok(keys)
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_counter_fails_clearly_instead_of_overflowing() {
-        assert_eq!(next_page(0).unwrap(), 1);
-        let err = next_page(i32::MAX).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::MalformedResponse);
-        assert!(err.to_string().starts_with("KVList: the server answered full pages"), "{err}");
     }
 }

@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn demo(client: mm_client::Client, team: mm_types::TeamId) -> mm_client::Result<()> {
-//! let admins = client.users().list().in_team(&team).role("system_admin").per_page(50).await?;
+//! let admins = client.users().list().in_team(&team).role(&mm_types::Role::SYSTEM_ADMIN).page(mm_types::Page::first(50)).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -106,6 +106,6 @@ pub use preferences::Preferences;
 pub use properties::{Properties, SearchPropertyFields, SearchPropertyValues};
 pub use realtime::Realtime;
 pub use shared_channels::SharedChannels;
-pub use system::System;
+pub use system::{RequestTrialLicense, System};
 pub use teams::Teams;
 pub use users::{GetUsers, SearchUsers, Users};

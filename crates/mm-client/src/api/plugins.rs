@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use mm_types::{Manifest, PluginStatus, wire};
+use mm_types::{IfInstalled, Manifest, PluginId, PluginStatus, wire};
 
 use crate::client::{ApiClient, from_wire, payload};
 use crate::error::{Error, Result};
@@ -45,32 +45,34 @@ impl<M: Mode> Plugins<'_, M> {
     }
 
     /// Enables a plugin by id (`EnablePlugin`).
-    pub fn enable(&self, id: &str) -> M::Output<()> {
-        let request = wire::EnablePluginRequest { id: id.to_owned() };
+    pub fn enable(&self, id: &PluginId) -> M::Output<()> {
+        let request = wire::EnablePluginRequest { id: id.as_str().to_owned() };
         self.client.call(request, |_| Ok(()))
     }
 
     /// Disables a plugin by id (`DisablePlugin`).
-    pub fn disable(&self, id: &str) -> M::Output<()> {
-        let request = wire::DisablePluginRequest { id: id.to_owned() };
+    pub fn disable(&self, id: &PluginId) -> M::Output<()> {
+        let request = wire::DisablePluginRequest { id: id.as_str().to_owned() };
         self.client.call(request, |_| Ok(()))
     }
 
     /// Uninstalls a plugin by id (`RemovePlugin`).
-    pub fn remove(&self, id: &str) -> M::Output<()> {
-        let request = wire::RemovePluginRequest { id: id.to_owned() };
+    pub fn remove(&self, id: &PluginId) -> M::Output<()> {
+        let request = wire::RemovePluginRequest { id: id.as_str().to_owned() };
         self.client.call(request, |_| Ok(()))
     }
 
     /// A plugin's state (running, failed...) (`GetPluginStatus`).
-    pub fn status(&self, id: &str) -> M::Output<PluginStatus> {
-        let request = wire::GetPluginStatusRequest { id: id.to_owned() };
+    pub fn status(&self, id: &PluginId) -> M::Output<PluginStatus> {
+        let request = wire::GetPluginStatusRequest { id: id.as_str().to_owned() };
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
-    /// Installs a plugin from its bundle (`.tar.gz`), replacing an installed version when `replace` (`InstallPlugin`).
-    pub fn install(&self, bundle: impl Into<Bytes>, replace: bool) -> M::Output<Manifest> {
-        let request = wire::InstallPluginRequest { file_data: bundle.into(), replace };
+    /// Installs a plugin from its bundle (`.tar.gz`) (`InstallPlugin`); `if_installed` says
+    /// whether an installed plugin with the same id is replaced or the install fails.
+    pub fn install(&self, bundle: impl Into<Bytes>, if_installed: IfInstalled) -> M::Output<Manifest> {
+        let request =
+            wire::InstallPluginRequest { file_data: bundle.into(), replace: if_installed.replaces() };
         self.client.call(request, |r| payload(r.manifest, "manifest"))
     }
 

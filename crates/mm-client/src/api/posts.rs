@@ -1,5 +1,6 @@
 //! Posts, threads, ephemeral posts, reactions and post search.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
     ChannelId, Post, PostId, PostList, PostSearchResults, Reaction, SearchParameter, SearchParams, TeamId,
@@ -106,42 +107,34 @@ impl<M: Mode> Posts<'_, M> {
     }
 
     /// A page of a channel's posts after `post_id` (`GetPostsAfter`).
-    pub fn after(
-        &self,
-        channel_id: &ChannelId,
-        post_id: &PostId,
-        page: i32,
-        per_page: i32,
-    ) -> M::Output<PostList> {
+    pub fn after(&self, channel_id: &ChannelId, post_id: &PostId, page: Page) -> M::Output<PostList> {
         let request = wire::GetPostsAfterRequest {
             channel_id: channel_id.to_string(),
             post_id: post_id.to_string(),
-            page,
-            per_page,
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A page of a channel's posts before `post_id` (`GetPostsBefore`).
-    pub fn before(
-        &self,
-        channel_id: &ChannelId,
-        post_id: &PostId,
-        page: i32,
-        per_page: i32,
-    ) -> M::Output<PostList> {
+    pub fn before(&self, channel_id: &ChannelId, post_id: &PostId, page: Page) -> M::Output<PostList> {
         let request = wire::GetPostsBeforeRequest {
             channel_id: channel_id.to_string(),
             post_id: post_id.to_string(),
-            page,
-            per_page,
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 
     /// A page of a channel's posts, newest first (`GetPostsForChannel`).
-    pub fn for_channel(&self, channel_id: &ChannelId, page: i32, per_page: i32) -> M::Output<PostList> {
-        let request = wire::GetPostsForChannelRequest { channel_id: channel_id.to_string(), page, per_page };
+    pub fn for_channel(&self, channel_id: &ChannelId, page: Page) -> M::Output<PostList> {
+        let request = wire::GetPostsForChannelRequest {
+            channel_id: channel_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| payload(r.post_list, "post_list"))
     }
 

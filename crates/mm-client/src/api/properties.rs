@@ -1,18 +1,17 @@
 //! Custom properties: groups of typed fields that plugins attach to posts, users, channels
 //! and other objects, and the values of those fields.
 
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyRequestOptions, PropertyValue,
-    PropertyValueId, wire,
+    Deleted, PropertyField, PropertyFieldId, PropertyGroup, PropertyGroupId, PropertyRequestOptions,
+    PropertyValue, PropertyValueId, wire,
 };
 
 use super::ids;
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
-
-/// The page size of the search builders unless set: Mattermost's usual default.
-const DEFAULT_PER_PAGE: i32 = 60;
+use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Property groups, fields and values: `client.properties()`.
 ///
@@ -136,7 +135,7 @@ impl<'a, M: Mode> Properties<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, group: mm_types::PropertyGroupId) -> mm_client::Result<()> {
-    /// let post_fields = client.properties().search_fields(&group).target_type("post").per_page(100).await?;
+    /// let post_fields = client.properties().search_fields(&group).target_type("post").page(mm_types::Page::first(100)).await?;
     /// # Ok(()) }
     /// ```
     pub fn search_fields(&self, group_id: &PropertyGroupId) -> SearchPropertyFields<'a, M> {
@@ -144,17 +143,18 @@ impl<'a, M: Mode> Properties<'a, M> {
             client: self.client,
             request: wire::SearchPropertyFieldsRequest {
                 group_id: group_id.to_string(),
-                opts: Some(wire::PropertyFieldSearchOpts {
-                    per_page: DEFAULT_PER_PAGE,
-                    ..Default::default()
-                }),
+                opts: Some(wire::PropertyFieldSearchOpts::default()),
             },
+            page: Page::default(),
         }
     }
 
     /// How many property fields a group has (`CountPropertyFields`).
-    pub fn count_fields(&self, group_id: &PropertyGroupId, include_deleted: bool) -> M::Output<i64> {
-        let request = wire::CountPropertyFieldsRequest { group_id: group_id.to_string(), include_deleted };
+    pub fn count_fields(&self, group_id: &PropertyGroupId, deleted: Deleted) -> M::Output<i64> {
+        let request = wire::CountPropertyFieldsRequest {
+            group_id: group_id.to_string(),
+            include_deleted: deleted.included(),
+        };
         self.client.call(request, |r| Ok(r.count))
     }
 
@@ -164,13 +164,13 @@ impl<'a, M: Mode> Properties<'a, M> {
         group_id: &PropertyGroupId,
         target_type: &str,
         target_id: &str,
-        include_deleted: bool,
+        deleted: Deleted,
     ) -> M::Output<i64> {
         let request = wire::CountPropertyFieldsForTargetRequest {
             group_id: group_id.to_string(),
             target_type: target_type.to_owned(),
             target_id: target_id.to_owned(),
-            include_deleted,
+            include_deleted: deleted.included(),
         };
         self.client.call(request, |r| Ok(r.count))
     }
@@ -380,11 +380,9 @@ impl<'a, M: Mode> Properties<'a, M> {
             client: self.client,
             request: wire::SearchPropertyValuesRequest {
                 group_id: group_id.to_string(),
-                opts: Some(wire::PropertyValueSearchOpts {
-                    per_page: DEFAULT_PER_PAGE,
-                    ..Default::default()
-                }),
+                opts: Some(wire::PropertyValueSearchOpts::default()),
             },
+            page: Page::default(),
         }
     }
 }
@@ -395,6 +393,7 @@ impl<'a, M: Mode> Properties<'a, M> {
 pub struct SearchPropertyFields<'a, M: Mode> {
     client: &'a ApiClient<M>,
     request: wire::SearchPropertyFieldsRequest,
+    page: Page,
 }
 
 impl<M: Mode> SearchPropertyFields<'_, M> {
@@ -414,31 +413,35 @@ impl<M: Mode> SearchPropertyFields<'_, M> {
         self
     }
 
-    /// Whether deleted fields are listed too.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.opts().include_deleted = yes;
+    /// Lists deleted fields too.
+    pub fn include_deleted(mut self) -> Self {
+        self.opts().include_deleted = true;
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.opts().page = page;
-        self
-    }
-
-    /// Fields per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.opts().per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
     /// Sends the search.
     pub fn send(self) -> M::Output<Vec<PropertyField>> {
-        self.client.call(self.request, |r| from_wire(r.fields))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<PropertyField>> {
+        let mut request = self.request.clone();
+        let opts = request.opts.get_or_insert_with(Default::default);
+        opts.page = page.wire_index();
+        opts.per_page = page.wire_per_page();
+        self.client.call_async(request, |r| from_wire(r.fields))
     }
 }
 
 awaitable_builder!(SearchPropertyFields, Vec<PropertyField>);
+paged_builder!(SearchPropertyFields, PropertyField);
 
 /// Filters and paging for [`Properties::search_values`] (`SearchPropertyValues`).
 #[derive(Debug)]
@@ -446,6 +449,7 @@ awaitable_builder!(SearchPropertyFields, Vec<PropertyField>);
 pub struct SearchPropertyValues<'a, M: Mode> {
     client: &'a ApiClient<M>,
     request: wire::SearchPropertyValuesRequest,
+    page: Page,
 }
 
 impl<M: Mode> SearchPropertyValues<'_, M> {
@@ -477,28 +481,32 @@ impl<M: Mode> SearchPropertyValues<'_, M> {
         self
     }
 
-    /// Whether deleted values are listed too.
-    pub fn include_deleted(mut self, yes: bool) -> Self {
-        self.opts().include_deleted = yes;
+    /// Lists deleted values too.
+    pub fn include_deleted(mut self) -> Self {
+        self.opts().include_deleted = true;
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.opts().page = page;
-        self
-    }
-
-    /// Values per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.opts().per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
     /// Sends the search.
     pub fn send(self) -> M::Output<Vec<PropertyValue>> {
-        self.client.call(self.request, |r| from_wire(r.values))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<PropertyValue>> {
+        let mut request = self.request.clone();
+        let opts = request.opts.get_or_insert_with(Default::default);
+        opts.page = page.wire_index();
+        opts.per_page = page.wire_per_page();
+        self.client.call_async(request, |r| from_wire(r.values))
     }
 }
 
 awaitable_builder!(SearchPropertyValues, Vec<PropertyValue>);
+paged_builder!(SearchPropertyValues, PropertyValue);

@@ -3,8 +3,8 @@
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    ChannelId, FileInfo, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId, SharedChannel, SyncMsg,
-    SyncResponse, UserId, wire,
+    ChannelId, FileInfo, GetPostsSinceForSyncCursor, IfNotShared, RegisterPluginOpts, RemoteId,
+    SharedChannel, SyncMsg, SyncResponse, UserId, wire,
 };
 
 use crate::client::{ApiClient, from_wire, payload};
@@ -81,19 +81,20 @@ impl<M: Mode> SharedChannels<'_, M> {
         self.client.call(request, |_| Ok(()))
     }
 
-    /// Invites a remote cluster to a channel, on behalf of `user_id` (`InviteRemoteToChannel`).
+    /// Invites a remote cluster to a channel, on behalf of `user_id` (`InviteRemoteToChannel`);
+    /// `if_not_shared` says whether a channel not shared yet is shared first or the call fails.
     pub fn invite_remote(
         &self,
         channel_id: &ChannelId,
         remote_id: &RemoteId,
         user_id: &UserId,
-        share_if_not_shared: bool,
+        if_not_shared: IfNotShared,
     ) -> M::Output<()> {
         let request = wire::InviteRemoteToChannelRequest {
             channel_id: channel_id.to_string(),
             remote_id: remote_id.to_string(),
             user_id: user_id.to_string(),
-            share_if_not_shared,
+            share_if_not_shared: if_not_shared.shares(),
         };
         self.client.call(request, |_| Ok(()))
     }

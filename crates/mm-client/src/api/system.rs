@@ -26,7 +26,7 @@ impl<M: Mode> ApiClient<M> {
     }
 }
 
-impl<M: Mode> System<'_, M> {
+impl<'a, M: Mode> System<'a, M> {
     /// The server's license as JSON, `None` without a license (`GetLicense`).
     pub fn license(&self) -> M::Output<Option<RawJson>> {
         let request = wire::GetLicenseRequest {};
@@ -69,23 +69,56 @@ impl<M: Mode> System<'_, M> {
         self.client.call(request, |r| cloud_limits(r.limits_json))
     }
 
-    /// Requests a trial license for `users` users, on behalf of `requester` (`RequestTrialLicense`).
-    pub fn request_trial_license(
-        &self,
-        requester: &UserId,
-        users: i32,
-        terms_accepted: bool,
-        receive_emails_accepted: bool,
-    ) -> M::Output<()> {
-        let request = wire::RequestTrialLicenseRequest {
-            requester_id: requester.to_string(),
-            users,
-            terms_accepted,
-            receive_emails_accepted,
-        };
-        self.client.call(request, |_| Ok(()))
+    /// Requests a trial license for `users` users, on behalf of `requester`
+    /// (`RequestTrialLicense`); finish with `.send()` or `.await`. The terms are not accepted
+    /// and e-mails not wanted unless the builder says so.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mm_client::Client, admin: mm_types::UserId) -> mm_client::Result<()> {
+    /// client.system().request_trial_license(&admin, 50).accept_terms().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn request_trial_license(&self, requester: &UserId, users: i32) -> RequestTrialLicense<'a, M> {
+        RequestTrialLicense {
+            client: self.client,
+            request: wire::RequestTrialLicenseRequest {
+                requester_id: requester.to_string(),
+                users,
+                terms_accepted: false,
+                receive_emails_accepted: false,
+            },
+        }
     }
 }
+
+/// A trial license request ([`System::request_trial_license`], `RequestTrialLicense`).
+#[derive(Debug)]
+#[must_use = "a builder does nothing until sent"]
+pub struct RequestTrialLicense<'a, M: Mode> {
+    client: &'a ApiClient<M>,
+    request: wire::RequestTrialLicenseRequest,
+}
+
+impl<M: Mode> RequestTrialLicense<'_, M> {
+    /// The requester accepts the trial license's terms (the server refuses a trial without).
+    pub fn accept_terms(mut self) -> Self {
+        self.request.terms_accepted = true;
+        self
+    }
+
+    /// The requester agrees to receive e-mails about the trial.
+    pub fn receive_emails(mut self) -> Self {
+        self.request.receive_emails_accepted = true;
+        self
+    }
+
+    /// Sends the request.
+    pub fn send(self) -> M::Output<()> {
+        self.client.call(self.request, |_| Ok(()))
+    }
+}
+
+awaitable_builder!(RequestTrialLicense, ());
 
 /// The license JSON; the server sends nothing (or `null`) without a license.
 fn license(bytes: Bytes) -> Option<RawJson> {

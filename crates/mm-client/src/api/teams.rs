@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
+use mm_types::{Page, Role};
 use mm_types::{Team, TeamId, TeamMember, TeamMemberWithError, TeamStats, TeamUnread, UserId, wire};
 
 use super::ids;
@@ -13,7 +14,7 @@ use crate::mode::Mode;
 /// ```no_run
 /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId, user: mm_types::UserId) -> mm_client::Result<()> {
 /// let team = client.teams().get_by_name("engineering").await?;
-/// let members = client.teams().members(&team.id, 0, 100).await?;
+/// let members = client.teams().members(&team.id, mm_types::Page::first(100)).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -131,8 +132,12 @@ impl<M: Mode> Teams<'_, M> {
     }
 
     /// A page of a team's members (`GetTeamMembers`).
-    pub fn members(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<TeamMember>> {
-        let request = wire::GetTeamMembersRequest { team_id: team_id.to_string(), page, per_page };
+    pub fn members(&self, team_id: &TeamId, page: Page) -> M::Output<Vec<TeamMember>> {
+        let request = wire::GetTeamMembersRequest {
+            team_id: team_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.team_members))
     }
 
@@ -144,22 +149,26 @@ impl<M: Mode> Teams<'_, M> {
     }
 
     /// A page of a user's team memberships (`GetTeamMembersForUser`).
-    pub fn members_for_user(&self, user_id: &UserId, page: i32, per_page: i32) -> M::Output<Vec<TeamMember>> {
-        let request = wire::GetTeamMembersForUserRequest { user_id: user_id.to_string(), page, per_page };
+    pub fn members_for_user(&self, user_id: &UserId, page: Page) -> M::Output<Vec<TeamMember>> {
+        let request = wire::GetTeamMembersForUserRequest {
+            user_id: user_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.team_members))
     }
 
-    /// Replaces a member's team roles, space-separated (`UpdateTeamMemberRoles`).
+    /// Replaces a member's team roles (`UpdateTeamMemberRoles`; the wire's space-separated list).
     pub fn update_member_roles(
         &self,
         team_id: &TeamId,
         user_id: &UserId,
-        roles: &str,
+        roles: &[Role],
     ) -> M::Output<TeamMember> {
         let request = wire::UpdateTeamMemberRolesRequest {
             team_id: team_id.to_string(),
             user_id: user_id.to_string(),
-            new_roles: roles.to_owned(),
+            new_roles: Role::join(roles),
         };
         self.client.call(request, |r| payload(r.team_member, "team_member"))
     }

@@ -3,15 +3,18 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use mm_types::Page;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    ChannelId, CustomStatus, GroupId, PostId, Session, SessionId, Status, TeamId, Timestamp, TokenId, User,
-    UserAccessToken, UserAuth, UserId, UserStatus, ViewUsersRestrictions, wire,
+    AccountState, ChannelId, ChannelMemberSort, CustomStatus, GroupId, Permission, PostId, Role, Session,
+    SessionId, Status, TeamId, Timestamp, TokenId, User, UserAccessToken, UserAuth, UserId, UserSort,
+    UserStatus, ViewUsersRestrictions, wire,
 };
 
 use super::{ids, opt_id, strings};
 use crate::client::{ApiClient, from_wire, payload};
-use crate::mode::Mode;
+use crate::mode::{ApiCall, Mode};
+use crate::pages::paged_builder;
 
 /// Users, statuses, custom statuses, sessions, access tokens and permission checks:
 /// `client.users()`.
@@ -53,14 +56,11 @@ impl<'a, M: Mode> Users<'a, M> {
     ///
     /// ```no_run
     /// # async fn demo(client: mm_client::Client, channel: mm_types::ChannelId) -> mm_client::Result<()> {
-    /// let page = client.users().list().in_channel(&channel).active(true).page(0).per_page(100).await?;
+    /// let page = client.users().list().in_channel(&channel).account_state(mm_types::AccountState::Active).page(mm_types::Page::first(100)).await?;
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> GetUsers<'a, M> {
-        GetUsers {
-            client: self.client,
-            request: wire::GetUsersRequest { per_page: 60, ..Default::default() },
-        }
+        GetUsers { client: self.client, request: wire::GetUsersRequest::default(), page: Page::default() }
     }
 
     /// Gets users by id (`GetUsersByIds`).
@@ -101,8 +101,12 @@ impl<'a, M: Mode> Users<'a, M> {
     }
 
     /// A page of a team's members as users (`GetUsersInTeam`).
-    pub fn in_team(&self, team_id: &TeamId, page: i32, per_page: i32) -> M::Output<Vec<User>> {
-        let request = wire::GetUsersInTeamRequest { team_id: team_id.to_string(), page, per_page };
+    pub fn in_team(&self, team_id: &TeamId, page: Page) -> M::Output<Vec<User>> {
+        let request = wire::GetUsersInTeamRequest {
+            team_id: team_id.to_string(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+        };
         self.client.call(request, |r| from_wire(r.users))
     }
 
@@ -131,16 +135,20 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
-    /// Sets "do not disturb" until `end_time`, in seconds since the epoch
-    /// (`SetUserStatusTimedDND`).
-    pub fn set_timed_dnd(&self, user_id: &UserId, end_time: i64) -> M::Output<Status> {
-        let request = wire::SetUserStatusTimedDndRequest { user_id: user_id.to_string(), end_time };
+    /// Sets "do not disturb" until `until` (`SetUserStatusTimedDND`; the server takes whole
+    /// seconds, so the milliseconds are dropped).
+    pub fn set_timed_dnd(&self, user_id: &UserId, until: Timestamp) -> M::Output<Status> {
+        let request = wire::SetUserStatusTimedDndRequest {
+            user_id: user_id.to_string(),
+            end_time: until.as_millis().div_euclid(1000),
+        };
         self.client.call(request, |r| payload(r.status, "status"))
     }
 
     /// Activates or deactivates a user (`UpdateUserActive`).
-    pub fn update_active(&self, user_id: &UserId, active: bool) -> M::Output<()> {
-        let request = wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active };
+    pub fn update_active(&self, user_id: &UserId, state: AccountState) -> M::Output<()> {
+        let request =
+            wire::UpdateUserActiveRequest { user_id: user_id.to_string(), active: state.is_active() };
         self.client.call(request, |_| Ok(()))
     }
 
@@ -159,20 +167,18 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |_| Ok(()))
     }
 
-    /// A page of a channel's members as users, sorted by `sort_by` (`"username"` or
-    /// `"status"`) (`GetUsersInChannel`).
+    /// A page of a channel's members as users, sorted by `sort` (`GetUsersInChannel`).
     pub fn in_channel(
         &self,
         channel_id: &ChannelId,
-        sort_by: &str,
-        page: i32,
-        per_page: i32,
+        sort: ChannelMemberSort,
+        page: Page,
     ) -> M::Output<Vec<User>> {
         let request = wire::GetUsersInChannelRequest {
             channel_id: channel_id.to_string(),
-            sort_by: sort_by.to_owned(),
-            page,
-            per_page,
+            sort_by: sort.into(),
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
         };
         self.client.call(request, |r| from_wire(r.users))
     }
@@ -217,12 +223,12 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |_| Ok(()))
     }
 
-    /// Whether a user has a system-wide permission such as `manage_system`
-    /// (`HasPermissionTo`).
-    pub fn has_permission(&self, user_id: &UserId, permission: &str) -> M::Output<bool> {
+    /// Whether a user has a system-wide permission such as
+    /// [`Permission::MANAGE_SYSTEM`] (`HasPermissionTo`).
+    pub fn has_permission(&self, user_id: &UserId, permission: &Permission) -> M::Output<bool> {
         let request = wire::HasPermissionToRequest {
             user_id: user_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -232,12 +238,12 @@ impl<'a, M: Mode> Users<'a, M> {
         &self,
         user_id: &UserId,
         team_id: &TeamId,
-        permission: &str,
+        permission: &Permission,
     ) -> M::Output<bool> {
         let request = wire::HasPermissionToTeamRequest {
             user_id: user_id.to_string(),
             team_id: team_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -247,12 +253,12 @@ impl<'a, M: Mode> Users<'a, M> {
         &self,
         user_id: &UserId,
         channel_id: &ChannelId,
-        permission: &str,
+        permission: &Permission,
     ) -> M::Output<bool> {
         let request = wire::HasPermissionToChannelRequest {
             user_id: user_id.to_string(),
             channel_id: channel_id.to_string(),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -280,10 +286,11 @@ impl<'a, M: Mode> Users<'a, M> {
         self.client.call(request, |r| payload(r.user_auth, "user_auth"))
     }
 
-    /// Replaces a user's system roles with `roles`, space-separated (`UpdateUserRoles`).
-    pub fn update_roles(&self, user_id: &UserId, roles: &str) -> M::Output<User> {
+    /// Replaces a user's system roles with `roles` (`UpdateUserRoles`; the wire's
+    /// space-separated list).
+    pub fn update_roles(&self, user_id: &UserId, roles: &[Role]) -> M::Output<User> {
         let request =
-            wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: roles.to_owned() };
+            wire::UpdateUserRolesRequest { user_id: user_id.to_string(), new_roles: Role::join(roles) };
         self.client.call(request, |r| payload(r.user, "user"))
     }
 
@@ -328,14 +335,10 @@ impl<'a, M: Mode> Users<'a, M> {
     }
 
     /// Whether any of the roles grants a permission (`RolesGrantPermission`).
-    pub fn roles_grant_permission<S: AsRef<str>>(
-        &self,
-        role_names: &[S],
-        permission: &str,
-    ) -> M::Output<bool> {
+    pub fn roles_grant_permission(&self, role_names: &[Role], permission: &Permission) -> M::Output<bool> {
         let request = wire::RolesGrantPermissionRequest {
             role_names: strings(role_names),
-            permission_id: permission.to_owned(),
+            permission_id: permission.as_str().to_owned(),
         };
         self.client.call(request, |r| Ok(r.has_permission))
     }
@@ -347,6 +350,7 @@ impl<'a, M: Mode> Users<'a, M> {
 pub struct GetUsers<'a, M: Mode> {
     client: &'a ApiClient<M>,
     request: wire::GetUsersRequest,
+    page: Page,
 }
 
 impl<M: Mode> GetUsers<'_, M> {
@@ -387,68 +391,57 @@ impl<M: Mode> GetUsers<'_, M> {
     }
 
     /// Only users allowed by the groups that constrain the team or channel.
-    pub fn group_constrained(mut self, yes: bool) -> Self {
-        self.request.group_constrained = yes;
+    pub fn group_constrained(mut self) -> Self {
+        self.request.group_constrained = true;
         self
     }
 
     /// Only users in no team.
-    pub fn without_team(mut self, yes: bool) -> Self {
-        self.request.without_team = yes;
+    pub fn without_team(mut self) -> Self {
+        self.request.without_team = true;
         self
     }
 
-    /// Only deactivated users.
-    pub fn inactive(mut self, yes: bool) -> Self {
-        self.request.inactive = yes;
-        self
-    }
-
-    /// Only active users.
-    pub fn active(mut self, yes: bool) -> Self {
-        self.request.active = yes;
+    /// Only active, or only deactivated, users (default: both).
+    pub fn account_state(mut self, state: AccountState) -> Self {
+        self.request.active = state.is_active();
+        self.request.inactive = !state.is_active();
         self
     }
 
     /// Only users with this system role.
-    pub fn role(mut self, role: &str) -> Self {
-        self.request.role = role.to_owned();
+    pub fn role(mut self, role: &Role) -> Self {
+        self.request.role = role.as_str().to_owned();
         self
     }
 
     /// Only users with one of these system roles.
-    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn roles(mut self, roles: &[Role]) -> Self {
         self.request.roles = strings(roles);
         self
     }
 
     /// Only users with one of these channel roles (with [`in_channel`](Self::in_channel)).
-    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn channel_roles(mut self, roles: &[Role]) -> Self {
         self.request.channel_roles = strings(roles);
         self
     }
 
     /// Only users with one of these team roles (with [`in_team`](Self::in_team)).
-    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn team_roles(mut self, roles: &[Role]) -> Self {
         self.request.team_roles = strings(roles);
         self
     }
 
-    /// The sort order (`"last_activity_at"`, `"create_at"`, `"status"`, `"admin"`...).
-    pub fn sort(mut self, sort: &str) -> Self {
-        self.request.sort = sort.to_owned();
+    /// The sort order; each applies with some filters only (see [`UserSort`]).
+    pub fn sort(mut self, sort: UserSort) -> Self {
+        self.request.sort = sort.into();
         self
     }
 
-    /// The page, from 0.
-    pub fn page(mut self, page: i32) -> Self {
-        self.request.page = page;
-        self
-    }
-
-    /// Users per page.
-    pub fn per_page(mut self, per_page: i32) -> Self {
-        self.request.per_page = per_page;
+    /// Which page to get, and its size (default: the first page of 60).
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = page;
         self
     }
 
@@ -466,11 +459,22 @@ impl<M: Mode> GetUsers<'_, M> {
 
     /// Sends the query.
     pub fn send(self) -> M::Output<Vec<User>> {
-        self.client.call(self.request, |r| from_wire(r.users))
+        self.client.run(self.fetch(self.page))
+    }
+
+    /// The call for one page.
+    fn fetch(&self, page: Page) -> ApiCall<Vec<User>> {
+        let request = wire::GetUsersRequest {
+            page: page.wire_index(),
+            per_page: page.wire_per_page(),
+            ..self.request.clone()
+        };
+        self.client.call_async(request, |r| from_wire(r.users))
     }
 }
 
 awaitable_builder!(GetUsers, Vec<User>);
+paged_builder!(GetUsers, User);
 
 /// Filters for [`Users::search`] (`SearchUsers`). Default limit: 100.
 #[derive(Debug)]
@@ -518,20 +522,20 @@ impl<M: Mode> SearchUsers<'_, M> {
     }
 
     /// Only users allowed by the groups that constrain the team or channel.
-    pub fn group_constrained(mut self, yes: bool) -> Self {
-        self.request.group_constrained = yes;
+    pub fn group_constrained(mut self) -> Self {
+        self.request.group_constrained = true;
         self
     }
 
-    /// Whether deactivated users are included.
-    pub fn allow_inactive(mut self, yes: bool) -> Self {
-        self.request.allow_inactive = yes;
+    /// Finds deactivated users too.
+    pub fn include_deactivated(mut self) -> Self {
+        self.request.allow_inactive = true;
         self
     }
 
     /// Only users in no team.
-    pub fn without_team(mut self, yes: bool) -> Self {
-        self.request.without_team = yes;
+    pub fn without_team(mut self) -> Self {
+        self.request.without_team = true;
         self
     }
 
@@ -542,25 +546,25 @@ impl<M: Mode> SearchUsers<'_, M> {
     }
 
     /// Only users with this system role.
-    pub fn role(mut self, role: &str) -> Self {
-        self.request.role = role.to_owned();
+    pub fn role(mut self, role: &Role) -> Self {
+        self.request.role = role.as_str().to_owned();
         self
     }
 
     /// Only users with one of these system roles.
-    pub fn roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn roles(mut self, roles: &[Role]) -> Self {
         self.request.roles = strings(roles);
         self
     }
 
     /// Only users with one of these channel roles.
-    pub fn channel_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn channel_roles(mut self, roles: &[Role]) -> Self {
         self.request.channel_roles = strings(roles);
         self
     }
 
     /// Only users with one of these team roles.
-    pub fn team_roles<S: AsRef<str>>(mut self, roles: &[S]) -> Self {
+    pub fn team_roles(mut self, roles: &[Role]) -> Self {
         self.request.team_roles = strings(roles);
         self
     }

@@ -1,7 +1,7 @@
 //! Reach entries: bot accounts.
 
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{AccountState, Deleted, Page, wire};
 
 use super::{Reach, fx, id};
 
@@ -21,13 +21,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetBot",
-        g.get(&id("GetBot.bot_user_id"), true),
+        g.get(&id("GetBot.bot_user_id"), Deleted::Include),
         wire::GetBotRequest { bot_user_id: "GetBot.bot_user_id".into(), include_deleted: true },
     )
     .await;
     r.check(
         "UpdateBotActive",
-        g.update_active(&id("UpdateBotActive.bot_user_id"), true),
+        g.update_active(&id("UpdateBotActive.bot_user_id"), AccountState::Active),
         wire::UpdateBotActiveRequest { bot_user_id: "UpdateBotActive.bot_user_id".into(), active: true },
     )
     .await;
@@ -39,7 +39,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetBots",
-        g.list().owner("com.example.owner").include_deleted(true).only_orphaned(true).page(2).per_page(20),
+        g.list().owner("com.example.owner").include_deleted().only_orphaned().page(Page::new(2, 20)),
         wire::GetBotsRequest {
             options: Some(wire::BotGetOptions {
                 owner_id: "com.example.owner".into(),

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use mm_types::convert::IntoWire;
 use mm_types::{
-    Channel, ChannelMemberIdentifier, ChannelType, SidebarCategoryType, SidebarCategoryWithChannels, wire,
+    Channel, ChannelMemberIdentifier, ChannelType, Deleted, Page, Role, SidebarCategoryType,
+    SidebarCategoryWithChannels, wire,
 };
 
 use super::{Reach, id};
@@ -47,7 +48,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetPublicChannelsForTeam",
-        ch.public_for_team(&id("team-pub"), 1, 21),
+        ch.public_for_team(&id("team-pub"), Page::new(1, 21)),
         wire::GetPublicChannelsForTeamRequest { team_id: "team-pub".into(), page: 1, per_page: 21 },
     )
     .await;
@@ -55,7 +56,7 @@ pub async fn run(r: &mut Reach) {
         .await;
     r.check(
         "GetChannelByName",
-        ch.get_by_name(&id("team-n"), "town-square", true),
+        ch.get_by_name(&id("team-n"), "town-square", Deleted::Include),
         wire::GetChannelByNameRequest {
             team_id: "team-n".into(),
             name: "town-square".into(),
@@ -65,7 +66,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelByNameForTeamName",
-        ch.get_by_name_for_team_name("engineering", "off-topic", true),
+        ch.get_by_name_for_team_name("engineering", "off-topic", Deleted::Include),
         wire::GetChannelByNameForTeamNameRequest {
             team_name: "engineering".into(),
             channel_name: "off-topic".into(),
@@ -75,7 +76,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelsForTeamForUser",
-        ch.for_team_for_user(&id("team-fu"), &id("user-fu"), true),
+        ch.for_team_for_user(&id("team-fu"), &id("user-fu"), Deleted::Include),
         wire::GetChannelsForTeamForUserRequest {
             team_id: "team-fu".into(),
             user_id: "user-fu".into(),
@@ -137,7 +138,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelMembers",
-        ch.members(&id("chan-ms"), 2, 22),
+        ch.members(&id("chan-ms"), Page::new(2, 22)),
         wire::GetChannelMembersRequest { channel_id: "chan-ms".into(), page: 2, per_page: 22 },
     )
     .await;
@@ -152,7 +153,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetChannelMembersForUser",
-        ch.members_for_user(&id("team-mu"), &id("user-mu"), 3, 23),
+        ch.members_for_user(&id("team-mu"), &id("user-mu"), Page::new(3, 23)),
         wire::GetChannelMembersForUserRequest {
             team_id: "team-mu".into(),
             user_id: "user-mu".into(),
@@ -163,7 +164,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "UpdateChannelMemberRoles",
-        ch.update_member_roles(&id("chan-mr"), &id("user-mr"), "channel_user channel_admin"),
+        ch.update_member_roles(&id("chan-mr"), &id("user-mr"), &[Role::CHANNEL_USER, Role::CHANNEL_ADMIN]),
         wire::UpdateChannelMemberRolesRequest {
             channel_id: "chan-mr".into(),
             user_id: "user-mr".into(),

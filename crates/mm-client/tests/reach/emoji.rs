@@ -1,6 +1,6 @@
 //! Reach entries: custom emoji.
 
-use mm_types::wire;
+use mm_types::{EmojiSort, Page, wire};
 
 use super::{Reach, id};
 
@@ -9,7 +9,7 @@ pub async fn run(r: &mut Reach) {
     let g = c.emoji();
     r.check(
         "GetEmojiList",
-        g.list("GetEmojiList.sort_by", 101, 102),
+        g.list(EmojiSort::from("GetEmojiList.sort_by"), Page::new(101, 102)),
         wire::GetEmojiListRequest { sort_by: "GetEmojiList.sort_by".into(), page: 101, per_page: 102 },
     )
     .await;

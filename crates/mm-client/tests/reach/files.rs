@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{FileSort, Page, SortOrder, wire};
 
 use super::{Reach, fx, id};
 
@@ -86,11 +86,10 @@ pub async fn run(r: &mut Reach) {
         g.infos()
             .by_user(&id("GetFileInfos.user"))
             .in_channel(&id("GetFileInfos.channel"))
-            .include_deleted(true)
-            .sort_by("Size")
-            .sort_order("asc")
-            .page(4)
-            .per_page(44),
+            .include_deleted()
+            .sort_by(FileSort::Size)
+            .sort_order(SortOrder::Asc)
+            .page(Page::new(4, 44)),
         wire::GetFileInfosRequest {
             page: 4,
             per_page: 44,

@@ -1,7 +1,7 @@
 //! Reach entries: user groups, group members and group syncables (teams and channels synced from a group).
 
 use mm_types::convert::IntoWire;
-use mm_types::{GroupSource, GroupSyncableType, wire};
+use mm_types::{GroupSource, GroupSyncableType, Page, wire};
 
 use super::{Reach, fx, id};
 
@@ -22,7 +22,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetGroupMemberUsers",
-        g.member_users(&id("GetGroupMemberUsers.group_id"), 101, 102),
+        g.member_users(&id("GetGroupMemberUsers.group_id"), Page::new(101, 102)),
         wire::GetGroupMemberUsersRequest {
             group_id: "GetGroupMemberUsers.group_id".into(),
             page: 101,
@@ -176,8 +176,7 @@ pub async fn run(r: &mut Reach) {
                 teams: vec![id("GetGroups.team")],
                 channels: vec![],
             })
-            .page(6)
-            .per_page(16),
+            .page(Page::new(6, 16)),
         wire::GetGroupsRequest {
             page: 6,
             per_page: 16,

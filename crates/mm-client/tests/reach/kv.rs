@@ -3,8 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use mm_types::KvSetOptions;
-use mm_types::wire;
+use mm_types::{KvSetOptions, Page, wire};
 
 use super::Reach;
 
@@ -64,5 +63,5 @@ pub async fn run(r: &mut Reach) {
     r.check("KVGet", kv.get("k-get"), wire::KvGetRequest { key: "k-get".into() }).await;
     r.check("KVDelete", kv.delete("k-del"), wire::KvDeleteRequest { key: "k-del".into() }).await;
     r.check("KVDeleteAll", kv.delete_all(), wire::KvDeleteAllRequest {}).await;
-    r.check("KVList", kv.list(5, 50), wire::KvListRequest { page: 5, per_page: 50 }).await;
+    r.check("KVList", kv.list(Page::new(5, 50)), wire::KvListRequest { page: 5, per_page: 50 }).await;
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use mm_types::wire;
+use mm_types::{IfInstalled, PluginId, wire};
 
 use super::Reach;
 
@@ -14,31 +14,31 @@ pub async fn run(r: &mut Reach) {
     r.check("GetPlugins", g.list(), wire::GetPluginsRequest {}).await;
     r.check(
         "EnablePlugin",
-        g.enable("EnablePlugin.id"),
+        g.enable(&PluginId::new("EnablePlugin.id")),
         wire::EnablePluginRequest { id: "EnablePlugin.id".into() },
     )
     .await;
     r.check(
         "DisablePlugin",
-        g.disable("DisablePlugin.id"),
+        g.disable(&PluginId::new("DisablePlugin.id")),
         wire::DisablePluginRequest { id: "DisablePlugin.id".into() },
     )
     .await;
     r.check(
         "RemovePlugin",
-        g.remove("RemovePlugin.id"),
+        g.remove(&PluginId::new("RemovePlugin.id")),
         wire::RemovePluginRequest { id: "RemovePlugin.id".into() },
     )
     .await;
     r.check(
         "GetPluginStatus",
-        g.status("GetPluginStatus.id"),
+        g.status(&PluginId::new("GetPluginStatus.id")),
         wire::GetPluginStatusRequest { id: "GetPluginStatus.id".into() },
     )
     .await;
     r.check(
         "InstallPlugin",
-        g.install(Bytes::from_static(b"InstallPlugin.file_data"), true),
+        g.install(Bytes::from_static(b"InstallPlugin.file_data"), IfInstalled::Replace),
         wire::InstallPluginRequest {
             file_data: Bytes::from_static(b"InstallPlugin.file_data"),
             replace: true,

@@ -1,7 +1,7 @@
 //! Reach entries: posts, reactions, ephemeral posts, search.
 
 use mm_types::convert::IntoWire;
-use mm_types::{Post, Reaction, SearchParameter, SearchParams, Timestamp, wire};
+use mm_types::{Page, Post, Reaction, SearchParameter, SearchParams, Timestamp, wire};
 
 use super::{Reach, id};
 
@@ -76,7 +76,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetPostsAfter",
-        posts.after(&id("chan-after"), &id("post-after"), 1, 11),
+        posts.after(&id("chan-after"), &id("post-after"), Page::new(1, 11)),
         wire::GetPostsAfterRequest {
             channel_id: "chan-after".into(),
             post_id: "post-after".into(),
@@ -87,7 +87,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetPostsBefore",
-        posts.before(&id("chan-before"), &id("post-before"), 2, 12),
+        posts.before(&id("chan-before"), &id("post-before"), Page::new(2, 12)),
         wire::GetPostsBeforeRequest {
             channel_id: "chan-before".into(),
             post_id: "post-before".into(),
@@ -98,7 +98,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetPostsForChannel",
-        posts.for_channel(&id("chan-for"), 3, 13),
+        posts.for_channel(&id("chan-for"), Page::new(3, 13)),
         wire::GetPostsForChannelRequest { channel_id: "chan-for".into(), page: 3, per_page: 13 },
     )
     .await;

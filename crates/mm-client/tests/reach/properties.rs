@@ -1,7 +1,7 @@
 //! Reach entries: property groups, fields and values.
 
 use mm_types::convert::IntoWire;
-use mm_types::{PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
+use mm_types::{Deleted, Page, PropertyField, PropertyFieldType, PropertyValue, Timestamp, wire};
 use serde_json::json;
 
 use super::{Reach, id};
@@ -97,9 +97,8 @@ pub async fn run(r: &mut Reach) {
         p.search_fields(&id("group-sf"))
             .target_type("channel")
             .target_id("chan-sf")
-            .include_deleted(true)
-            .page(2)
-            .per_page(25),
+            .include_deleted()
+            .page(Page::new(2, 25)),
         wire::SearchPropertyFieldsRequest {
             group_id: "group-sf".into(),
             opts: Some(wire::PropertyFieldSearchOpts {
@@ -114,13 +113,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "CountPropertyFields",
-        p.count_fields(&id("group-cf"), true),
+        p.count_fields(&id("group-cf"), Deleted::Include),
         wire::CountPropertyFieldsRequest { group_id: "group-cf".into(), include_deleted: true },
     )
     .await;
     r.check(
         "CountPropertyFieldsForTarget",
-        p.count_fields_for_target(&id("group-cft"), "post", "post-cft", false),
+        p.count_fields_for_target(&id("group-cft"), "post", "post-cft", Deleted::Exclude),
         wire::CountPropertyFieldsForTargetRequest {
             group_id: "group-cft".into(),
             target_type: "post".into(),
@@ -209,7 +208,10 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "SearchPropertyValues",
-        p.search_values(&id("group-sv")).target("post", "post-sv").field(&id("field-sv")).page(1),
+        p.search_values(&id("group-sv"))
+            .target("post", "post-sv")
+            .field(&id("field-sv"))
+            .page(Page::new(1, 60)),
         wire::SearchPropertyValuesRequest {
             group_id: "group-sv".into(),
             opts: Some(wire::PropertyValueSearchOpts {

@@ -1,7 +1,7 @@
 //! Reach entries: shared channels and remote clusters.
 
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{IfNotShared, wire};
 
 use super::{Reach, fx, id};
 
@@ -66,7 +66,7 @@ pub async fn run(r: &mut Reach) {
             &id("InviteRemoteToChannel.channel_id"),
             &id("InviteRemoteToChannel.remote_id"),
             &id("InviteRemoteToChannel.user_id"),
-            true,
+            IfNotShared::Share,
         ),
         wire::InviteRemoteToChannelRequest {
             channel_id: "InviteRemoteToChannel.channel_id".into(),

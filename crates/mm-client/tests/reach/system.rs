@@ -16,7 +16,7 @@ pub async fn run(r: &mut Reach) {
     r.check("GetCloudLimits", g.cloud_limits(), wire::GetCloudLimitsRequest {}).await;
     r.check(
         "RequestTrialLicense",
-        g.request_trial_license(&id("RequestTrialLicense.requester_id"), 101, true, true),
+        g.request_trial_license(&id("RequestTrialLicense.requester_id"), 101).accept_terms().receive_emails(),
         wire::RequestTrialLicenseRequest {
             requester_id: "RequestTrialLicense.requester_id".into(),
             users: 101,

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
-use mm_types::wire;
+use mm_types::{Page, Role, wire};
 
 use super::{Reach, fx, id};
 
@@ -114,7 +114,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetTeamMembers",
-        g.members(&id("GetTeamMembers.team_id"), 101, 102),
+        g.members(&id("GetTeamMembers.team_id"), Page::new(101, 102)),
         wire::GetTeamMembersRequest { team_id: "GetTeamMembers.team_id".into(), page: 101, per_page: 102 },
     )
     .await;
@@ -129,7 +129,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetTeamMembersForUser",
-        g.members_for_user(&id("GetTeamMembersForUser.user_id"), 101, 102),
+        g.members_for_user(&id("GetTeamMembersForUser.user_id"), Page::new(101, 102)),
         wire::GetTeamMembersForUserRequest {
             user_id: "GetTeamMembersForUser.user_id".into(),
             page: 101,
@@ -142,7 +142,7 @@ pub async fn run(r: &mut Reach) {
         g.update_member_roles(
             &id("UpdateTeamMemberRoles.team_id"),
             &id("UpdateTeamMemberRoles.user_id"),
-            "UpdateTeamMemberRoles.new_roles",
+            &[Role::new("UpdateTeamMemberRoles.new_roles")],
         ),
         wire::UpdateTeamMemberRolesRequest {
             team_id: "UpdateTeamMemberRoles.team_id".into(),

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use bytes::Bytes;
 use mm_types::convert::IntoWire;
 use mm_types::{
-    CustomStatus, CustomStatusDuration, Session, Timestamp, User, UserAccessToken, UserAuth, UserStatus,
-    ViewUsersRestrictions, wire,
+    AccountState, ChannelMemberSort, CustomStatus, CustomStatusDuration, Page, Permission, Role, Session,
+    Timestamp, User, UserAccessToken, UserAuth, UserSort, UserStatus, ViewUsersRestrictions, wire,
 };
 
 use super::{Reach, id};
@@ -49,17 +49,15 @@ pub async fn run(r: &mut Reach) {
             .not_in_channel(&id("chan-out"))
             .in_group(&id("group-in"))
             .not_in_group(&id("group-out"))
-            .group_constrained(true)
-            .without_team(true)
-            .inactive(true)
-            .active(true)
-            .role("system_admin")
-            .roles(&["r1", "r2"])
-            .channel_roles(&["channel_admin"])
-            .team_roles(&["team_admin"])
-            .sort("last_activity_at")
-            .page(3)
-            .per_page(25)
+            .group_constrained()
+            .without_team()
+            .account_state(AccountState::Deactivated)
+            .role(&Role::new("system_admin"))
+            .roles(&[Role::new("r1"), Role::new("r2")])
+            .channel_roles(&[Role::new("channel_admin")])
+            .team_roles(&[Role::new("team_admin")])
+            .sort(UserSort::LastActivityAt)
+            .page(Page::new(3, 25))
             .updated_after(Timestamp::from_millis(1234))
             .view_restrictions(ViewUsersRestrictions {
                 teams: vec![id("team-v")],
@@ -75,7 +73,7 @@ pub async fn run(r: &mut Reach) {
             group_constrained: true,
             without_team: true,
             inactive: true,
-            active: true,
+            active: false,
             role: "system_admin".into(),
             roles: vec!["r1".into(), "r2".into()],
             channel_roles: vec!["channel_admin".into()],
@@ -118,7 +116,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetUsersInTeam",
-        users.in_team(&id("team-x"), 2, 30),
+        users.in_team(&id("team-x"), Page::new(2, 30)),
         wire::GetUsersInTeamRequest { team_id: "team-x".into(), page: 2, per_page: 30 },
     )
     .await;
@@ -144,13 +142,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "SetUserStatusTimedDND",
-        users.set_timed_dnd(&id("user-dnd"), 1_800_000_000),
+        users.set_timed_dnd(&id("user-dnd"), Timestamp::from_millis(1_800_000_000_000)),
         wire::SetUserStatusTimedDndRequest { user_id: "user-dnd".into(), end_time: 1_800_000_000 },
     )
     .await;
     r.check(
         "UpdateUserActive",
-        users.update_active(&id("user-act"), true),
+        users.update_active(&id("user-act"), AccountState::Active),
         wire::UpdateUserActiveRequest { user_id: "user-act".into(), active: true },
     )
     .await;
@@ -177,7 +175,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "GetUsersInChannel",
-        users.in_channel(&id("chan-u"), "status", 4, 40),
+        users.in_channel(&id("chan-u"), ChannelMemberSort::Status, Page::new(4, 40)),
         wire::GetUsersInChannelRequest {
             channel_id: "chan-u".into(),
             sort_by: "status".into(),
@@ -205,14 +203,14 @@ pub async fn run(r: &mut Reach) {
             .not_in_channel(&id("chan-ns"))
             .in_group(&id("group-s"))
             .not_in_group(&id("group-ns"))
-            .group_constrained(true)
-            .allow_inactive(true)
-            .without_team(true)
+            .group_constrained()
+            .include_deactivated()
+            .without_team()
             .limit(7)
-            .role("system_user")
-            .roles(&["a"])
-            .channel_roles(&["b"])
-            .team_roles(&["c"]),
+            .role(&Role::new("system_user"))
+            .roles(&[Role::new("a")])
+            .channel_roles(&[Role::new("b")])
+            .team_roles(&[Role::new("c")]),
         wire::SearchUsersRequest {
             term: "ali".into(),
             team_id: "team-s".into(),
@@ -246,13 +244,13 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "HasPermissionTo",
-        users.has_permission(&id("user-p"), "manage_system"),
+        users.has_permission(&id("user-p"), &Permission::new("manage_system")),
         wire::HasPermissionToRequest { user_id: "user-p".into(), permission_id: "manage_system".into() },
     )
     .await;
     r.check(
         "HasPermissionToTeam",
-        users.has_permission_to_team(&id("user-p"), &id("team-p"), "add_user_to_team"),
+        users.has_permission_to_team(&id("user-p"), &id("team-p"), &Permission::new("add_user_to_team")),
         wire::HasPermissionToTeamRequest {
             user_id: "user-p".into(),
             team_id: "team-p".into(),
@@ -262,7 +260,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "HasPermissionToChannel",
-        users.has_permission_to_channel(&id("user-p"), &id("chan-p"), "create_post"),
+        users.has_permission_to_channel(&id("user-p"), &id("chan-p"), &Permission::new("create_post")),
         wire::HasPermissionToChannelRequest {
             user_id: "user-p".into(),
             channel_id: "chan-p".into(),
@@ -289,7 +287,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "UpdateUserRoles",
-        users.update_roles(&id("user-roles"), "system_user system_admin"),
+        users.update_roles(&id("user-roles"), &[Role::SYSTEM_USER, Role::SYSTEM_ADMIN]),
         wire::UpdateUserRolesRequest {
             user_id: "user-roles".into(),
             new_roles: "system_user system_admin".into(),
@@ -342,7 +340,7 @@ pub async fn run(r: &mut Reach) {
     .await;
     r.check(
         "RolesGrantPermission",
-        users.roles_grant_permission(&["team_admin", "channel_admin"], "manage_team"),
+        users.roles_grant_permission(&[Role::TEAM_ADMIN, Role::CHANNEL_ADMIN], &Permission::MANAGE_TEAM),
         wire::RolesGrantPermissionRequest {
             role_names: vec!["team_admin".into(), "channel_admin".into()],
             permission_id: "manage_team".into(),

@@ -236,7 +236,7 @@ impl State {
                 && (!q.without_team || !member_of_any_team)
                 && (!q.inactive_only || u.delete_at.is_some())
                 && (!q.active_only || u.delete_at.is_none())
-                && (q.roles.is_empty() || q.roles.iter().any(|r| u.has_role(r)))
+                && (q.roles.is_empty() || q.roles.iter().any(|r| u.roles().any(|role| role == r)))
                 && u.update_at.as_millis() > q.updated_after
         });
         page(users, q.page, q.per_page)
@@ -299,7 +299,7 @@ impl State {
                 && in_channel.is_none_or(|c| self.is_channel_member(c, &u.id))
                 && not_in_channel.is_none_or(|c| !self.is_channel_member(c, &u.id))
                 && (!without_team || !self.team_members.keys().any(|(_, uid)| uid == &u.id))
-                && (roles.is_empty() || roles.iter().any(|r| u.has_role(r)))
+                && (roles.is_empty() || roles.iter().any(|r| u.roles().any(|role| role == r)))
         });
         // The server caps searches at 100 results and uses that when no limit is given.
         let limit = if limit <= 0 { 100 } else { limit.min(100) } as usize;

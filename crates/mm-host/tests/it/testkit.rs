@@ -229,3 +229,24 @@ async fn settings_load_with_manifest_defaults_and_lower_cased_keys_on_both_proto
         host.shutdown().await;
     }
 }
+
+#[tokio::test]
+async fn optional_turns_only_a_missing_object_into_none() {
+    use mm_client::OptionalExt;
+
+    let host = TestHost::start().await.unwrap();
+    let api = host.host().api_target(ID).await.unwrap();
+    let client = mm_client::Client::connect(&api.to_string()).await.unwrap();
+
+    let alice = client.users().get(&host.alice().id).await.optional().unwrap();
+    assert_eq!(alice.map(|u| u.username), Some(host.alice().username.clone()));
+
+    let missing = mm_types::UserId::generate();
+    assert!(client.users().get(&missing).await.optional().unwrap().is_none());
+    assert!(client.users().get_by_username("nobody-here").await.optional().unwrap().is_none());
+
+    // A refused request is not "missing": it stays an error.
+    let invalid = client.users().create(mm_types::User::default()).await.optional().unwrap_err();
+    assert!(!invalid.is_not_found(), "{invalid}");
+    assert!(invalid.is_invalid(), "{invalid}");
+}

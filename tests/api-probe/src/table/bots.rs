@@ -1,7 +1,7 @@
 //! Bots.
 
 use mattermost_plugin::serde_json::json;
-use mattermost_plugin::types::{Bot, BotPatch, UserId};
+use mattermost_plugin::types::{AccountState, Bot, BotPatch, Deleted, Page, UserId};
 
 use super::{Entry, Vals, e, one, unit};
 
@@ -26,11 +26,11 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetBot", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, true], c.bots().get(&id, true))
+            one(args![id, true], c.bots().get(&id, Deleted::Include))
         }),
         e("UpdateBotActive", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, true], c.bots().update_active(&id, true))
+            one(args![id, true], c.bots().update_active(&id, AccountState::Active))
         }),
         e("PermanentDeleteBot", |c, v| {
             let id: UserId = v.id(0);
@@ -45,10 +45,9 @@ pub(super) fn entries() -> Vec<Entry> {
                 .bots()
                 .list()
                 .owner(&v.raw_id(0))
-                .include_deleted(true)
-                .only_orphaned(true)
-                .page(2)
-                .per_page(30)
+                .include_deleted()
+                .only_orphaned()
+                .page(Page::new(2, 30))
                 .send();
             one(vec![options], call)
         }),

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use mattermost_plugin::types::{
-    Channel, ChannelId, ChannelMemberIdentifier, ChannelType, JsonMap, SidebarCategoryType,
-    SidebarCategoryWithChannels, TeamId, UserId,
+    Channel, ChannelId, ChannelMemberIdentifier, ChannelType, Deleted, JsonMap, Page, Role,
+    SidebarCategoryType, SidebarCategoryWithChannels, TeamId, UserId,
 };
 
 use mattermost_plugin::serde_json::Value;
@@ -82,7 +82,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetPublicChannelsForTeam", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 2, 20], c.channels().public_for_team(&team, 2, 20))
+            one(args![team, 2, 20], c.channels().public_for_team(&team, Page::new(2, 20)))
         }),
         e("GetChannel", |c, v| {
             let id: ChannelId = v.id(0);
@@ -90,15 +90,21 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelByName", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, v.raw_id(1), true], c.channels().get_by_name(&team, &v.raw_id(1), true))
+            one(
+                args![team, v.raw_id(1), true],
+                c.channels().get_by_name(&team, &v.raw_id(1), Deleted::Include),
+            )
         }),
         e("GetChannelByNameForTeamName", |c, v| {
             let (team, name) = (v.raw_id(0), v.raw_id(1));
-            one(args![team, name, true], c.channels().get_by_name_for_team_name(&team, &name, true))
+            one(
+                args![team, name, true],
+                c.channels().get_by_name_for_team_name(&team, &name, Deleted::Include),
+            )
         }),
         e("GetChannelsForTeamForUser", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
-            one(args![team, user, true], c.channels().for_team_for_user(&team, &user, true))
+            one(args![team, user, true], c.channels().for_team_for_user(&team, &user, Deleted::Include))
         }),
         e("GetChannelStats", |c, v| {
             let id: ChannelId = v.id(0);
@@ -131,7 +137,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelMembers", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, 3, 30], c.channels().members(&channel, 3, 30))
+            one(args![channel, 3, 30], c.channels().members(&channel, Page::new(3, 30)))
         }),
         e("GetChannelMembersByIds", |c, v| {
             let (channel, users): (ChannelId, Vec<UserId>) = (v.id(0), vec![v.id(1), v.id(2)]);
@@ -139,12 +145,15 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetChannelMembersForUser", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
-            one(args![team, user, 4, 45], c.channels().members_for_user(&team, &user, 4, 45))
+            one(args![team, user, 4, 45], c.channels().members_for_user(&team, &user, Page::new(4, 45)))
         }),
         e("UpdateChannelMemberRoles", |c, v| {
             let (channel, user): (ChannelId, UserId) = (v.id(0), v.id(1));
             let roles = "channel_user channel_admin";
-            one(args![channel, user, roles], c.channels().update_member_roles(&channel, &user, roles))
+            one(
+                args![channel, user, roles],
+                c.channels().update_member_roles(&channel, &user, &[Role::CHANNEL_USER, Role::CHANNEL_ADMIN]),
+            )
         }),
         e("UpdateChannelMemberNotifications", |c, v| {
             let (channel, user): (ChannelId, UserId) = (v.id(0), v.id(1));

@@ -1,7 +1,9 @@
 //! Files, file infos, upload sessions.
 
 use mattermost_plugin::serde_json::json;
-use mattermost_plugin::types::{ChannelId, FileId, Timestamp, UploadSession, UploadType, UserId};
+use mattermost_plugin::types::{
+    ChannelId, FileId, FileSort, Page, SortOrder, Timestamp, UploadSession, UploadType, UserId,
+};
 
 use super::{Entry, Vals, e, one, unit, with};
 use crate::report::{base64, digest, j};
@@ -75,11 +77,10 @@ pub(super) fn entries() -> Vec<Entry> {
                 .infos()
                 .by_user(&user)
                 .in_channel(&channel)
-                .include_deleted(true)
-                .sort_by("CreateAt")
-                .sort_order("DESC")
-                .page(2)
-                .per_page(20)
+                .include_deleted()
+                .sort_by(FileSort::CreateAt)
+                .sort_order(SortOrder::Desc)
+                .page(Page::new(2, 20))
                 .send();
             one(vec![j(&2), j(&20), options], call)
         }),

@@ -3,7 +3,7 @@
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
     CreateDefaultMembershipParams, Group, GroupId, GroupSearchOpts, GroupSource, GroupSyncable,
-    GroupSyncableType, Timestamp, UserId, ViewUsersRestrictions,
+    GroupSyncableType, Page, Timestamp, UserId, ViewUsersRestrictions,
 };
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -43,7 +43,7 @@ pub(super) fn entries() -> Vec<Entry> {
         e("GetGroupByName", |c, v| one(args![v.raw_id(0)], c.groups().get_by_name(&v.raw_id(0)))),
         e("GetGroupMemberUsers", |c, v| {
             let id: GroupId = v.id(0);
-            one(args![id, 2, 20], c.groups().member_users(&id, 2, 20))
+            one(args![id, 2, 20], c.groups().member_users(&id, Page::new(2, 20)))
         }),
         e("GetGroupsBySource", |c, _| one(args![GroupSource::Ldap], c.groups().by_source(GroupSource::Ldap))),
         e("GetGroupsForUser", |c, v| {
@@ -141,8 +141,7 @@ pub(super) fn entries() -> Vec<Entry> {
                 .list()
                 .options(options)
                 .view_restrictions(restrictions)
-                .page(2)
-                .per_page(20)
+                .page(Page::new(2, 20))
                 .send();
             one(vec![j(&2), j(&20), reported_options, reported_restrictions], call)
         }),

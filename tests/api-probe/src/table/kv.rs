@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use mattermost_plugin::types::KvSetOptions;
+use mattermost_plugin::types::{KvSetOptions, Page};
 
 use super::{Entry, e, one, unit, with};
 use crate::report::{base64, j};
@@ -45,6 +45,6 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("KVDelete", |c, v| unit(args![v.text("key")], c.kv().delete(&v.text("key")))),
         e("KVDeleteAll", |c, _| unit(args![], c.kv().delete_all())),
-        e("KVList", |c, _| one(args![2, 50], c.kv().list(2, 50))),
+        e("KVList", |c, _| one(args![2, 50], c.kv().list(Page::new(2, 50)))),
     ]
 }

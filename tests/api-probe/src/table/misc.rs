@@ -2,9 +2,9 @@
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ClusterSendType, Dialog, DialogElement, DialogElementType, EmojiId, JsonMap, OAuthApp, OpenDialogRequest,
-    PluginClusterEvent, PluginClusterEventSendOptions, Preference, PreferenceCategory, PushNotification,
-    UserId, WebsocketBroadcast,
+    ClusterSendType, Dialog, DialogElement, DialogElementType, EmojiId, EmojiSort, JsonMap, OAuthApp,
+    OpenDialogRequest, Page, PluginClusterEvent, PluginClusterEventSendOptions, Preference,
+    PreferenceCategory, PushNotification, UserId, WebsocketBroadcast,
 };
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -78,7 +78,9 @@ pub(super) fn entries() -> Vec<Entry> {
                 OpenDialogRequest::new(v.text("trigger"), "https://probe.example.com/dialog", dialog);
             unit(args![request], c.dialogs().open(request))
         }),
-        e("GetEmojiList", |c, _| one(args!["name", 2, 20], c.emoji().list("name", 2, 20))),
+        e("GetEmojiList", |c, _| {
+            one(args!["name", 2, 20], c.emoji().list(EmojiSort::Name, Page::new(2, 20)))
+        }),
         e("GetEmojiByName", |c, v| one(args![v.raw_id(0)], c.emoji().get_by_name(&v.raw_id(0)))),
         e("GetEmoji", |c, v| {
             let id: EmojiId = v.id(0);

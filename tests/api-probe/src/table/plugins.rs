@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use mattermost_plugin::axum::http;
 use mattermost_plugin::serde_json::{Value, json};
+use mattermost_plugin::types::{IfInstalled, PluginId};
 
 use super::{Entry, e, one, unit, with};
 use crate::report::digest;
@@ -28,13 +29,17 @@ pub(super) fn entries() -> Vec<Entry> {
     vec![
         e("GetBundlePath", |c, _| one(args![], c.plugins().bundle_path())),
         e("GetPlugins", |c, _| one(args![], c.plugins().list())),
-        e("EnablePlugin", |c, v| unit(args![v.text("id")], c.plugins().enable(&v.text("id")))),
-        e("DisablePlugin", |c, v| unit(args![v.text("id")], c.plugins().disable(&v.text("id")))),
-        e("RemovePlugin", |c, v| unit(args![v.text("id")], c.plugins().remove(&v.text("id")))),
-        e("GetPluginStatus", |c, v| one(args![v.text("id")], c.plugins().status(&v.text("id")))),
+        e("EnablePlugin", |c, v| unit(args![v.text("id")], c.plugins().enable(&PluginId::new(v.text("id"))))),
+        e("DisablePlugin", |c, v| {
+            unit(args![v.text("id")], c.plugins().disable(&PluginId::new(v.text("id"))))
+        }),
+        e("RemovePlugin", |c, v| unit(args![v.text("id")], c.plugins().remove(&PluginId::new(v.text("id"))))),
+        e("GetPluginStatus", |c, v| {
+            one(args![v.text("id")], c.plugins().status(&PluginId::new(v.text("id"))))
+        }),
         e("InstallPlugin", |c, _| {
             let bundle = stream();
-            one(vec![digest(&bundle), Value::Bool(true)], c.plugins().install(bundle, true))
+            one(vec![digest(&bundle), Value::Bool(true)], c.plugins().install(bundle, IfInstalled::Replace))
         }),
         e("GetPluginID", |c, _| one(args![], c.plugins().id())),
         e("PluginHTTP", |c, v| {

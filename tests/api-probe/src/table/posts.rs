@@ -2,7 +2,7 @@
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ChannelId, Post, PostId, Reaction, SearchParameter, SearchParams, TeamId, Timestamp, UserId,
+    ChannelId, Page, Post, PostId, Reaction, SearchParameter, SearchParams, TeamId, Timestamp, UserId,
 };
 
 use super::{Entry, Vals, e, one, unit};
@@ -80,15 +80,15 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetPostsAfter", |c, v| {
             let (channel, id): (ChannelId, PostId) = (v.id(0), v.id(1));
-            one(args![channel, id, 2, 20], c.posts().after(&channel, &id, 2, 20))
+            one(args![channel, id, 2, 20], c.posts().after(&channel, &id, Page::new(2, 20)))
         }),
         e("GetPostsBefore", |c, v| {
             let (channel, id): (ChannelId, PostId) = (v.id(0), v.id(1));
-            one(args![channel, id, 3, 30], c.posts().before(&channel, &id, 3, 30))
+            one(args![channel, id, 3, 30], c.posts().before(&channel, &id, Page::new(3, 30)))
         }),
         e("GetPostsForChannel", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, 4, 40], c.posts().for_channel(&channel, 4, 40))
+            one(args![channel, 4, 40], c.posts().for_channel(&channel, Page::new(4, 40)))
         }),
         e("UpdatePost", |c, v| one(args![post(v)], c.posts().update(post(v)))),
         e("SearchPostsInTeam", |c, v| {

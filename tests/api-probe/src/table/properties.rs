@@ -2,8 +2,8 @@
 
 use mattermost_plugin::serde_json::json;
 use mattermost_plugin::types::{
-    PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId, PropertyRequestOptions,
-    PropertyValue, PropertyValueId, Timestamp,
+    Deleted, Page, PropertyField, PropertyFieldId, PropertyFieldType, PropertyGroupId,
+    PropertyRequestOptions, PropertyValue, PropertyValueId, Timestamp,
 };
 
 use super::{Entry, Vals, e, one, unit};
@@ -67,18 +67,19 @@ pub(super) fn entries() -> Vec<Entry> {
                 .search_fields(&group)
                 .target_type("channel")
                 .target_id(&v.raw_id(1))
-                .include_deleted(true)
-                .per_page(25)
+                .include_deleted()
+                .page(Page::first(25))
                 .send();
             one(vec![j(&group), options], call)
         }),
         e("CountPropertyFields", |c, v| {
             let group: PropertyGroupId = v.id(0);
-            one(args![group, true], c.properties().count_fields(&group, true))
+            one(args![group, true], c.properties().count_fields(&group, Deleted::Include))
         }),
         e("CountPropertyFieldsForTarget", |c, v| {
             let group: PropertyGroupId = v.id(0);
-            let call = c.properties().count_fields_for_target(&group, "channel", &v.raw_id(1), true);
+            let call =
+                c.properties().count_fields_for_target(&group, "channel", &v.raw_id(1), Deleted::Include);
             one(args![group, "channel", v.raw_id(1), true], call)
         }),
         e("CreatePropertyValue", |c, v| one(args![value(v, 0)], c.properties().create_value(value(v, 0)))),
@@ -128,8 +129,8 @@ pub(super) fn entries() -> Vec<Entry> {
                 .search_values(&group)
                 .target("user", &v.raw_id(1))
                 .field(&field)
-                .include_deleted(true)
-                .per_page(30)
+                .include_deleted()
+                .page(Page::first(30))
                 .send();
             one(vec![j(&group), options], call)
         }),

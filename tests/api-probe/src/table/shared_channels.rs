@@ -2,7 +2,7 @@
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ChannelId, ChannelType, FileInfo, GetPostsSinceForSyncCursor, RegisterPluginOpts, RemoteId,
+    ChannelId, ChannelType, FileInfo, GetPostsSinceForSyncCursor, IfNotShared, RegisterPluginOpts, RemoteId,
     SharedChannel, SyncMsg, Timestamp, UserId,
 };
 
@@ -86,7 +86,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let (channel, remote, user): (ChannelId, RemoteId, UserId) = (v.id(0), v.id(1), v.id(2));
             unit(
                 args![channel, remote, user, true],
-                c.shared_channels().invite_remote(&channel, &remote, &user, true),
+                c.shared_channels().invite_remote(&channel, &remote, &user, IfNotShared::Share),
             )
         }),
         e("UninviteRemoteFromChannel", |c, v| {

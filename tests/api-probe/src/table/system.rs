@@ -15,7 +15,10 @@ pub(super) fn entries() -> Vec<Entry> {
         e("GetCloudLimits", |c, _| one(args![], c.system().cloud_limits())),
         e("RequestTrialLicense", |c, v| {
             let user: UserId = v.id(0);
-            unit(args![user, 25, true, true], c.system().request_trial_license(&user, 25, true, true))
+            unit(
+                args![user, 25, true, true],
+                c.system().request_trial_license(&user, 25).accept_terms().receive_emails().send(),
+            )
         }),
     ]
 }

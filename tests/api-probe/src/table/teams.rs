@@ -1,6 +1,6 @@
 //! Teams and team members.
 
-use mattermost_plugin::types::{Team, TeamId, TeamType, UserId};
+use mattermost_plugin::types::{Page, Role, Team, TeamId, TeamType, UserId};
 
 use super::{Entry, Vals, e, one, unit, with};
 use crate::report::{base64, j};
@@ -61,7 +61,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetTeamMembers", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 2, 25], c.teams().members(&team, 2, 25))
+            one(args![team, 2, 25], c.teams().members(&team, Page::new(2, 25)))
         }),
         e("GetTeamMember", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
@@ -69,13 +69,13 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetTeamMembersForUser", |c, v| {
             let user: UserId = v.id(0);
-            one(args![user, 3, 35], c.teams().members_for_user(&user, 3, 35))
+            one(args![user, 3, 35], c.teams().members_for_user(&user, Page::new(3, 35)))
         }),
         e("UpdateTeamMemberRoles", |c, v| {
             let (team, user): (TeamId, UserId) = (v.id(0), v.id(1));
             one(
                 args![team, user, "team_user team_admin"],
-                c.teams().update_member_roles(&team, &user, "team_user team_admin"),
+                c.teams().update_member_roles(&team, &user, &[Role::TEAM_USER, Role::TEAM_ADMIN]),
             )
         }),
         e("GetTeamIcon", |c, v| {

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use mattermost_plugin::serde_json::{Value, json};
 use mattermost_plugin::types::{
-    ChannelId, CustomStatus, CustomStatusDuration, Session, TeamId, Timestamp, User, UserAccessToken,
-    UserAuth, UserId, UserStatus, ViewUsersRestrictions,
+    AccountState, ChannelId, ChannelMemberSort, CustomStatus, CustomStatusDuration, Page, Permission, Role,
+    Session, TeamId, Timestamp, User, UserAccessToken, UserAuth, UserId, UserSort, UserStatus,
+    ViewUsersRestrictions,
 };
 
 use super::{Entry, Vals, e, one, unit, with};
@@ -44,7 +45,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let options = json!({
                 "InTeamId": team, "NotInTeamId": v.raw_id(6), "InChannelId": channel,
                 "NotInChannelId": v.raw_id(7), "InGroupId": group, "NotInGroupId": v.raw_id(8),
-                "GroupConstrained": true, "WithoutTeam": true, "Inactive": true, "Active": true,
+                "GroupConstrained": true, "WithoutTeam": true, "Inactive": true, "Active": false,
                 "Role": "system_user", "Roles": ["system_admin"], "ChannelRoles": ["channel_admin"],
                 "TeamRoles": ["team_admin"], "Sort": "last_activity_at",
                 "ViewRestrictions": {"Teams": restrictions.teams, "Channels": restrictions.channels},
@@ -59,18 +60,16 @@ pub(super) fn entries() -> Vec<Entry> {
                 .not_in_channel(&v.id(7))
                 .in_group(&v.id(3))
                 .not_in_group(&v.id(8))
-                .group_constrained(true)
-                .without_team(true)
-                .inactive(true)
-                .active(true)
-                .role("system_user")
-                .roles(&["system_admin"])
-                .channel_roles(&["channel_admin"])
-                .team_roles(&["team_admin"])
-                .sort("last_activity_at")
+                .group_constrained()
+                .without_team()
+                .account_state(AccountState::Deactivated)
+                .role(&Role::new("system_user"))
+                .roles(&[Role::new("system_admin")])
+                .channel_roles(&[Role::new("channel_admin")])
+                .team_roles(&[Role::new("team_admin")])
+                .sort(UserSort::LastActivityAt)
                 .view_restrictions(restrictions)
-                .page(2)
-                .per_page(30)
+                .page(Page::new(2, 30))
                 .updated_after(Timestamp::from_millis(1_700_000_000_000))
                 .send();
             one(vec![options], call)
@@ -91,7 +90,7 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetUsersInTeam", |c, v| {
             let team: TeamId = v.id(0);
-            one(args![team, 3, 40], c.users().in_team(&team, 3, 40))
+            one(args![team, 3, 40], c.users().in_team(&team, Page::new(3, 40)))
         }),
         e("UpdateUser", |c, v| one(args![user(v)], c.users().update(user(v)))),
         e("GetUserStatus", |c, v| {
@@ -108,11 +107,14 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("SetUserStatusTimedDND", |c, v| {
             let id: UserId = v.id(0);
-            one(args![id, 1_800_000_000i64], c.users().set_timed_dnd(&id, 1_800_000_000))
+            one(
+                args![id, 1_800_000_000i64],
+                c.users().set_timed_dnd(&id, Timestamp::from_millis(1_800_000_000_000)),
+            )
         }),
         e("UpdateUserActive", |c, v| {
             let id: UserId = v.id(0);
-            unit(args![id, true], c.users().update_active(&id, true))
+            unit(args![id, true], c.users().update_active(&id, AccountState::Active))
         }),
         e("UpdateUserCustomStatus", |c, v| {
             let id: UserId = v.id(0);
@@ -133,7 +135,10 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("GetUsersInChannel", |c, v| {
             let channel: ChannelId = v.id(0);
-            one(args![channel, "status", 4, 50], c.users().in_channel(&channel, "status", 4, 50))
+            one(
+                args![channel, "status", 4, 50],
+                c.users().in_channel(&channel, ChannelMemberSort::Status, Page::new(4, 50)),
+            )
         }),
         e("GetLDAPUserAttributes", |c, v| {
             let id: UserId = v.id(0);
@@ -158,14 +163,14 @@ pub(super) fn entries() -> Vec<Entry> {
                 .not_in_channel(&v.id(4))
                 .in_group(&v.id(5))
                 .not_in_group(&v.id(6))
-                .group_constrained(true)
-                .allow_inactive(true)
-                .without_team(true)
+                .group_constrained()
+                .include_deactivated()
+                .without_team()
                 .limit(25)
-                .role("system_user")
-                .roles(&["system_admin"])
-                .channel_roles(&["channel_user"])
-                .team_roles(&["team_user"])
+                .role(&Role::new("system_user"))
+                .roles(&[Role::new("system_admin")])
+                .channel_roles(&[Role::new("channel_user")])
+                .team_roles(&[Role::new("team_user")])
                 .send();
             one(vec![search], call)
         }),
@@ -180,16 +185,23 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("HasPermissionTo", |c, v| {
             let id: UserId = v.id(0);
-            one(vec![j(&id), permission("manage_system")], c.users().has_permission(&id, "manage_system"))
+            one(
+                vec![j(&id), permission("manage_system")],
+                c.users().has_permission(&id, &Permission::new("manage_system")),
+            )
         }),
         e("HasPermissionToTeam", |c, v| {
             let (id, team): (UserId, TeamId) = (v.id(0), v.id(1));
-            let call = c.users().has_permission_to_team(&id, &team, "manage_team");
+            let call = c.users().has_permission_to_team(&id, &team, &Permission::new("manage_team"));
             one(vec![j(&id), j(&team), permission("manage_team")], call)
         }),
         e("HasPermissionToChannel", |c, v| {
             let (id, channel): (UserId, ChannelId) = (v.id(0), v.id(1));
-            let call = c.users().has_permission_to_channel(&id, &channel, "manage_public_channel_members");
+            let call = c.users().has_permission_to_channel(
+                &id,
+                &channel,
+                &Permission::new("manage_public_channel_members"),
+            );
             one(vec![j(&id), j(&channel), permission("manage_public_channel_members")], call)
         }),
         e("PublishUserTyping", |c, v| {
@@ -205,7 +217,7 @@ pub(super) fn entries() -> Vec<Entry> {
             let id: UserId = v.id(0);
             one(
                 args![id, "system_user system_admin"],
-                c.users().update_roles(&id, "system_user system_admin"),
+                c.users().update_roles(&id, &[Role::SYSTEM_USER, Role::SYSTEM_ADMIN]),
             )
         }),
         e("GetSession", |c, v| {
@@ -251,7 +263,13 @@ pub(super) fn entries() -> Vec<Entry> {
         }),
         e("RolesGrantPermission", |c, v| {
             let roles = vec![v.text("role"), "system_admin".to_owned()];
-            one(args![roles, "manage_system"], c.users().roles_grant_permission(&roles, "manage_system"))
+            one(
+                args![roles, "manage_system"],
+                c.users().roles_grant_permission(
+                    &roles.iter().map(Role::new).collect::<Vec<_>>(),
+                    &Permission::MANAGE_SYSTEM,
+                ),
+            )
         }),
     ]
 }
