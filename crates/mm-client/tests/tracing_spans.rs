@@ -2,6 +2,9 @@
 
 #![allow(unreachable_pub, missing_docs)]
 
+// A binary of its own: tracing caches each callsite's interest process-wide, so a test without
+// a subscriber running beside this one in the shared `it` binary could hide its spans.
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::collections::HashMap;

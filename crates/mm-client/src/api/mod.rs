@@ -30,7 +30,7 @@
 //! 3. Document every method with the RPC it calls (`GetUser`) and what it returns.
 //! 4. Add the group's entries to `tests/reach/<group>.rs` (each RPC called with distinctive
 //!    arguments, and the request the server must receive) and list the file in
-//!    `tests/reach_all_methods.rs`.
+//!    `tests/it/reach_all_methods.rs`.
 //! 5. Re-export the view (and builders) below.
 
 /// Lets an async builder be awaited directly (`.await` instead of `.send().await`).

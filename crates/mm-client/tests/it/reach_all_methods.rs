@@ -7,8 +7,8 @@
 //! real tonic server over loopback, and checks the request the server decoded against the
 //! request the entry expects.
 
-mod reach;
-mod support;
+use crate::reach;
+use crate::support;
 
 use std::collections::BTreeSet;
 

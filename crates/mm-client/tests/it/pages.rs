@@ -3,7 +3,7 @@
 
 #![allow(unreachable_pub, missing_docs)]
 
-mod support;
+use crate::support;
 
 use bytes::Bytes;
 use futures_util::TryStreamExt;

@@ -3,7 +3,7 @@
 //! The JSON payload helper of `client.realtime()`: what reaches the server, and what never
 //! leaves the client.
 
-mod support;
+use crate::support;
 
 use mm_client::ErrorKind;
 use mm_types::convert::IntoWire;

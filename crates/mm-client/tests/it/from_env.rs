@@ -3,12 +3,12 @@
 
 #![allow(unreachable_pub, missing_docs, clippy::print_stdout)]
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 
 const CHILD: &str = "MM_CLIENT_FROM_ENV_CHILD";
-const TEST: &str = "from_env_reads_and_validates_the_variable";
+const TEST: &str = "from_env::from_env_reads_and_validates_the_variable";
 
 /// In the child: report what `from_env` did on one line.
 fn child() {

@@ -2,7 +2,7 @@
 
 #![allow(unreachable_pub, missing_docs)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 
