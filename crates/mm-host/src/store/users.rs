@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use mm_types::{ChannelId, CustomStatus, Status, TeamId, User, UserAuth, UserId, UserStatus};
+use mm_types::{ChannelId, CustomStatus, Role, Status, TeamId, User, UserAuth, UserId, UserStatus};
 
 use super::errors::{bad_request, not_found};
 use super::{AppResult, State, Store, page};
@@ -67,7 +67,7 @@ pub(crate) struct UserQuery {
     pub(crate) without_team: bool,
     pub(crate) inactive_only: bool,
     pub(crate) active_only: bool,
-    pub(crate) roles: Vec<String>,
+    pub(crate) roles: Vec<Role>,
     pub(crate) updated_after: i64,
     pub(crate) page: i32,
     pub(crate) per_page: i32,
@@ -236,7 +236,7 @@ impl State {
                 && (!q.without_team || !member_of_any_team)
                 && (!q.inactive_only || u.delete_at.is_some())
                 && (!q.active_only || u.delete_at.is_none())
-                && (q.roles.is_empty() || q.roles.iter().any(|r| u.roles().any(|role| role == r)))
+                && (q.roles.is_empty() || q.roles.iter().any(|r| u.has_role(r)))
                 && u.update_at.as_millis() > q.updated_after
         });
         page(users, q.page, q.per_page)
@@ -280,7 +280,7 @@ impl State {
         not_in_channel: Option<&ChannelId>,
         allow_inactive: bool,
         without_team: bool,
-        roles: &[String],
+        roles: &[Role],
         limit: i32,
     ) -> Vec<User> {
         let term = term.trim().trim_start_matches('@').to_lowercase();
@@ -299,7 +299,7 @@ impl State {
                 && in_channel.is_none_or(|c| self.is_channel_member(c, &u.id))
                 && not_in_channel.is_none_or(|c| !self.is_channel_member(c, &u.id))
                 && (!without_team || !self.team_members.keys().any(|(_, uid)| uid == &u.id))
-                && (roles.is_empty() || roles.iter().any(|r| u.roles().any(|role| role == r)))
+                && (roles.is_empty() || roles.iter().any(|r| u.has_role(r)))
         });
         // The server caps searches at 100 results and uses that when no limit is given.
         let limit = if limit <= 0 { 100 } else { limit.min(100) } as usize;
@@ -575,6 +575,28 @@ mod tests {
         for bad in ["", "9lives", "Alice", "has space", "all", "here", &"a".repeat(65)] {
             assert!(validate_username(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn listings_and_searches_filter_by_system_role() {
+        let mut state = State::default();
+        let user = |name: &str| User {
+            username: name.into(),
+            email: format!("{name}@example.com"),
+            password: "s3cret-Passw0rd".into(),
+            ..User::default()
+        };
+        let admin = state.create_user(user("dana")).unwrap();
+        state.update_user_roles(&admin.id, "system_user system_admin").unwrap();
+        state.create_user(user("dave")).unwrap();
+        let names = |users: Vec<User>| users.into_iter().map(|u| u.username).collect::<Vec<_>>();
+
+        let admins = UserQuery { roles: vec![Role::SYSTEM_ADMIN], per_page: 60, ..UserQuery::default() };
+        assert_eq!(names(state.query_users(&admins)), ["dana"]);
+        let everyone = UserQuery { roles: vec![Role::SYSTEM_USER], per_page: 60, ..UserQuery::default() };
+        assert_eq!(names(state.query_users(&everyone)).len(), 2);
+        let found = state.search_users("da", None, None, None, None, false, false, &[Role::SYSTEM_ADMIN], 0);
+        assert_eq!(names(found), ["dana"]);
     }
 
     #[test]

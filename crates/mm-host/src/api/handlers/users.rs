@@ -1,7 +1,7 @@
 //! Users, statuses, custom statuses, sessions, access tokens and permission checks.
 
 use mm_proto::v1 as wire;
-use mm_types::{CustomStatus, Session, User, UserAccessToken, UserAuth};
+use mm_types::{CustomStatus, Role, Session, User, UserAccessToken, UserAuth};
 use serde_json::json;
 
 use super::{id, ids, opt_id, wires};
@@ -30,10 +30,7 @@ pub(super) fn routes(router: &mut ApiRouter) {
         answer(result, |_| wire::DeleteUserResponse { error: None })
     });
     router.route(|api, r: wire::GetUsersRequest| {
-        let mut roles = r.roles;
-        if !r.role.is_empty() {
-            roles.push(r.role);
-        }
+        let roles = requested_roles(r.roles, r.role);
         let query = UserQuery {
             in_team: opt_id(r.in_team_id),
             not_in_team: opt_id(r.not_in_team_id),
@@ -121,10 +118,7 @@ pub(super) fn routes(router: &mut ApiRouter) {
         answer(users, |users| wire::GetUsersInChannelResponse { error: None, users: wires(users) })
     });
     router.route(|api, r: wire::SearchUsersRequest| {
-        let mut roles = r.roles;
-        if !r.role.is_empty() {
-            roles.push(r.role);
-        }
+        let roles = requested_roles(r.roles, r.role);
         let (team, not_in_team) = (opt_id(r.team_id), opt_id(r.not_in_team_id));
         let (in_channel, not_in_channel) = (opt_id(r.in_channel_id), opt_id(r.not_in_channel_id));
         let users = api.with(|s| {
@@ -210,4 +204,9 @@ pub(super) fn routes(router: &mut ApiRouter) {
         let has_permission = crate::store::roles_grant(&r.role_names, &r.permission_id);
         Ok(wire::RolesGrantPermissionResponse { error: None, has_permission })
     });
+}
+
+/// The role filter of `GetUsers` and `SearchUsers`: the `roles` list plus the single `role`.
+fn requested_roles(roles: Vec<String>, role: String) -> Vec<Role> {
+    roles.into_iter().chain((!role.is_empty()).then_some(role)).map(Role::from).collect()
 }
