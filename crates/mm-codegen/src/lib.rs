@@ -47,5 +47,5 @@ mod table;
 pub use error::Error;
 pub use grpc::{GatedServices, ServiceGate};
 pub use model::{ErrorConvention, MessageRef, Rpc, Safety, ServiceSpec, Surface, read_rpcs};
-pub use proto_crate::{GeneratedFile, MM_PROTO_SURFACE, generate_mm_proto};
+pub use proto_crate::{GeneratedFile, MM_PROTO_SURFACE, generate_mm_proto, mm_proto_descriptors};
 pub use table::rpc_table;

@@ -62,21 +62,7 @@ pub struct GeneratedFile {
 /// messages with tonic's stubs behind features (one file per package), the net/rpc mapping
 /// (`netrpc.rs`) and the RPC table (`rpc_table.rs`).
 pub fn generate_mm_proto(crate_dir: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    // The contract, then the stock-only declarations (which import the contract's files).
-    let roots = [crate_dir.join("proto"), crate_dir.join("stock")];
-    let mut relative = Vec::new();
-    for root in &roots {
-        let mut files = Vec::new();
-        collect_protos(root, &mut files)?;
-        files.sort();
-        for file in files {
-            let name = file.strip_prefix(root).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
-            relative.push(name.to_path_buf());
-        }
-    }
-    let mut compiler = protox::Compiler::new(&roots).map_err(|e| Error::new(format!("protox: {e}")))?;
-    compiler.include_source_info(true).include_imports(true);
-    compiler.open_files(&relative).map_err(|e| Error::new(format!("protox: {e}")))?;
+    let compiler = compile(crate_dir)?;
     let fds = compiler.file_descriptor_set();
 
     let mut out = vec![GeneratedFile {
@@ -112,6 +98,32 @@ pub fn generate_mm_proto(crate_dir: &Path) -> Result<Vec<GeneratedFile>, Error> 
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// The descriptors of `mm-proto`'s `proto/` and `stock/` (with imports and source info), as
+/// [`generate_mm_proto`] compiles them: for tests that check the declarations themselves.
+pub fn mm_proto_descriptors(crate_dir: &Path) -> Result<prost_types::FileDescriptorSet, Error> {
+    Ok(compile(crate_dir)?.file_descriptor_set())
+}
+
+/// Compiles every `.proto` under `proto/` (the contract) and `stock/` (the stock-only
+/// declarations, which import the contract's files) with protox.
+fn compile(crate_dir: &Path) -> Result<protox::Compiler, Error> {
+    let roots = [crate_dir.join("proto"), crate_dir.join("stock")];
+    let mut relative = Vec::new();
+    for root in &roots {
+        let mut files = Vec::new();
+        collect_protos(root, &mut files)?;
+        files.sort();
+        for file in files {
+            let name = file.strip_prefix(root).map_err(|e| Error::new(format!("{}: {e}", file.display())))?;
+            relative.push(name.to_path_buf());
+        }
+    }
+    let mut compiler = protox::Compiler::new(&roots).map_err(|e| Error::new(format!("protox: {e}")))?;
+    compiler.include_source_info(true).include_imports(true);
+    compiler.open_files(&relative).map_err(|e| Error::new(format!("protox: {e}")))?;
+    Ok(compiler)
 }
 
 fn read(path: &Path) -> Result<String, Error> {
