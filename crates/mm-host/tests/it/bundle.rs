@@ -480,6 +480,7 @@ fn unpack(archive: &Path, into: &Path) -> Vec<(String, EntryInfo)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
+    let hello = command_line::hello_binary_lock();
     let binary = build_hello();
     let out = tempfile::tempdir().unwrap();
     let hello_dir = workspace_root().join("examples/hello");
@@ -557,6 +558,8 @@ async fn a_bundle_of_the_example_unpacks_and_starts_like_on_the_server() {
         let mode = std::fs::metadata(&bundled_binary).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o755, "executable after unpacking");
     }
+    // From here on the test runs the unpacked copy, not the build's binary.
+    drop(hello);
 
     // The manifest: the binary as the stock server's executable for this platform only, the
     // gRPC path for the fork, the stub as the fallback on every other platform, the rest kept.

@@ -267,6 +267,7 @@ fn a_panic_report_carries_a_backtrace_when_rust_backtrace_asks_still_on_one_line
 
 #[test]
 fn demo_builds_the_example_and_shows_its_hooks_at_work() {
+    let _hello = command_line::hello_binary_lock();
     let (ok, output) = mm_host(&["demo", "--exit-after-scenario", "--port", "0"], &[]);
     assert!(ok, "{output}");
     assert_contains(

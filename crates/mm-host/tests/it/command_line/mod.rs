@@ -22,6 +22,16 @@ pub(crate) fn mm_host(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     (output.status.success(), format!("{stdout}\n--- stderr ---\n{stderr}"))
 }
 
+/// Held by the tests that build examples/hello into the shared target dir and then use the
+/// binary (the demo, the bundle of the example). They build it with different package sets,
+/// so cargo relinks `target/debug/mm-example-hello` with other features; in one test process
+/// they would otherwise run at once and one could read the file while the other rewrites it.
+#[allow(dead_code)]
+pub(crate) fn hello_binary_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// `mm-host bundle <plugin_dir> --binary <binary> --target linux-amd64 --out <out>` (a
 /// prebuilt binary: no release build); the path of the bundle it wrote, `out/<file_name>`.
 #[allow(dead_code)]
