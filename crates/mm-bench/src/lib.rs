@@ -7,6 +7,8 @@
 //!   plugin), plugin start; and on the stock protocol (net/rpc, [`stock`]): the Rust plugin
 //!   against a Go plugin on the real `plugin.Environment` of server/public (`--stock-only`,
 //!   `--no-stock`).
+//! - `cargo run -p mm-bench --release -- instructions`: instructions per PluginAPI call
+//!   through bare tonic and mm-client, counted by callgrind ([`instructions`]).
 //! - `cargo bench -p mm-bench`: criterion benches of conversions, in-process hook dispatch
 //!   and client overhead.
 //!
@@ -14,6 +16,7 @@
 //! repository's `proto/` at run time ([`python::Python`]).
 
 mod error;
+pub mod instructions;
 pub mod machine;
 pub mod measure;
 pub mod plugins;

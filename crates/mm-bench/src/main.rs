@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use mm_bench::instructions::ClientKind;
 use mm_bench::python::Install;
+use mm_bench::scenarios::api_calls::ApiOp;
 use mm_bench::stock::{self, Go, STOCK_BEGIN_MARKER, STOCK_END_MARKER, Subject};
 use mm_bench::{Comparison, Python, Settings, plugins, report};
 
@@ -47,23 +49,129 @@ enum Command {
         #[arg(long)]
         stock_json: Option<PathBuf>,
     },
+    /// Counts the instructions of one PluginAPI call through bare tonic and through mm-client
+    /// with callgrind (needs valgrind): each client in its own process, the server in a third.
+    Instructions {
+        /// Writes the table into this Markdown file (between mm-bench's markers, or appended).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Keeps callgrind's output files in this folder (for `callgrind_annotate`).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+    /// The server of `instructions`: mm-host's in-memory API; prints its target, serves until
+    /// stdin closes.
+    #[command(hide = true)]
+    ServeApi,
+    /// The client of `instructions`: sequential calls of one RPC through one client.
+    #[command(hide = true)]
+    CallLoop {
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        channel: String,
+        #[arg(long, value_enum)]
+        client: ClientKind,
+        #[arg(long, value_enum)]
+        op: ApiOp,
+        #[arg(long)]
+        calls: u64,
+    },
 }
 
 /// Turns on the host's and plugins' logs (a `tracing` filter such as `warn`).
 const LOG_ENV: &str = "MM_BENCH_LOG";
 
 fn main() -> ExitCode {
-    let Command::Compare { quick, out, no_python, stock_only, no_stock, stock_subject, stock_json } =
-        Cli::parse().command;
+    let command = Cli::parse().command;
     if let Ok(filter) = std::env::var(LOG_ENV) {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
             .with_writer(std::io::stderr)
             .init();
     }
-    let runtime = match tokio::runtime::Runtime::new() {
+    match command {
+        Command::Compare { quick, out, no_python, stock_only, no_stock, stock_subject, stock_json } => {
+            compare(quick, out, no_python, stock_only, no_stock, stock_subject, stock_json)
+        }
+        Command::Instructions { out, keep } => instructions(out, keep),
+        Command::ServeApi => {
+            match multi_thread().map(|rt| rt.block_on(mm_bench::instructions::serve_api())) {
+                Ok(Ok(())) => ExitCode::SUCCESS,
+                Ok(Err(e)) => fail(&e.to_string()),
+                Err(e) => fail(&e),
+            }
+        }
+        Command::CallLoop { target, user, channel, client, op, calls } => {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(e) => return fail(&format!("cannot start the tokio runtime: {e}")),
+            };
+            let looped = mm_bench::instructions::call_loop(&target, &user, &channel, client, op, calls);
+            match runtime.block_on(looped) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e.to_string()),
+            }
+        }
+    }
+}
+
+fn multi_thread() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the tokio runtime: {e}"))
+}
+
+fn instructions(out: Option<PathBuf>, keep: Option<PathBuf>) -> ExitCode {
+    let result = mm_bench::instructions::find_valgrind().and_then(|valgrind| {
+        let exe = std::env::current_exe()
+            .map_err(|e| mm_bench::BenchError::Call(format!("mm-bench's path: {e}")))?;
+        let version = std::process::Command::new(&valgrind)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        let rows = mm_bench::instructions::measure(&valgrind, &exe, keep.as_deref(), progress)?;
+        Ok((rows, version))
+    });
+    let (rows, version) = match result {
+        Ok(measured) => measured,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let mut command = String::from("cargo run -p mm-bench --release -- instructions");
+    if let Some(out) = &out {
+        command.push_str(&format!(" --out {}", out.display()));
+    }
+    let markdown = mm_bench::instructions::to_markdown(&rows, &command, &version);
+    let _ = writeln!(std::io::stdout(), "{markdown}");
+    if let Some(out) = out {
+        let document = std::fs::read_to_string(&out).unwrap_or_default();
+        let document = report::splice_between(
+            &document,
+            &markdown,
+            mm_bench::instructions::BEGIN_MARKER,
+            mm_bench::instructions::END_MARKER,
+        );
+        if let Err(e) = std::fs::write(&out, document) {
+            return fail(&format!("cannot write {}: {e}", out.display()));
+        }
+        progress(&format!("wrote {}", out.display()));
+    }
+    ExitCode::SUCCESS
+}
+
+fn compare(
+    quick: bool,
+    out: Option<PathBuf>,
+    no_python: bool,
+    stock_only: bool,
+    no_stock: bool,
+    stock_subject: Subject,
+    stock_json: Option<PathBuf>,
+) -> ExitCode {
+    let runtime = match multi_thread() {
         Ok(runtime) => runtime,
-        Err(e) => return fail(&format!("cannot start the tokio runtime: {e}")),
+        Err(e) => return fail(&e),
     };
     let settings = if quick { Settings::quick() } else { Settings::full() };
     let mut command = String::from("cargo run -p mm-bench --release -- compare");

@@ -10,9 +10,7 @@ use crate::client::{ApiClient, Shared, TARGET_ENV};
 use crate::error::{Error, Result};
 use crate::mode::{Async, Blocking};
 use crate::rpc::{RpcRequest, RpcResponse, RpcService};
-use crate::stack::RetryPolicy;
-use crate::stack::timeout::Timeout;
-use crate::stack::trace::Trace;
+use crate::stack::{Inner, RetryPolicy, Stack};
 use crate::transport::{self, ChannelOptions, Target, Transport};
 
 /// The default time budget of a call.
@@ -227,6 +225,9 @@ impl ClientBuilder {
 
     fn assemble(&self, target: Target, channel: tonic::transport::Channel) -> Shared {
         let transport = Transport::new(channel, self.max_request_size, self.max_response_size);
+        if self.layers.is_empty() {
+            return Shared { stack: Stack::new(&self.retry, Inner::Grpc(transport)), target: Some(target) };
+        }
         self.stack(RpcService::new(transport), Some(target))
     }
 
@@ -236,10 +237,7 @@ impl ClientBuilder {
         for layer in self.layers.iter().rev() {
             service = layer(service);
         }
-        let service = RpcService::new(self.retry.layer().layer(service));
-        let service = RpcService::new(Timeout::new(service));
-        let service = RpcService::new(Trace::new(service));
-        Shared { service, target }
+        Shared { stack: Stack::new(&self.retry, Inner::Service(service)), target }
     }
 
     /// Returns the async client over `service` instead of a connection: the builder's stack

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mm_types::AppError;
-use tower::ServiceExt;
 
 use crate::builder::ClientBuilder;
 use crate::error::{Error, Result};
 use crate::mode::{ApiCall, Async, Blocking, Mode};
-use crate::rpc::{Rpc, RpcRequest, RpcResponseMessage, RpcService, wire};
+use crate::rpc::{Rpc, RpcRequest, RpcResponseMessage, wire};
+use crate::stack::Stack;
 use crate::transport::Target;
 
 /// The environment variable in which the Mattermost server gives a plugin the address of its
@@ -46,7 +46,7 @@ pub struct ApiClient<M: Mode> {
 
 /// What every clone of a client shares.
 pub(crate) struct Shared {
-    pub(crate) service: RpcService,
+    pub(crate) stack: Stack,
     /// `None` for a client over a service of the caller's ([`Client::from_service`]).
     pub(crate) target: Option<Target>,
 }
@@ -272,9 +272,9 @@ impl<M: Mode> ApiClient<M> {
         let name = R::METHOD.name;
         let mut rpc = RpcRequest::new(request);
         rpc.timeout = self.timeout;
-        let service = self.shared.service.clone();
+        let stack = self.shared.stack.clone();
         ApiCall::new(async move {
-            let response = service.oneshot(rpc).await.map_err(|e| e.in_rpc(name))?;
+            let response = stack.call(rpc).await.map_err(|e| e.in_rpc(name))?;
             let mut message: R::Response = response.into_message().map_err(|e| e.in_rpc(name))?;
             if let Some(app_error) = message.take_error() {
                 return Err(Error::from_app_error(app_error_from_wire(app_error)).in_rpc(name));

@@ -4,15 +4,17 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::uri::PathAndQuery;
+use tonic::codec::{Codec, EncodeBuf, Encoder};
 use tonic::transport::{Channel, Endpoint, Uri};
 
 use crate::error::{Error, ErrorKind, LocalFailure, Result};
-use crate::rpc::{RpcRequest, RpcResponse};
+use crate::rpc::{RpcMessage, RpcRequest, RpcResponse};
 
 /// Where the PluginAPI server listens.
 ///
@@ -213,6 +215,76 @@ fn unix_connector(
     })
 }
 
+/// The header that carries a call's deadline to the server.
+const GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
+
+/// The `grpc-timeout` value for `remaining`: rounded up to whole milliseconds (to seconds,
+/// minutes or hours when that takes more than the 8 digits gRPC allows), so the server never
+/// stops before the client does. Whole milliseconds also make calls with the same budget send
+/// the same value, which HPACK then sends as an index of one byte instead of a new literal
+/// (tonic's `set_timeout` sends the exact, ever-changing remainder in microseconds), and
+/// which each thread formats once (the last value is kept).
+fn grpc_timeout(remaining: Duration) -> http::HeaderValue {
+    const MAX_DIGITS: u128 = 99_999_999;
+    const MILLI: u128 = 1_000_000;
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u128, char, http::HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    let nanos = remaining.as_nanos();
+    for (unit, suffix) in
+        [(MILLI, 'm'), (1_000 * MILLI, 'S'), (60_000 * MILLI, 'M'), (3_600_000 * MILLI, 'H')]
+    {
+        let value = nanos.div_ceil(unit);
+        if value > MAX_DIGITS {
+            continue;
+        }
+        return LAST.with_borrow_mut(|last| match last {
+            Some((v, s, header)) if *v == value && *s == suffix => header.clone(),
+            _ => {
+                let header = http::HeaderValue::try_from(format!("{value}{suffix}"))
+                    .unwrap_or(http::HeaderValue::from_static("99999999H"));
+                *last = Some((value, suffix, header.clone()));
+                header
+            }
+        });
+    }
+    http::HeaderValue::from_static("99999999H")
+}
+
+/// Encodes the request message straight into tonic's send buffer (no buffer of its own) and
+/// hands back the response's bytes, which the call site decodes with its RPC's response type.
+#[derive(Debug, Clone, Copy, Default)]
+struct MessageCodec;
+
+impl Codec for MessageCodec {
+    type Encode = Arc<dyn RpcMessage>;
+    type Decode = Bytes;
+    type Encoder = MessageCodec;
+    type Decoder = mm_proto::BytesCodec;
+
+    fn encoder(&mut self) -> MessageCodec {
+        MessageCodec
+    }
+
+    fn decoder(&mut self) -> mm_proto::BytesCodec {
+        mm_proto::BytesCodec
+    }
+}
+
+impl Encoder for MessageCodec {
+    type Item = Arc<dyn RpcMessage>;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        item: Arc<dyn RpcMessage>,
+        dst: &mut EncodeBuf<'_>,
+    ) -> std::result::Result<(), tonic::Status> {
+        item.encode_protobuf_into(dst);
+        Ok(())
+    }
+}
+
 /// The gRPC framing of one message: a compression flag and a 4-byte length.
 const GRPC_FRAME_HEADER: usize = 5;
 
@@ -229,20 +301,40 @@ struct Connection {
 impl tower::Service<http::Request<tonic::body::Body>> for Connection {
     type Response = http::Response<LimitedBody>;
     type Error = LocalFailure;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, LocalFailure>> + Send>>;
+    type Future = ConnectionFuture;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), LocalFailure>> {
         self.channel.poll_ready(cx).map_err(|e| LocalFailure::Connection(e.into()))
     }
 
     fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
-        let call = self.channel.call(request);
-        let left = self.max_response.saturating_add(GRPC_FRAME_HEADER);
-        let limit = self.max_response;
-        Box::pin(async move {
-            let response = call.await.map_err(|e| LocalFailure::Connection(e.into()))?;
-            Ok(response.map(|inner| LimitedBody { inner, left, limit }))
-        })
+        ConnectionFuture {
+            call: self.channel.call(request),
+            left: self.max_response.saturating_add(GRPC_FRAME_HEADER),
+            limit: self.max_response,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The channel's answer, its failure marked as local and its body limited.
+    struct ConnectionFuture {
+        #[pin]
+        call: tonic::transport::channel::ResponseFuture,
+        left: usize,
+        limit: usize,
+    }
+}
+
+impl Future for ConnectionFuture {
+    type Output = Result<http::Response<LimitedBody>, LocalFailure>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response =
+            std::task::ready!(this.call.poll(cx)).map_err(|e| LocalFailure::Connection(e.into()))?;
+        let (left, limit) = (*this.left, *this.limit);
+        Poll::Ready(Ok(response.map(|inner| LimitedBody { inner, left, limit })))
     }
 }
 
@@ -315,9 +407,9 @@ impl tower::Service<RpcRequest> for Transport {
         if !method.grpc {
             return Box::pin(std::future::ready(Err(Error::unsupported(method, "the gRPC protocol"))));
         }
-        let body = request.message.encode_protobuf();
-        if body.len() > self.max_request {
-            let (size, limit) = (body.len(), self.max_request);
+        let size = request.message.protobuf_len();
+        if size > self.max_request {
+            let limit = self.max_request;
             let error = Error::new(
                 ErrorKind::PayloadTooLarge { size, limit },
                 format!("the request is {size} bytes, more than the {limit} bytes the server accepts"),
@@ -331,15 +423,19 @@ impl tower::Service<RpcRequest> for Transport {
             // The client's own limit applies (LimitedBody): tonic's would report an answer
             // that is too large only in the text of a status.
             let mut grpc = tonic::client::Grpc::new(connection).max_decoding_message_size(usize::MAX);
-            let mut call = tonic::Request::new(body);
             let remaining = request.remaining();
-            *call.metadata_mut() = tonic::metadata::MetadataMap::from_headers(request.metadata);
+            let mut headers = request.metadata;
             if let Some(remaining) = remaining {
                 // Sent as the `grpc-timeout` header: the server stops working on the call then.
-                call.set_timeout(remaining);
+                headers.insert(GRPC_TIMEOUT, grpc_timeout(remaining));
             }
+            let call = tonic::Request::from_parts(
+                tonic::metadata::MetadataMap::from_headers(headers),
+                tonic::Extensions::default(),
+                request.message,
+            );
             let path = PathAndQuery::from_static(method.path);
-            match grpc.unary(call, path, mm_proto::BytesCodec).await {
+            match grpc.unary(call, path, MessageCodec).await {
                 Ok(response) => {
                     let (metadata, body, _) = response.into_parts();
                     let mut response = RpcResponse::protobuf(body);
@@ -349,5 +445,23 @@ impl tower::Service<RpcRequest> for Transport {
                 Err(status) => Err(Error::from_status(status)),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod grpc_timeout_tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_round_up_to_milliseconds_in_at_most_8_digits() {
+        let header = |d: Duration| grpc_timeout(d).to_str().unwrap().to_owned();
+        assert_eq!(header(Duration::from_secs(30)), "30000m");
+        assert_eq!(header(Duration::from_secs(30) - Duration::from_micros(3)), "30000m");
+        assert_eq!(header(Duration::from_nanos(1)), "1m");
+        assert_eq!(header(Duration::ZERO), "0m");
+        assert_eq!(header(Duration::from_millis(99_999_999)), "99999999m");
+        assert_eq!(header(Duration::from_millis(100_000_000)), "100000S");
+        assert_eq!(header(Duration::from_secs(3_000_000_000)), "50000000M");
+        assert_eq!(header(Duration::MAX), "99999999H");
     }
 }

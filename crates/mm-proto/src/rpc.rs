@@ -152,6 +152,8 @@ pub trait RpcMessage: Any + Send + Sync + fmt::Debug {
     fn protobuf_len(&self) -> usize;
     /// Its protobuf encoding.
     fn encode_protobuf(&self) -> Bytes;
+    /// Appends its protobuf encoding to `dst` (a transport's send buffer: no copy of its own).
+    fn encode_protobuf_into(&self, dst: &mut dyn bytes::BufMut);
     /// The message as [`Any`], to downcast by reference.
     fn as_any(&self) -> &dyn Any;
     /// The shared message as [`Any`], to downcast and take out.
@@ -165,6 +167,10 @@ impl<T: prost::Message + fmt::Debug + 'static> RpcMessage for T {
 
     fn encode_protobuf(&self) -> Bytes {
         Bytes::from(self.encode_to_vec())
+    }
+
+    fn encode_protobuf_into(&self, mut dst: &mut dyn bytes::BufMut) {
+        self.encode_raw(&mut dst);
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -209,3 +215,20 @@ pub fn take_message<T: Any + Clone + Send + Sync>(message: Arc<dyn RpcMessage>) 
 }
 
 include!("generated/rpc_table.rs");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::v1 as wire;
+
+    #[test]
+    fn encoding_into_a_buffer_gives_the_same_bytes() {
+        let post = wire::Post { id: "p1".into(), message: "hello".into(), ..Default::default() };
+        let message: Arc<dyn RpcMessage> = Arc::new(wire::CreatePostRequest { post: Some(post) });
+        let mut buffer = bytes::BytesMut::from(&b"head"[..]);
+        message.encode_protobuf_into(&mut buffer);
+        assert_eq!(&buffer[..4], b"head", "appended, not overwritten");
+        assert_eq!(&buffer[4..], &message.encode_protobuf()[..]);
+        assert_eq!(buffer.len() - 4, message.protobuf_len());
+    }
+}

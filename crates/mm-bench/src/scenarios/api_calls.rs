@@ -25,7 +25,7 @@ pub const KV_KEY: &str = "bench-kv";
 pub const KV_VALUE_SIZE: usize = 1024;
 
 /// One PluginAPI call of the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 #[non_exhaustive]
 pub enum ApiOp {
     /// `GetServerVersion`: no input, a short string back.
@@ -44,6 +44,17 @@ impl ApiOp {
     /// Every call, in table order.
     pub const ALL: [ApiOp; 5] =
         [ApiOp::ServerVersion, ApiOp::GetUser, ApiOp::CreatePost, ApiOp::KvSet, ApiOp::KvGet];
+
+    /// The name on the command line (`mm-bench call-loop --op`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            ApiOp::ServerVersion => "server-version",
+            ApiOp::GetUser => "get-user",
+            ApiOp::CreatePost => "create-post",
+            ApiOp::KvSet => "kv-set",
+            ApiOp::KvGet => "kv-get",
+        }
+    }
 
     /// The operation name the Python client takes.
     fn python_name(self) -> &'static str {
@@ -84,13 +95,14 @@ pub struct ApiRow {
     pub python: Option<Summary>,
 }
 
+/// The seeded user and channel the calls use.
 #[derive(Debug, Clone)]
-struct Ids {
-    user: UserId,
-    channel: ChannelId,
+pub(crate) struct Ids {
+    pub(crate) user: UserId,
+    pub(crate) channel: ChannelId,
 }
 
-type CallFuture = Pin<Box<dyn Future<Output = Result<(), BenchError>> + Send>>;
+pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<(), BenchError>> + Send>>;
 
 /// Runs every call at every concurrency of the settings.
 pub async fn run(settings: &Settings, python: Option<&Python>) -> Result<Vec<ApiRow>, BenchError> {
@@ -156,7 +168,7 @@ pub(crate) fn summarize(samples: &Samples, who: &str) -> Result<Summary, BenchEr
     samples.summary().ok_or_else(|| BenchError::Call(format!("{who}: no call completed in the window")))
 }
 
-fn bare_call(
+pub(crate) fn bare_call(
     op: ApiOp,
     client: PluginApiClient<Channel>,
     ids: Arc<Ids>,
@@ -209,7 +221,7 @@ fn bare_call(
     }
 }
 
-fn sdk_call(
+pub(crate) fn sdk_call(
     op: ApiOp,
     client: mm_client::Client,
     ids: Arc<Ids>,

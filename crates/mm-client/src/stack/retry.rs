@@ -1,10 +1,12 @@
-//! Retries where they are safe: tower's retry layer with a policy that knows each RPC's
-//! safety, the call's deadline and a retry budget, and tower's exponential backoff.
+//! Retries where they are safe: a [`tower::retry::Policy`] that knows each RPC's safety, the
+//! call's deadline and a retry budget (tower's), with tower's exponential backoff, driven by
+//! [`with_retries`] as tower's `Retry` service would.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tower::retry::RetryLayer;
+use tower::ServiceExt as _;
+use tower::retry::Policy as _;
 use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
 use tower::retry::budget::{Budget, TpsBudget};
 
@@ -98,12 +100,8 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// The retry layer of a client: one budget shared by all its calls.
-    pub(crate) fn layer(&self) -> RetryLayer<SafeRetry> {
-        RetryLayer::new(self.policy())
-    }
-
-    fn policy(&self) -> SafeRetry {
+    /// The policy of a client: one budget shared by all its calls.
+    pub(crate) fn policy(&self) -> SafeRetry {
         let budget = TpsBudget::new(self.budget_ttl, self.budget_min_per_sec, self.budget_percent);
         SafeRetry {
             max_attempts: self.max_attempts,
@@ -123,8 +121,8 @@ impl RetryPolicy {
     }
 }
 
-/// The [`tower::retry::Policy`] of the client. The layer clones it for every call, so
-/// `session` (the backoff of one call) starts empty for each.
+/// The [`tower::retry::Policy`] of the client. Every call starts from a clone, so `session`
+/// (the backoff of one call) starts empty for each.
 #[derive(Clone)]
 pub(crate) struct SafeRetry {
     max_attempts: u32,
@@ -165,12 +163,35 @@ impl tower::retry::Policy<RpcRequest, RpcResponse, Error> for SafeRetry {
     }
 }
 
+/// Sends `request` through `service`, and again after each failure the policy retries, after
+/// its backoff; the semantics of tower's `Retry` service (a failure to get the service ready
+/// is answered at once). A loop instead of that service saves a clone of the whole stack and
+/// a boxed future per call.
+pub(crate) async fn with_retries<S>(
+    mut policy: SafeRetry,
+    mut service: S,
+    mut request: RpcRequest,
+) -> Result<RpcResponse>
+where
+    S: tower::Service<RpcRequest, Response = RpcResponse, Error = Error>,
+{
+    loop {
+        // The policy counts the call in its budget when it clones the first attempt.
+        let attempt = policy.clone_request(&request).unwrap_or_else(|| request.clone());
+        let mut result = service.ready().await?.call(attempt).await;
+        match policy.retry(&mut request, &mut result) {
+            Some(backoff) => backoff.await,
+            None => return result,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use tower::retry::Policy;
 
     use super::*;
-    use crate::rpc::wire;
+    use crate::rpc::{RpcService, wire};
 
     fn unavailable() -> Error {
         Error::from_status(tonic::Status::unavailable("app.x.y: down"))
@@ -184,6 +205,41 @@ mod tests {
         assert!(RetryPolicy::is_retryable(&get, &unavailable()));
         let not_found = Error::from_status(tonic::Status::not_found("app.x.y: gone"));
         assert!(!RetryPolicy::is_retryable(&get, &not_found));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_retries_a_safe_call_until_it_succeeds() {
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = calls.clone();
+        let service = RpcService::new(tower::service_fn(move |request: RpcRequest| {
+            let n = counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            async move {
+                assert_eq!(request.attempt, n, "each attempt carries its number");
+                if n < 3 {
+                    Err(unavailable())
+                } else {
+                    Ok(RpcResponse::message(wire::GetUserResponse::default()))
+                }
+            }
+        }));
+        let policy = RetryPolicy::default().policy();
+        let result = with_retries(policy, service, RpcRequest::new(wire::GetUserRequest::default())).await;
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_answers_an_unsafe_failure_at_once() {
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = calls.clone();
+        let service = RpcService::new(tower::service_fn(move |_: RpcRequest| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async { Err::<RpcResponse, _>(unavailable()) }
+        }));
+        let policy = RetryPolicy::default().policy();
+        let result = with_retries(policy, service, RpcRequest::new(wire::CreatePostRequest::default())).await;
+        assert_eq!(result.unwrap_err().code(), Some(Code::Unavailable));
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]

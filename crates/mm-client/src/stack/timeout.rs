@@ -3,61 +3,81 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use tower::Service;
+use pin_project_lite::pin_project;
+use tokio::time::Sleep;
 
 use crate::error::{Code, Error, ErrorKind, Result};
-use crate::rpc::{RpcRequest, RpcResponse, RpcService};
+use crate::rpc::{RpcRequest, RpcResponse};
 
-/// Enforces [`RpcRequest::timeout`] over the whole call (every attempt and backoff), and sets
-/// [`RpcRequest::deadline`] so that the transport sends it as the gRPC deadline.
-#[derive(Clone)]
-pub(crate) struct Timeout {
-    inner: RpcService,
+/// A call's budget and the deadline it sets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    budget: Duration,
+    deadline: Instant,
 }
 
-impl Timeout {
-    pub(crate) fn new(inner: RpcService) -> Self {
-        Timeout { inner }
+/// Starts the clock of [`RpcRequest::timeout`]: sets [`RpcRequest::deadline`] (the earlier of
+/// the one already set and now + the budget), which the transport sends as the gRPC
+/// deadline. `None`: no budget, or one too long for an `Instant` (`Duration::MAX`).
+pub(crate) fn start(request: &mut RpcRequest) -> Option<Budget> {
+    let budget = request.timeout?;
+    let deadline = Instant::now().checked_add(budget)?;
+    let deadline = request.deadline.map_or(deadline, |d| d.min(deadline));
+    request.deadline = Some(deadline);
+    Some(Budget { budget, deadline })
+}
+
+pin_project! {
+    /// A call held to its budget over the whole call (every attempt and backoff): its result,
+    /// or a timeout error once the deadline passes.
+    pub(crate) struct Bounded<F> {
+        #[pin]
+        call: F,
+        // Made at the first poll, inside the runtime.
+        #[pin]
+        timer: Option<Sleep>,
+        budget: Option<Budget>,
     }
 }
 
-impl Service<RpcRequest> for Timeout {
-    type Response = RpcResponse;
-    type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<RpcResponse>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
-        self.inner.poll_ready(cx)
+impl<F> Bounded<F> {
+    pub(crate) fn new(budget: Option<Budget>, call: F) -> Self {
+        Bounded { call, timer: None, budget }
     }
+}
 
-    fn call(&mut self, mut request: RpcRequest) -> Self::Future {
-        let Some(budget) = request.timeout else {
-            return Box::pin(self.inner.call(request));
+impl<F: Future<Output = Result<RpcResponse>>> Future for Bounded<F> {
+    type Output = Result<RpcResponse>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let Some(Budget { budget, deadline }) = *this.budget else {
+            return this.call.poll(cx);
         };
-        // A budget too long for an `Instant` (`Duration::MAX`) is no deadline at all.
-        let Some(deadline) = Instant::now().checked_add(budget) else {
-            return Box::pin(self.inner.call(request));
-        };
-        let deadline = request.deadline.map_or(deadline, |d| d.min(deadline));
-        request.deadline = Some(deadline);
-        let call = self.inner.call(request);
-        Box::pin(async move {
-            match tokio::time::timeout(budget, call).await {
+        if let Poll::Ready(result) = this.call.poll(cx) {
+            return Poll::Ready(match result {
                 // The server enforces the deadline it was sent too, and may answer first
                 // (grpc-go with DEADLINE_EXCEEDED, tonic with CANCELLED): still our timeout.
-                Ok(Err(error)) if Instant::now() >= deadline && error.kind() != ErrorKind::Server => {
+                Err(error) if Instant::now() >= deadline && is_deadline_failure(&error) => {
                     Err(Error::timeout(budget).with_source(error))
                 }
-                Ok(Err(error))
-                    if Instant::now() >= deadline && error.code() == Some(Code::DeadlineExceeded) =>
-                {
-                    Err(Error::timeout(budget).with_source(error))
-                }
-                Ok(result) => result,
-                Err(_) => Err(Error::timeout(budget)),
-            }
-        })
+                result => result,
+            });
+        }
+        if this.timer.as_mut().as_pin_mut().is_none() {
+            this.timer.set(Some(tokio::time::sleep_until(deadline.into())));
+        }
+        match this.timer.as_pin_mut().map(|timer| timer.poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(Err(Error::timeout(budget))),
+            _ => Poll::Pending,
+        }
     }
+}
+
+/// Whether a failure after the deadline is the deadline's doing: anything but an answer of
+/// the server, or the server's own DEADLINE_EXCEEDED.
+fn is_deadline_failure(error: &Error) -> bool {
+    error.kind() != ErrorKind::Server || error.code() == Some(Code::DeadlineExceeded)
 }

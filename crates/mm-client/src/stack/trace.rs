@@ -5,71 +5,81 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use tower::Service;
-use tracing::Instrument;
+use pin_project_lite::pin_project;
+use tracing::Span;
 use tracing::field::Empty;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::rpc::{RpcRequest, RpcResponse, RpcService};
+use crate::error::{ErrorKind, Result};
+use crate::rpc::{RpcRequest, RpcResponse};
 
-/// Wraps every call in an `mm_client.rpc` span (level INFO) with the fields `rpc`, `attempts`,
-/// `latency_ms` and `outcome` (`ok` or the error kind), and logs its end at DEBUG (WARN for
-/// transport failures, timeouts and malformed answers).
-#[derive(Clone)]
-pub(crate) struct Trace {
-    inner: RpcService,
+/// The `mm_client.rpc` span of a call (level INFO) with the fields `rpc`, `request_bytes`,
+/// `attempts` (the retry policy updates it), `latency_ms` and `outcome` (`ok` or the error
+/// kind). Its fields are computed only when a subscriber wants the span.
+pub(crate) fn span(request: &RpcRequest) -> Span {
+    tracing::info_span!(
+        "mm_client.rpc",
+        rpc = request.method.name,
+        request_bytes = request.message.protobuf_len(),
+        attempts = 1u32,
+        latency_ms = Empty,
+        outcome = Empty,
+    )
 }
 
-impl Trace {
-    pub(crate) fn new(inner: RpcService) -> Self {
-        Trace { inner }
+pin_project! {
+    /// A call run inside its span (entered at every poll); at its end it records the latency
+    /// and outcome and logs at DEBUG (WARN for transport failures, timeouts and malformed
+    /// answers).
+    pub(crate) struct Traced<F> {
+        #[pin]
+        call: F,
+        rpc: &'static str,
+        span: Span,
+        // `None` when nothing would be recorded or logged: then the clock is not read.
+        started: Option<Instant>,
     }
 }
 
-impl Service<RpcRequest> for Trace {
-    type Response = RpcResponse;
-    type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<RpcResponse>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
-        self.inner.poll_ready(cx)
+impl<F> Traced<F> {
+    pub(crate) fn new(rpc: &'static str, span: Span, call: F) -> Self {
+        // With the span disabled and no WARN event wanted (the most verbose level would
+        // enable it too), the end of the call records and logs nothing.
+        let observed = !span.is_disabled() || tracing::enabled!(tracing::Level::WARN);
+        Traced { call, rpc, span, started: observed.then(Instant::now) }
     }
+}
 
-    fn call(&mut self, request: RpcRequest) -> Self::Future {
-        let rpc = request.method.name;
-        let span = tracing::info_span!(
-            "mm_client.rpc",
-            rpc,
-            request_bytes = request.message.protobuf_len(),
-            attempts = 1u32,
-            latency_ms = Empty,
-            outcome = Empty,
-        );
-        let started = Instant::now();
-        let call = self.inner.call(request).instrument(span.clone());
-        Box::pin(async move {
-            let result = call.await;
-            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-            span.record("latency_ms", latency_ms);
-            let _entered = span.enter();
-            match &result {
-                Ok(response) => {
-                    span.record("outcome", "ok");
-                    tracing::debug!(rpc, latency_ms, response_bytes = response.len(), "call succeeded");
-                }
-                Err(error) => {
-                    let outcome = outcome_name(error.kind());
-                    span.record("outcome", outcome);
-                    match error.kind() {
-                        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::MalformedResponse => {
-                            tracing::warn!(rpc, latency_ms, %error, "call failed")
-                        }
-                        _ => tracing::debug!(rpc, latency_ms, %error, "call failed"),
+impl<F: Future<Output = Result<RpcResponse>>> Future for Traced<F> {
+    type Output = Result<RpcResponse>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let Poll::Ready(result) = this.call.poll(cx) else {
+            return Poll::Pending;
+        };
+        let Some(started) = this.started else {
+            return Poll::Ready(result);
+        };
+        let (rpc, span) = (*this.rpc, &*this.span);
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        span.record("latency_ms", latency_ms);
+        match &result {
+            Ok(response) => {
+                span.record("outcome", "ok");
+                tracing::debug!(rpc, latency_ms, response_bytes = response.len(), "call succeeded");
+            }
+            Err(error) => {
+                span.record("outcome", outcome_name(error.kind()));
+                match error.kind() {
+                    ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::MalformedResponse => {
+                        tracing::warn!(rpc, latency_ms, %error, "call failed")
                     }
+                    _ => tracing::debug!(rpc, latency_ms, %error, "call failed"),
                 }
             }
-            result
-        })
+        }
+        Poll::Ready(result)
     }
 }
 
