@@ -13,8 +13,12 @@ pub const END_MARKER: &str = "<!-- mm-bench compare: end -->";
 
 /// The targets the project aims for.
 pub mod targets {
-    /// mm-client p50 / bare tonic p50 at most this.
-    pub const SDK_OVERHEAD: f64 = 1.10;
+    /// mm-client p50 / bare tonic p50 at most this, in every cell.
+    pub const SDK_OVERHEAD: f64 = 1.05;
+    /// mm-client p99 / bare tonic p99 at most this, in every cell.
+    pub const SDK_TAIL: f64 = 1.2;
+    /// mm-client's instructions per call / bare tonic's at most this (`mm-bench instructions`).
+    pub const SDK_INSTRUCTIONS: f64 = 1.10;
     /// Python p50 / Rust p50 at least this, for API calls and hook dispatch.
     pub const PYTHON_SPEEDUP: f64 = 5.0;
     /// ServeHTTP large bodies, bytes per second at least this (1 GB/s).
@@ -80,6 +84,24 @@ impl Comparison {
                 overheads.len()
             ),
             met: Some(worst <= targets::SDK_OVERHEAD),
+        });
+        let tails: Vec<f64> =
+            self.api.iter().map(|r| r.sdk.p99.as_secs_f64() / r.bare.p99.as_secs_f64()).collect();
+        let worst_tail = tails.iter().copied().fold(f64::NAN, f64::max);
+        let worst_cell = self.api.iter().zip(&tails).find(|(_, t)| **t == worst_tail).map(|(r, _)| r);
+        checks.push(TargetCheck {
+            target: format!("SDK tail (mm-client p99 / bare tonic p99) <= {:.1}x", targets::SDK_TAIL),
+            measured: match worst_cell {
+                Some(row) => format!(
+                    "worst {} ({} at {}) over {} cells",
+                    ratio(worst_tail),
+                    row.op,
+                    row.concurrency,
+                    tails.len()
+                ),
+                None => "no cells".into(),
+            },
+            met: Some(worst_tail <= targets::SDK_TAIL),
         });
         let api_speedups: Vec<f64> =
             self.api.iter().filter_map(|r| r.python.as_ref().map(|p| p50_ratio(p, &r.sdk))).collect();

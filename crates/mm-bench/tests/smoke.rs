@@ -61,7 +61,7 @@ async fn every_scenario_produces_numbers() {
     let markdown = comparison.to_markdown("smoke");
     assert!(markdown.starts_with(report::BEGIN_MARKER) && markdown.trim_end().ends_with(report::END_MARKER));
     assert!(markdown.contains("| GetServerVersion | 2 |") && markdown.contains("MessageWillBePosted"));
-    assert_eq!(comparison.targets().len(), 6);
+    assert_eq!(comparison.targets().len(), 7);
     assert!(!markdown.contains("NaN"), "{markdown}");
     if !with_python {
         assert!(markdown.contains("Python baselines skipped"), "{markdown}");

@@ -163,6 +163,9 @@ impl State {
                 member.last_viewed_at = Some(now);
             }
         }
+        if let Some(root_id) = &post.root_id {
+            self.replies.entry(root_id.clone()).or_default().push(post.id.clone());
+        }
         self.posts.insert(post.id.clone(), post.clone());
         Ok(self.decorate(&post))
     }
@@ -172,9 +175,12 @@ impl State {
         let mut post = post.clone();
         let thread_id = post.thread_id().clone();
         let replies: Vec<&Post> = self
-            .posts
-            .values()
-            .filter(|p| p.root_id.as_ref() == Some(&thread_id) && p.delete_at.is_none())
+            .replies
+            .get(&thread_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.posts.get(id))
+            .filter(|p| p.delete_at.is_none())
             .collect();
         post.reply_count = replies.len() as i64;
         post.last_reply_at = replies.iter().map(|p| p.create_at).max();
