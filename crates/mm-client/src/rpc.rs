@@ -49,12 +49,12 @@ pub struct RpcRequest {
     pub message: Arc<dyn RpcMessage>,
     /// The time budget of the whole call (all attempts), if any.
     pub timeout: Option<Duration>,
-    /// When the call must be over; set by the timeout layer from `timeout`, sent to the
+    /// When the call must be over; set by the stack from `timeout`, sent to the
     /// server as the gRPC deadline.
     pub deadline: Option<Instant>,
     /// Metadata (gRPC headers) to send with the request.
     pub metadata: http::HeaderMap,
-    /// Which attempt this is, from 1 (set by the retry layer).
+    /// Which attempt this is, from 1 (set by the retry loop).
     pub attempt: u32,
 }
 

@@ -117,7 +117,11 @@ pub async fn run(settings: &Settings, python: Option<&Python>) -> Result<Vec<Api
         .await
         .map_err(|e| BenchError::call("connecting the bare client", e))?;
     let bare = PluginApiClient::new(channel).max_decoding_message_size(usize::MAX);
-    let sdk = mm_client::Client::builder()
+    let mut builder = mm_client::Client::builder();
+    if std::env::var_os("MM_BENCH_NO_TIMEOUT").is_some() {
+        builder = builder.no_timeout();
+    }
+    let sdk = builder
         .target(&target.to_string())
         .and_then(|b| b.connect_lazy())
         .map_err(|e| BenchError::call("connecting mm-client", e))?;
