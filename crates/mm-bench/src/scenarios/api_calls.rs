@@ -121,9 +121,13 @@ pub async fn run(settings: &Settings, python: Option<&Python>) -> Result<Vec<Api
     if std::env::var_os("MM_BENCH_NO_TIMEOUT").is_some() {
         builder = builder.no_timeout();
     }
+    // Connected eagerly, like the bare client and like a plugin's client (`from_env`, the
+    // runtime's launch): a lazy channel takes another path through tonic and h2.
     let sdk = builder
         .target(&target.to_string())
-        .and_then(|b| b.connect_lazy())
+        .map_err(|e| BenchError::call("mm-client's target", e))?
+        .connect()
+        .await
         .map_err(|e| BenchError::call("connecting mm-client", e))?;
     // The value KVGet reads.
     sdk.kv().set(KV_KEY, vec![b'v'; KV_VALUE_SIZE]).await.map_err(|e| BenchError::call("KVSet", e))?;
