@@ -225,19 +225,22 @@ impl ClientBuilder {
 
     fn assemble(&self, target: Target, channel: tonic::transport::Channel) -> Shared {
         let transport = Transport::new(channel, self.max_request_size, self.max_response_size);
-        if self.layers.is_empty() {
-            return Shared { stack: Stack::new(&self.retry, Inner::Grpc(transport)), target: Some(target) };
-        }
-        self.stack(RpcService::new(transport), Some(target))
+        self.stack(Inner::Grpc(transport), Some(target))
     }
 
-    /// The stack over the innermost service: user layers, then retry, timeout and trace.
-    fn stack(&self, innermost: RpcService, target: Option<Target>) -> Shared {
-        let mut service = innermost;
-        for layer in self.layers.iter().rev() {
-            service = layer(service);
-        }
-        Shared { stack: Stack::new(&self.retry, Inner::Service(service)), target }
+    /// The stack over the innermost service: user layers (when there are any; without them the
+    /// innermost service is called as it is), then retry, timeout and trace.
+    fn stack(&self, innermost: Inner, target: Option<Target>) -> Shared {
+        let inner = if self.layers.is_empty() {
+            innermost
+        } else {
+            let mut service = innermost.into_service();
+            for layer in self.layers.iter().rev() {
+                service = layer(service);
+            }
+            Inner::Service(service)
+        };
+        Shared { stack: Stack::new(&self.retry, inner), target }
     }
 
     /// Returns the async client over `service` instead of a connection: the builder's stack
@@ -263,7 +266,7 @@ impl ClientBuilder {
         S: Service<RpcRequest, Response = RpcResponse, Error = Error> + Clone + Send + Sync + 'static,
         S::Future: Send + 'static,
     {
-        ApiClient::from_parts(self.stack(RpcService::new(service), None), Async, self.timeout)
+        ApiClient::from_parts(self.stack(Inner::Service(RpcService::new(service)), None), Async, self.timeout)
     }
 
     /// Connects now and returns the async client; fails if the server cannot be reached.

@@ -40,6 +40,16 @@ pub(crate) enum Inner {
     Service(RpcService),
 }
 
+impl Inner {
+    /// As a boxed service, for the user's layers to wrap.
+    pub(crate) fn into_service(self) -> RpcService {
+        match self {
+            Inner::Grpc(transport) => RpcService::new(transport),
+            Inner::Service(service) => service,
+        }
+    }
+}
+
 impl tower::Service<RpcRequest> for Inner {
     type Response = RpcResponse;
     type Error = Error;
