@@ -129,16 +129,21 @@ pub async fn call_loop(
     Ok(())
 }
 
-/// The server process of a measurement.
-struct Server {
+/// `mm-bench serve-api` running as a child process: the server of a measurement.
+#[derive(Debug)]
+pub struct ApiServer {
     child: Child,
-    target: String,
-    user: String,
-    channel: String,
+    /// Its PluginAPI address (`127.0.0.1:port`).
+    pub target: String,
+    /// The seeded user the calls use.
+    pub user: String,
+    /// The seeded channel the calls use.
+    pub channel: String,
 }
 
-impl Server {
-    fn start(exe: &Path) -> Result<Server, BenchError> {
+impl ApiServer {
+    /// Starts `exe serve-api` and reads its target line.
+    pub fn start(exe: &Path) -> Result<ApiServer, BenchError> {
         let mut child = Command::new(exe)
             .arg("serve-api")
             .stdin(Stdio::piped())
@@ -156,39 +161,68 @@ impl Server {
                 .ok_or_else(|| BenchError::Call(format!("serve-api printed {line:?}, no {name}")))
         };
         let (target, user, channel) = (field("target")?, field("user")?, field("channel")?);
-        Ok(Server { child, target, user, channel })
+        Ok(ApiServer { child, target, user, channel })
     }
-}
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Closing stdin ends it; the kill is for a server that hangs.
+    /// Closes its stdin, which ends it, and waits up to 5 s for it to exit; `None` if it did
+    /// not (it is then killed).
+    pub fn stop(mut self) -> Option<std::process::ExitStatus> {
+        self.end()
+    }
+
+    fn end(&mut self) -> Option<std::process::ExitStatus> {
         drop(self.child.stdin.take());
         for _ in 0..50 {
-            if !matches!(self.child.try_wait(), Ok(None)) {
-                return;
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(100)),
+                Err(_) => break,
             }
-            std::thread::sleep(std::time::Duration::from_millis(100));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        None
     }
 }
 
-/// Where callgrind is, or why it cannot run.
-pub fn find_valgrind() -> Result<PathBuf, BenchError> {
-    let valgrind =
-        std::env::var_os("MM_BENCH_VALGRIND").map_or_else(|| PathBuf::from("valgrind"), PathBuf::from);
-    match Command::new(&valgrind).arg("--version").output() {
-        Ok(output) if output.status.success() => Ok(valgrind),
-        Ok(output) => Err(BenchError::Call(format!(
-            "`{} --version` failed: {}",
-            valgrind.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))),
-        Err(e) => {
-            Err(BenchError::io(format!("running {} (apt-get install valgrind)", valgrind.display()), e))
+impl Drop for ApiServer {
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// valgrind, found and answering.
+#[derive(Debug, Clone)]
+pub struct Valgrind {
+    path: PathBuf,
+    version: String,
+}
+
+impl Valgrind {
+    /// `valgrind` on the PATH, or the one `MM_BENCH_VALGRIND` names; an error says why it
+    /// cannot run.
+    pub fn find() -> Result<Valgrind, BenchError> {
+        let path =
+            std::env::var_os("MM_BENCH_VALGRIND").map_or_else(|| PathBuf::from("valgrind"), PathBuf::from);
+        match Command::new(&path).arg("--version").output() {
+            Ok(output) if output.status.success() => {
+                let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+                Ok(Valgrind { path, version })
+            }
+            Ok(output) => Err(BenchError::Call(format!(
+                "`{} --version` failed: {}",
+                path.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))),
+            Err(e) => {
+                Err(BenchError::io(format!("running {} (apt-get install valgrind)", path.display()), e))
+            }
         }
+    }
+
+    /// What `valgrind --version` said (`valgrind-3.19.0`).
+    pub fn version(&self) -> &str {
+        &self.version
     }
 }
 
@@ -196,7 +230,7 @@ pub fn find_valgrind() -> Result<PathBuf, BenchError> {
 /// mm-bench itself; callgrind's output files stay in `keep` when given (for
 /// `callgrind_annotate`). `progress` hears about each run.
 pub fn measure(
-    valgrind: &Path,
+    valgrind: &Valgrind,
     exe: &Path,
     keep: Option<&Path>,
     mut progress: impl FnMut(&str),
@@ -205,7 +239,7 @@ pub fn measure(
     let out_dir = keep.unwrap_or(scratch.path());
     std::fs::create_dir_all(out_dir)
         .map_err(|e| BenchError::io(format!("creating {}", out_dir.display()), e))?;
-    let server = Server::start(exe)?;
+    let server = ApiServer::start(exe)?;
     let mut rows = Vec::new();
     for op in ApiOp::ALL {
         let mut per_call = [0.0; 2];
@@ -224,15 +258,15 @@ pub fn measure(
 }
 
 fn run_one(
-    valgrind: &Path,
+    valgrind: &Valgrind,
     exe: &Path,
-    server: &Server,
+    server: &ApiServer,
     client: ClientKind,
     op: ApiOp,
     calls: u64,
     file: &Path,
 ) -> Result<u64, BenchError> {
-    let output = Command::new(valgrind)
+    let output = Command::new(&valgrind.path)
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", file.display()))
         .arg(exe)

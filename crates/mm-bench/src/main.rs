@@ -123,18 +123,13 @@ fn multi_thread() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn instructions(out: Option<PathBuf>, keep: Option<PathBuf>) -> ExitCode {
-    let result = mm_bench::instructions::find_valgrind().and_then(|valgrind| {
+    let result = mm_bench::instructions::Valgrind::find().and_then(|valgrind| {
         let exe = std::env::current_exe()
             .map_err(|e| mm_bench::BenchError::Call(format!("mm-bench's path: {e}")))?;
-        let version = std::process::Command::new(&valgrind)
-            .arg("--version")
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default();
         let rows = mm_bench::instructions::measure(&valgrind, &exe, keep.as_deref(), progress)?;
-        Ok((rows, version))
+        Ok((rows, valgrind))
     });
-    let (rows, version) = match result {
+    let (rows, valgrind) = match result {
         Ok(measured) => measured,
         Err(e) => return fail(&e.to_string()),
     };
@@ -142,7 +137,7 @@ fn instructions(out: Option<PathBuf>, keep: Option<PathBuf>) -> ExitCode {
     if let Some(out) = &out {
         command.push_str(&format!(" --out {}", out.display()));
     }
-    let markdown = mm_bench::instructions::to_markdown(&rows, &command, &version);
+    let markdown = mm_bench::instructions::to_markdown(&rows, &command, valgrind.version());
     let _ = writeln!(std::io::stdout(), "{markdown}");
     if let Some(out) = out {
         let document = std::fs::read_to_string(&out).unwrap_or_default();

@@ -184,30 +184,15 @@ async fn the_rust_plugin_answers_the_bench_commands() {
 /// and `call-loop` makes every call through both clients against it.
 #[test]
 fn the_instruction_count_processes_make_every_call() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Command;
 
     let exe = env!("CARGO_BIN_EXE_mm-bench");
-    let mut server = Command::new(exe)
-        .arg("serve-api")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve-api");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).expect("the target line");
-    let field = |name: &str| {
-        line.split_whitespace()
-            .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
-            .unwrap_or_else(|| panic!("no {name} in {line:?}"))
-            .to_owned()
-    };
-    let (target, user, channel) = (field("target"), field("user"), field("channel"));
+    let server = mm_bench::instructions::ApiServer::start(Path::new(exe)).expect("serve-api");
     for op in ["server-version", "get-user", "create-post", "kv-set", "kv-get"] {
         for client in ["bare", "sdk"] {
             let output = Command::new(exe)
-                .args(["call-loop", "--target", &target, "--user", &user, "--channel", &channel])
-                .args(["--client", client, "--op", op, "--calls", "5"])
+                .args(["call-loop", "--target", &server.target, "--user", &server.user])
+                .args(["--channel", &server.channel, "--client", client, "--op", op, "--calls", "5"])
                 .output()
                 .expect("call-loop");
             assert!(
@@ -217,7 +202,6 @@ fn the_instruction_count_processes_make_every_call() {
             );
         }
     }
-    drop(server.stdin.take());
-    let status = server.wait().expect("serve-api ends when its stdin closes");
+    let status = server.stop().expect("serve-api ends when its stdin closes");
     assert!(status.success(), "serve-api: {status}");
 }
